@@ -1,0 +1,137 @@
+/**
+ * The Blueprint catalog: a registry of Blueprint classes and their dependency graph (on
+ * `@dagrejs/graphlib`). It rejects bad names, duplicates, dependencies that are not registered and
+ * cycles when built, and turns a selection of names into its dependency closure in install order.
+ */
+import { alg, Graph } from '@dagrejs/graphlib';
+import type { BlueprintClass } from './blueprint';
+import { CatalogError } from './errors';
+import { didYouMean } from './spec/validate';
+
+/** Blueprint names: 2-41 characters of a-z, 0-9 and '-', starting with a letter. */
+export const BLUEPRINT_NAME = /^[a-z][a-z0-9-]{0,39}[a-z0-9]$/;
+
+/** A Blueprint added to a selection because a selected one depends on it. */
+export interface AddedDependency {
+  readonly name: string;
+  /** Names of the Blueprints in the closure that depend on it directly, sorted. */
+  readonly requiredBy: readonly string[];
+}
+
+/** A selection resolved against the catalog. */
+export interface Resolution {
+  /** Every Blueprint to install, dependencies first; ties broken by name, so the order is stable. */
+  readonly ordered: readonly BlueprintClass[];
+  /** Blueprints that were not selected but are needed, with who needs them. */
+  readonly added: readonly AddedDependency[];
+}
+
+/** An immutable set of Blueprint classes with a validated dependency graph. */
+export class Catalog {
+  private readonly byName: ReadonlyMap<string, BlueprintClass>;
+  private readonly graph: Graph;
+
+  /**
+   * @param classes Blueprint classes to register
+   * @throws CatalogError for an invalid or duplicate name, a dependency that is not registered, or a cycle
+   */
+  constructor(classes: readonly BlueprintClass[]) {
+    const byName = new Map<string, BlueprintClass>();
+    for (const cls of classes) {
+      const name = cls.metadata?.name;
+      if (typeof name !== 'string' || !BLUEPRINT_NAME.test(name)) {
+        throw new CatalogError(`Blueprint class ${cls.name || '(anonymous)'}: name ${JSON.stringify(name)} is invalid; use 2-41 characters of a-z, 0-9 and '-', starting with a letter`);
+      }
+      const other = byName.get(name);
+      if (other && other !== cls) throw new CatalogError(`Blueprint name "${name}" is used by both ${other.name} and ${cls.name}; names must be unique`);
+      byName.set(name, cls);
+    }
+    const graph = new Graph({ directed: true });
+    for (const name of [...byName.keys()].sort()) graph.setNode(name);
+    for (const name of [...byName.keys()].sort()) {
+      for (const dep of byName.get(name)!.metadata.dependsOn) {
+        if (dep === undefined) throw new CatalogError(`Blueprint "${name}" has an undefined entry in dependsOn (an import cycle between Blueprint modules?)`);
+        const depName = dep.metadata.name;
+        if (byName.get(depName) !== dep) {
+          throw new CatalogError(`Blueprint "${name}" depends on "${depName}" (${dep.name}), which is not registered in this catalog; register it too`);
+        }
+        graph.setEdge(depName, name);
+      }
+    }
+    const cycles = alg.findCycles(graph);
+    if (cycles.length > 0) {
+      const shown = cycles.map((c) => [...c].sort()).sort((a, b) => a.join().localeCompare(b.join()));
+      throw new CatalogError(`Blueprint dependency cycle: ${shown.map((c) => `${[...c, c[0]].join(' -> ')}`).join('; ')}; remove one of these dependsOn edges`);
+    }
+    this.byName = byName;
+    this.graph = graph;
+  }
+
+  /** Returns a new catalog with more classes registered. @throws CatalogError as the constructor does. */
+  with(...classes: BlueprintClass[]): Catalog {
+    return new Catalog([...this.byName.values(), ...classes]);
+  }
+
+  /** Every registered name, sorted. */
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  /** The class registered under `name`. @throws CatalogError naming the closest known names. */
+  get(name: string): BlueprintClass {
+    const cls = this.byName.get(name);
+    if (!cls) throw new CatalogError(`unknown Blueprint "${name}"${didYouMean(name, this.names())}; known: ${this.names().join(', ')}`);
+    return cls;
+  }
+
+  /** Names of the Blueprints `name` depends on directly, sorted. */
+  dependenciesOf(name: string): string[] {
+    this.get(name);
+    return (this.graph.predecessors(name) ?? []).sort();
+  }
+
+  /**
+   * Resolves a selection: adds every missing dependency (transitively) and orders the result so
+   * each Blueprint comes after its dependencies.
+   *
+   * @throws CatalogError for an unknown name
+   */
+  resolve(selection: readonly string[]): Resolution {
+    const wanted = new Set<string>();
+    const visit = (name: string): void => {
+      if (wanted.has(name)) return;
+      this.get(name);
+      wanted.add(name);
+      for (const dep of this.dependenciesOf(name)) visit(dep);
+    };
+    [...selection].sort().forEach(visit);
+    const selected = new Set(selection);
+    const sub = new Graph({ directed: true });
+    for (const name of [...wanted].sort()) sub.setNode(name);
+    for (const name of [...wanted].sort()) for (const dep of this.dependenciesOf(name)) sub.setEdge(dep, name);
+    const ordered = stableTopsort(sub).map((n) => this.byName.get(n)!);
+    const added = [...wanted]
+      .filter((n) => !selected.has(n))
+      .sort()
+      .map((name) => ({ name, requiredBy: (sub.successors(name) ?? []).sort() }));
+    return { ordered, added };
+  }
+}
+
+/** Topological order that always takes the alphabetically first ready node, so it never depends on insertion order. */
+function stableTopsort(graph: Graph): string[] {
+  const indegree = new Map(graph.nodes().map((n) => [n, (graph.predecessors(n) ?? []).length]));
+  const ready = [...indegree].filter(([, d]) => d === 0).map(([n]) => n);
+  const out: string[] = [];
+  while (ready.length > 0) {
+    ready.sort();
+    const next = ready.shift()!;
+    out.push(next);
+    for (const succ of graph.successors(next) ?? []) {
+      const d = indegree.get(succ)! - 1;
+      indegree.set(succ, d);
+      if (d === 0) ready.push(succ);
+    }
+  }
+  return out;
+}

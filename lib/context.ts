@@ -1,0 +1,133 @@
+/**
+ * The `ClusterContext`: everything both halves (Terraform and GitOps) must agree on about one
+ * cluster, computed once from the spec. The cloud-init of a server and the GitOps tree read the same
+ * object, so the Flux bootstrap points at exactly the folder the writer produces and the Cilium values
+ * installed at boot are the ones its HelmRelease adopts.
+ */
+import { LOCATIONS } from './hetzner';
+import { LABELS, resourcePrefix } from './naming';
+import { host, mustParseCidr } from './net';
+import type { RegionSpec, SovereignSpec } from './spec/types';
+import type { NetworkPlan } from './spec/types';
+
+/** Network facts of a cluster: the spec's ranges plus the fixed addresses derived from them. */
+export interface ClusterNetwork extends NetworkPlan {
+  /** Hetzner network zone of the location, e.g. `eu-central`. */
+  readonly zone: string;
+  /**
+   * Private IPs of the control plane servers, first = the one that initializes etcd. They sit at the
+   * top of the node subnet (`.253`, `.252`, `.251` of a /24) so that addresses Hetzner assigns to
+   * workers, lowest first, never take them, even when the control plane later grows from 1 to 3.
+   */
+  readonly controlPlaneIps: readonly string[];
+  /** Private IP of the load balancer: the highest usable address of the node subnet (`.254` of a /24). */
+  readonly loadBalancerIp: string;
+}
+
+/** Where the cluster's Flux reads its desired state. */
+export interface ClusterGitops {
+  /** Repository URL (https). */
+  readonly url: string;
+  /** Branch Flux follows. */
+  readonly branch: string;
+  /** Folder of this cluster inside the repository, e.g. `clusters/hz-fsn-rtz-prod` (no leading `./`). */
+  readonly clusterPath: string;
+  /** Name of the Secret with HTTPS credentials in `flux-system`, or undefined for a public repository. */
+  readonly secretName?: string;
+}
+
+/** Node ports the ingress gateway listens on; the load balancer forwards 80/443 to them. */
+export interface IngressPorts {
+  /** @default 31080 (reference infra/hetzner load balancer service `http`) */
+  readonly http: number;
+  /** @default 31443 (reference infra/hetzner load balancer service `https`) */
+  readonly https: number;
+}
+
+/** Everything about one cluster that Blueprints, cloud-init and the GitOps writer share. */
+export interface ClusterContext {
+  readonly sovereign: {
+    readonly name: string;
+    readonly fqdn: string;
+    readonly organization: string;
+    readonly adminEmail: string;
+  };
+  readonly cluster: {
+    /** Cluster name, e.g. `hz-fsn-rtz-prod`. */
+    readonly name: string;
+    /** Prefix of the cluster's Hetzner resource names, `<sovereign>-<cluster>`. */
+    readonly resourcePrefix: string;
+    /** Hetzner location, e.g. `fsn1`. */
+    readonly location: string;
+    readonly buildingBlock: string;
+    readonly envType: string;
+    /** Position of the region in the spec; 0 is the primary. */
+    readonly index: number;
+    /** `primary` for the first region, `standby` for the second. */
+    readonly role: 'primary' | 'standby';
+  };
+  readonly network: ClusterNetwork;
+  readonly kubernetes: {
+    /** k3s release, e.g. `v1.31.4+k3s1`. */
+    readonly k3sVersion: string;
+    /** Port of the Kubernetes API on control plane servers. */
+    readonly apiPort: 6443;
+    /** Whether the spec opens the API to outside sources (firewall + load balancer service 6443). */
+    readonly apiPublic: boolean;
+  };
+  readonly gitops: ClusterGitops;
+  readonly ingress: IngressPorts;
+  /** Default StorageClass of the cluster (k3s local-path provisioner). */
+  readonly storageClass: string;
+  /** Labels every object of this Sovereign carries. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds the context of one region's cluster.
+ *
+ * @param spec a loaded spec (validated, defaults applied)
+ * @param region one of `spec.spec.regions`
+ */
+export function clusterContext(spec: SovereignSpec, region: RegionSpec): ClusterContext {
+  const subnet = mustParseCidr(region.network.nodeSubnet);
+  const last = subnet.last - subnet.first;
+  const gitops = spec.spec.gitops;
+  return {
+    sovereign: {
+      name: spec.metadata.name,
+      fqdn: spec.spec.fqdn,
+      organization: spec.spec.organization.name,
+      adminEmail: spec.spec.organization.adminEmail,
+    },
+    cluster: {
+      name: region.cluster,
+      resourcePrefix: resourcePrefix(spec.metadata.name, region.cluster),
+      location: region.location,
+      buildingBlock: region.buildingBlock,
+      envType: region.envType,
+      index: region.index,
+      role: region.index === 0 ? 'primary' : 'standby',
+    },
+    network: {
+      ...region.network,
+      zone: LOCATIONS[region.location]!.networkZone,
+      controlPlaneIps: Array.from({ length: region.controlPlane.count }, (_, i) => host(subnet, last - 2 - i)),
+      loadBalancerIp: host(subnet, last - 1),
+    },
+    kubernetes: {
+      k3sVersion: spec.spec.kubernetes.k3sVersion,
+      apiPort: 6443,
+      apiPublic: spec.spec.kubernetes.apiAllowedCidrs.length > 0,
+    },
+    gitops: {
+      url: gitops.url,
+      branch: gitops.branch,
+      clusterPath: `${gitops.path}/${region.cluster}`,
+      secretName: gitops.auth === 'token' ? 'flux-system-git' : undefined,
+    },
+    ingress: { http: 31080, https: 31443 },
+    storageClass: 'local-path',
+    labels: { [LABELS.sovereign]: spec.spec.fqdn },
+  };
+}

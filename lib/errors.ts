@@ -1,0 +1,68 @@
+/**
+ * Error types of catalyst-cdk. Every error a user can cause carries enough to fix it without reading
+ * our code: the field path, the offending value, what is allowed.
+ */
+
+/** One problem found in a Sovereign spec. */
+export interface SpecProblem {
+  /** Dotted field path with list indexes, e.g. `spec.regions[1].location`; `(document)` for the whole file. */
+  readonly path: string;
+  /** The offending value as found in the spec (`undefined` when the field is missing). */
+  readonly value: unknown;
+  /** What is wrong and what is allowed, e.g. `must be one of fsn1, nbg1, hel1, ash, hil, sin`. */
+  readonly message: string;
+  /** Source position in the YAML file (1-based), when known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Renders a value for an error message: strings quoted, objects as compact JSON, long values cut. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Formats one problem as a single line: `file:line:col: path: value: message`. */
+export function formatProblem(problem: SpecProblem, file?: string): string {
+  const where = problem.line !== undefined ? `${file ?? 'spec'}:${problem.line}:${problem.column ?? 1}: ` : file ? `${file}: ` : '';
+  return `${where}${problem.path}: ${describeValue(problem.value)}: ${problem.message}`;
+}
+
+/**
+ * Thrown when a Sovereign spec is invalid. Carries every problem found (not only the first), so a
+ * user fixes all of them in one round. Nothing is synthesized when this is thrown.
+ */
+export class SpecError extends Error {
+  /** Every problem found, in document order. Never empty. */
+  readonly problems: readonly SpecProblem[];
+  /** The file the spec came from, when it came from a file. */
+  readonly file?: string;
+
+  constructor(problems: readonly SpecProblem[], file?: string) {
+    const lines = problems.map((p) => `  - ${formatProblem(p, file)}`);
+    super(`invalid Sovereign spec${file ? ` ${file}` : ''} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    this.name = 'SpecError';
+    this.problems = problems;
+    this.file = file;
+  }
+}
+
+/**
+ * Thrown when the Blueprint catalog or a selection of Blueprints is inconsistent: an unknown name,
+ * an invalid or duplicate Blueprint name, a dependency cycle, a dependency that is not registered.
+ */
+export class CatalogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CatalogError';
+  }
+}
+
+/** Thrown when a synthesized artifact breaks a hard limit (e.g. Hetzner's 32 KiB user_data limit). */
+export class SynthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynthError';
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * IPv4 CIDR arithmetic for network planning (subnets, fixed host addresses, overlap checks), on top of
+ * `ipaddr.js` (https://github.com/whitequark/ipaddr.js).
+ */
+import ipaddr from 'ipaddr.js';
+
+/** A parsed IPv4 CIDR block. */
+export interface Cidr {
+  /** Canonical text, e.g. `10.0.0.0/16`. */
+  readonly text: string;
+  /** First address as an unsigned 32-bit integer. */
+  readonly first: number;
+  /** Last address as an unsigned 32-bit integer. */
+  readonly last: number;
+  /** Prefix length, 0-32. */
+  readonly prefix: number;
+}
+
+function toInt(addr: ipaddr.IPv4): number {
+  return addr.toByteArray().reduce((acc, byte) => acc * 256 + byte, 0);
+}
+
+function fromInt(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+/**
+ * Parses an IPv4 CIDR. The address must be the network address of the block (`10.0.1.0/24`, not
+ * `10.0.1.5/24`), so that what the user wrote is what Hetzner creates.
+ *
+ * @returns the parsed block, or a string saying what is wrong.
+ */
+export function parseCidr(text: string): Cidr | string {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(text) || !ipaddr.IPv4.isValidCIDR(text)) {
+    return 'must be an IPv4 CIDR block such as 10.0.0.0/16';
+  }
+  const [addr, prefix] = ipaddr.IPv4.parseCIDR(text);
+  const first = toInt(ipaddr.IPv4.networkAddressFromCIDR(text));
+  if (toInt(addr) !== first) {
+    return `has host bits set; the network address of this block is ${fromInt(first)}/${prefix}`;
+  }
+  const size = 2 ** (32 - prefix);
+  return { text, first, last: first + size - 1, prefix };
+}
+
+/** Parses a CIDR the caller has already validated; throws `Error` on invalid input. */
+export function mustParseCidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (typeof parsed === 'string') throw new Error(`${text}: ${parsed}`);
+  return parsed;
+}
+
+/** True when the two blocks share at least one address. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/** True when `inner` lies entirely inside `outer`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return outer.first <= inner.first && inner.last <= outer.last;
+}
+
+/**
+ * The `index`-th block of size `/prefix` inside `block`, e.g. `subnet(10.0.0.0/16, 24, 1)` = `10.0.1.0/24`.
+ *
+ * @throws Error when the subnet would not fit in the block.
+ */
+export function subnet(block: Cidr, prefix: number, index: number): Cidr {
+  const size = 2 ** (32 - prefix);
+  const first = block.first + size * index;
+  if (prefix < block.prefix || first + size - 1 > block.last) {
+    throw new Error(`subnet #${index} of size /${prefix} does not fit in ${block.text}`);
+  }
+  return mustParseCidr(`${fromInt(first)}/${prefix}`);
+}
+
+/**
+ * The `offset`-th address of a block, e.g. `host(10.0.1.0/24, 2)` = `10.0.1.2`.
+ *
+ * @throws Error when the offset is outside the block.
+ */
+export function host(block: Cidr, offset: number): string {
+  if (offset < 0 || block.first + offset > block.last) throw new Error(`address #${offset} is outside ${block.text}`);
+  return fromInt(block.first + offset);
+}
+
+/**
+ * Checks a firewall source: an IPv4 or IPv6 CIDR block (`203.0.113.0/24`, `2001:db8::/32`).
+ *
+ * @returns `undefined` when valid, otherwise what is wrong.
+ */
+export function checkSourceCidr(text: string): string | undefined {
+  if (!text.includes('/') || !ipaddr.isValidCIDR(text)) return 'must be an IPv4 or IPv6 CIDR block such as 203.0.113.0/24 or 2001:db8::/32';
+  const [addr, prefix] = ipaddr.parseCIDR(text);
+  const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
+  if (network.toString() !== addr.toString()) return `has host bits set; the network address of this block is ${network.toString()}/${prefix}`;
+  return undefined;
+}
+
+/** The private (RFC 1918) IPv4 ranges Hetzner accepts for networks. */
+export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(mustParseCidr);

@@ -1,0 +1,247 @@
+/**
+ * Loading a Sovereign spec: YAML text → validated, defaulted, typed `SovereignSpec`, or a
+ * `SpecError` listing every problem with its field path, value, source line and what is allowed.
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { SpecError, SpecProblem } from '../errors';
+import { clusterName } from '../naming';
+import { mustParseCidr, subnet } from '../net';
+import { SovereignSchema, SovereignSpecParsed } from './schema';
+import type { NetworkPlan, SovereignSpec } from './types';
+import { BlueprintNames, didYouMean, validateSpec } from './validate';
+
+/** What `loadSpec` needs besides the text. */
+export interface LoadSpecOptions {
+  /** The Blueprint catalog's names, to check `spec.blueprints`. */
+  readonly catalog: BlueprintNames;
+  /** Blueprints installed when the spec lists none (the bootstrap kit). */
+  readonly defaultBlueprints: readonly string[];
+  /** File name for messages and `SovereignSpec.source`. @default none */
+  readonly file?: string;
+}
+
+type PathKey = string | number;
+
+/** `['spec','regions',0,'location']` → `spec.regions[0].location`. */
+export function formatPath(path: readonly PathKey[]): string {
+  if (path.length === 0) return '(document)';
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+}
+
+function valueAt(root: unknown, path: readonly PathKey[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PathKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Finds the YAML node of a path (or, with `keyOf`, the key node of its last segment) for line numbers. */
+function nodeAt(doc: Document, path: readonly PathKey[], keyOf = false): Node | undefined {
+  let cur: unknown = doc.contents;
+  let last: Node | undefined = isNode(cur) ? cur : undefined;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      if (!pair) return last;
+      if (keyOf && i === path.length - 1 && isNode(pair.key)) return pair.key;
+      cur = pair.value;
+    } else if (isSeq(cur) && typeof key === 'number') {
+      cur = cur.items[key];
+    } else {
+      return last;
+    }
+    if (isNode(cur)) last = cur;
+  }
+  return last;
+}
+
+function position(doc: Document, counter: LineCounter, path: readonly PathKey[], keyOf = false): { line?: number; column?: number } {
+  let node = nodeAt(doc, path, keyOf);
+  // A block mapping or list starts on the line after its key: point at the key, where the reader looks.
+  if (!keyOf && (isMap(node) || isSeq(node)) && typeof path[path.length - 1] === 'string') node = nodeAt(doc, path, true);
+  if (!node?.range) return {};
+  const pos = counter.linePos(node.range[0]);
+  return { line: pos.line, column: pos.col };
+}
+
+/** Lists the keys a strict object schema allows at a path (for "unknown field" messages). */
+function allowedKeys(path: readonly PathKey[]): string[] {
+  let schema: unknown = SovereignSchema;
+  const unwrap = (s: unknown): unknown => {
+    let cur = s as { _zod?: { def?: Record<string, unknown> } };
+    for (let guard = 0; guard < 10; guard++) {
+      const def = cur?._zod?.def;
+      if (!def) return cur;
+      if (def.innerType) cur = def.innerType as typeof cur;
+      else if (def.type === 'pipe' && def.in) cur = def.in as typeof cur;
+      else return cur;
+    }
+    return cur;
+  };
+  const defOf = (s: unknown) => (unwrap(s) as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+  for (const key of path) {
+    const def = defOf(schema);
+    if (def?.type === 'object') schema = (def.shape as Record<string, unknown>)[key as string];
+    else if (def?.type === 'array') schema = def.element;
+    else if (def?.type === 'record') schema = def.valueType;
+    else return [];
+  }
+  const def = defOf(schema);
+  if (def?.type === 'object') return Object.keys(def.shape as object);
+  if (def?.type === 'union') {
+    const keys = (def.options as unknown[]).flatMap((o) => Object.keys((defOf(o)?.shape as object) ?? {}));
+    return [...new Set(keys)];
+  }
+  return [];
+}
+
+/** Problems as `SpecError` reports them: in document order, and never echoing a pasted private key. */
+function reportable(problems: readonly SpecProblem[]): SpecProblem[] {
+  return problems
+    .map((p) => (typeof p.value === 'string' && /PRIVATE KEY/.test(p.value) ? { ...p, value: '(private key, not shown)' } : p))
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+/** Names of zod's expected types as a YAML author knows them. */
+function typeName(expected: string): string {
+  return expected === 'object' || expected === 'record' ? 'a mapping' : expected === 'array' ? 'a list' : expected === 'int' ? 'an integer' : `a ${expected}`;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+/** Turns zod issues into problems: one per issue (and one per unknown key), with value and position. */
+function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, doc: Document, counter: LineCounter): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  for (const issue of issues) {
+    const path = issue.path as PathKey[];
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeys(path);
+      for (const key of issue.keys) {
+        const keyPath = [...path, key];
+        problems.push({
+          path: formatPath(keyPath),
+          value: valueAt(input, keyPath),
+          message: `is not a known field${didYouMean(key, allowed)}; allowed here: ${allowed.join(', ')}`,
+          ...position(doc, counter, keyPath, true),
+        });
+      }
+      continue;
+    }
+    const value = valueAt(input, path);
+    let message = issue.message;
+    if (issue.code === 'invalid_type') {
+      if (value === undefined) message = `is required (${issue.expected === 'int' ? 'a whole number' : typeName(issue.expected)})`;
+      else if (issue.expected === 'int' && typeof value === 'number') message = 'must be a whole number';
+      else message = `must be ${typeName(issue.expected)}, not ${describeType(value)}`;
+    } else if (issue.code === 'invalid_union' && value === undefined) {
+      message = 'is required';
+    } else if (issue.code === 'invalid_value' && typeof value === 'string' && issue.values.length > 1) {
+      message += didYouMean(value, issue.values.filter((v): v is string => typeof v === 'string'));
+    }
+    problems.push({ path: formatPath(path), value, message, ...position(doc, counter, path) });
+  }
+  return problems;
+}
+
+/** Applies the defaults that depend on a region's position: its four network ranges. */
+export function networkPlan(network: Partial<NetworkPlan>, index: number): NetworkPlan {
+  const cidr = network.cidr ?? `10.${index}.0.0/16`;
+  let nodeSubnet = network.nodeSubnet;
+  if (nodeSubnet === undefined) {
+    try {
+      const block = mustParseCidr(cidr);
+      nodeSubnet = block.prefix <= 23 ? subnet(block, 24, 1).text : block.text;
+    } catch {
+      nodeSubnet = cidr;
+    }
+  }
+  return {
+    cidr,
+    nodeSubnet,
+    podCidr: network.podCidr ?? `10.${42 + 2 * index}.0.0/16`,
+    serviceCidr: network.serviceCidr ?? `10.${43 + 2 * index}.0.0/16`,
+  };
+}
+
+/**
+ * Parses and validates a Sovereign spec from YAML text.
+ *
+ * @returns the spec with every default applied; `spec.blueprints.install` is sorted and falls back to
+ *   `options.defaultBlueprints`.
+ * @throws SpecError listing every problem (YAML syntax, shape, cross-field rules, Blueprint names).
+ */
+export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(
+      doc.errors.map((e) => {
+        // With prettyErrors off the yaml package leaves `linePos` unset: compute it from the offset.
+        const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
+        return { path: '(document)', value: undefined, message: `is not valid YAML: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
+      }),
+      options.file,
+    );
+  }
+  const input: unknown = doc.toJS();
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new SpecError([{ path: '(document)', value: input, message: 'must be a YAML mapping with apiVersion, kind, metadata and spec' }], options.file);
+  }
+  const parsed = SovereignSchema.safeParse(input);
+  if (!parsed.success) throw new SpecError(reportable(zodProblems(parsed.error.issues, input, doc, counter)), options.file);
+
+  const spec: SovereignSpecParsed = parsed.data;
+  const plans = spec.spec.regions.map((r, i) => networkPlan(r.network, i));
+  const problems = validateSpec(spec, plans, options.catalog).map((p) => {
+    const path = p.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    return p.line === undefined ? { ...p, ...position(doc, counter, path) } : p;
+  });
+  if (problems.length > 0) throw new SpecError(reportable(problems), options.file);
+
+  return {
+    apiVersion: spec.apiVersion,
+    kind: spec.kind,
+    metadata: spec.metadata,
+    spec: {
+      ...spec.spec,
+      regions: spec.spec.regions.map((r, index) => ({
+        ...r,
+        index,
+        cluster: clusterName(r.location, r.buildingBlock, r.envType),
+        network: plans[index]!,
+      })),
+      blueprints: {
+        install: [...(spec.spec.blueprints.install ?? options.defaultBlueprints)].sort(),
+        values: spec.spec.blueprints.values,
+      },
+    },
+    source: options.file,
+  };
+}
+
+/**
+ * Reads and validates a Sovereign spec file.
+ *
+ * @throws SpecError when the file cannot be read or the spec is invalid.
+ */
+export function loadSpec(file: string, options: Omit<LoadSpecOptions, 'file'>): SovereignSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SpecError([{ path: '(document)', value: file, message: `cannot be read: ${(err as Error).message}` }], file);
+  }
+  return parseSpec(text, { ...options, file });
+}

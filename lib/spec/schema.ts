@@ -1,0 +1,190 @@
+/**
+ * The Sovereign spec: the one YAML document a platform team writes. This zod schema is the single
+ * source of its TypeScript types, defaults, shape validation and the JSON Schema editors use
+ * (`npm run schema` writes `schemas/sovereign.schema.json`).
+ *
+ * Cross-field rules (CIDR overlaps, unique names, Blueprint names, name lengths) live in
+ * `./validate.ts`; defaults that depend on a region's position (its network ranges) in `./load.ts`.
+ */
+import { z } from 'zod';
+import { LOAD_BALANCER_TYPES, LOCATION_NAMES, SERVER_TYPES } from '../hetzner';
+import { NODE_SOFTWARE } from '../versions';
+
+/** `apiVersion` every spec must carry. */
+export const SPEC_API_VERSION = 'catalyst.openova.io/v1alpha1';
+
+/** Building blocks of a Sovereign (naming facts): management, restricted trust zone, internet edge. */
+export const BUILDING_BLOCKS = ['mgt', 'rtz', 'dmz'] as const;
+/** Environment types (naming facts). */
+export const ENV_TYPES = ['prod', 'stg', 'uat', 'dev', 'poc'] as const;
+
+/** Slugs used for Sovereign and Organization names: lowercase, 3-32 characters, starting with a letter. */
+const SLUG = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
+/** A lowercase RFC 1035 domain name with at least two labels. */
+const FQDN = /^(?=.{4,253}$)([a-z]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** k3s release names, e.g. `v1.31.4+k3s1`. */
+const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
+/** Kubernetes label keys (optional DNS prefix + name) and values. */
+const K8S_LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const K8S_LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+/** Organization names that would collide with platform namespaces or Gitea orgs (naming facts). */
+export const RESERVED_ORGANIZATION_NAMES = ['system', 'flux', 'crossplane', 'catalyst', 'gitea'] as const;
+
+const slug = (what: string) =>
+  z.string().regex(SLUG, { error: `must be a ${what}: 3-32 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'` });
+
+const cidr = z.string().describe('IPv4 CIDR block, e.g. 10.0.0.0/16');
+
+const SERVER_TYPE_NAMES = Object.keys(SERVER_TYPES).sort() as [string, ...string[]];
+const serverType = z
+  .enum(SERVER_TYPE_NAMES, { error: `must be a Hetzner server type: one of ${SERVER_TYPE_NAMES.join(', ')}` })
+  .describe('Hetzner server type, e.g. cx42 (see https://www.hetzner.com/cloud)');
+
+/** A firewall source: IPv4 or IPv6 CIDR (checked in ./validate.ts). */
+const sourceCidr = z.string().describe('IPv4 or IPv6 CIDR block, e.g. 203.0.113.0/24 or 2001:db8::/32');
+
+/** A Kubernetes taint put on every node of a pool at registration. */
+const TaintSchema = z.strictObject({
+  key: z.string().regex(K8S_LABEL_KEY, { error: 'must be a valid Kubernetes taint key' }),
+  value: z.string().regex(K8S_LABEL_VALUE, { error: 'must be a valid Kubernetes label value (63 characters of A-Z, a-z, 0-9, -, _, .)' }).optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], { error: 'must be NoSchedule, PreferNoSchedule or NoExecute' }),
+});
+
+/** A node pool: identical worker servers. */
+const WorkerPoolSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, { error: "must be 2-20 characters of a-z, 0-9 and '-', starting with a letter" })
+      .describe('Pool name, unique within the region; part of server names'),
+    serverType: serverType,
+    count: z.number().int().min(1, { error: 'must be at least 1 (remove the pool to have none)' }).max(50, { error: 'must be at most 50 servers per pool' }).describe('Number of servers'),
+    labels: z
+      .record(z.string().regex(K8S_LABEL_KEY, { error: 'must be a valid Kubernetes label key' }), z.string().regex(K8S_LABEL_VALUE, { error: 'must be a valid Kubernetes label value' }))
+      .prefault({})
+      .describe('Kubernetes node labels set at registration'),
+    taints: z.array(TaintSchema).prefault([]).describe('Kubernetes node taints set at registration'),
+  })
+  .describe('A worker node pool');
+
+/** One region: one Kubernetes cluster in one Hetzner location. */
+const RegionSchema = z.strictObject({
+  location: z.enum(LOCATION_NAMES as [string, ...string[]], { error: `must be a Hetzner location: one of ${LOCATION_NAMES.join(', ')}` }).describe('Hetzner location'),
+  buildingBlock: z.enum(BUILDING_BLOCKS, { error: `must be one of ${BUILDING_BLOCKS.join(', ')}` }).prefault('mgt').describe('Building block of this cluster: mgt, rtz or dmz'),
+  envType: z.enum(ENV_TYPES, { error: `must be one of ${ENV_TYPES.join(', ')}` }).prefault('prod').describe('Environment type'),
+  network: z
+    .strictObject({
+      cidr: cidr.optional().describe('Private network range; default 10.<region index>.0.0/16'),
+      nodeSubnet: cidr.optional().describe('Subnet the servers live in, inside `cidr`; default the second /24 of `cidr` (10.0.1.0/24)'),
+      podCidr: cidr.optional().describe('Kubernetes pod range; default 10.42.0.0/16 for the first region, 10.44.0.0/16 for the second'),
+      serviceCidr: cidr.optional().describe('Kubernetes service range; default 10.43.0.0/16 for the first region, 10.45.0.0/16 for the second'),
+    })
+    .prefault({}),
+  controlPlane: z
+    .strictObject({
+      serverType: serverType.prefault('cx42'),
+      count: z
+        .union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3: embedded etcd needs an odd quorum, and 3 is the HA size' })
+        .prefault(1)
+        .describe('Control plane servers: 1, or 3 for HA'),
+    })
+    .prefault({}),
+  workerPools: z.array(WorkerPoolSchema).prefault([]).describe('Worker node pools; none means workloads run on the control plane'),
+});
+
+const BackendSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('local') }),
+    z.strictObject({
+      type: z.literal('s3'),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid S3 bucket name' }),
+      region: z.string().min(1).describe('S3 region, e.g. fsn1 for Hetzner Object Storage'),
+      endpoint: z.string().regex(/^https:\/\/[^\s/]+\/?$/, { error: 'must be an https:// endpoint URL, e.g. https://fsn1.your-objectstorage.com' }),
+      keyPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/).prefault('').describe('Prefix of the state object keys'),
+    }),
+  ],
+  { error: "must have type 'local' or 's3'" },
+);
+
+/** The whole Sovereign document. */
+export const SovereignSchema = z
+  .strictObject({
+    apiVersion: z.literal(SPEC_API_VERSION, { error: `must be ${SPEC_API_VERSION}` }),
+    kind: z.literal('Sovereign', { error: 'must be Sovereign' }),
+    metadata: z.strictObject({
+      name: slug('slug').describe('Sovereign name, e.g. omantel; prefixes every Hetzner resource name'),
+    }),
+    spec: z.strictObject({
+      fqdn: z
+        .string()
+        .regex(FQDN, { error: 'must be a lowercase DNS name with at least two labels, e.g. omantel.omani.works' })
+        .describe('DNS name of the Sovereign'),
+      organization: z.strictObject({
+        name: slug('Organization slug')
+          .refine((v) => !(RESERVED_ORGANIZATION_NAMES as readonly string[]).includes(v) && !v.startsWith('kube-'), {
+            error: `is reserved (${RESERVED_ORGANIZATION_NAMES.join(', ')}, kube-*); choose another Organization name`,
+          })
+          .describe('Organization that owns the Sovereign'),
+        displayName: z.string().min(1).max(100).optional().describe('Human-readable Organization name'),
+        adminEmail: z.email({ error: 'must be an email address, e.g. ops@example.com' }).describe('Email of the first sovereign-admin'),
+      }),
+      regions: z
+        .array(RegionSchema)
+        .min(1, { error: 'must list one or two regions' })
+        .max(2, { error: 'must list one or two regions; a Sovereign spans at most two' })
+        .describe('One or two regions; the first is the primary'),
+      ssh: z.strictObject({
+        publicKeys: z.array(z.string()).min(1, { error: 'must list at least one OpenSSH public key for break-glass access' }).describe('OpenSSH public keys (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256)'),
+        allowedCidrs: z.array(sourceCidr).prefault([]).describe('Sources allowed to reach port 22; empty keeps SSH closed'),
+      }),
+      kubernetes: z
+        .strictObject({
+          k3sVersion: z.string().regex(K3S_VERSION, { error: 'must be a k3s release such as v1.31.4+k3s1' }).prefault(NODE_SOFTWARE.k3s),
+          apiAllowedCidrs: z.array(sourceCidr).prefault([]).describe('Sources allowed to reach the Kubernetes API (6443) through the firewall and load balancer; empty keeps it closed'),
+        })
+        .prefault({}),
+      loadBalancer: z
+        .strictObject({
+          type: z.enum(Object.keys(LOAD_BALANCER_TYPES) as [string, ...string[]], { error: `must be one of ${Object.keys(LOAD_BALANCER_TYPES).join(', ')}` }).prefault('lb11'),
+        })
+        .prefault({}),
+      gitops: z.strictObject({
+        url: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'must be an https:// Git URL' }).describe('Git repository Flux watches'),
+        branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a Git branch name' }).prefault('main'),
+        path: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._/-]*[a-z0-9]$/, { error: "must be a relative folder such as 'clusters' (no leading or trailing '/')" })
+          .refine((p) => !p.split('/').includes('..'), { error: "must not contain '..'" })
+          .prefault('clusters')
+          .describe('Folder of the repository that holds one folder per cluster'),
+        auth: z.enum(['none', 'token'], { error: "must be 'none' (public repository) or 'token' (HTTPS token from the Terraform variables git_username/git_token)" }).prefault('none'),
+      }),
+      terraform: z.strictObject({ backend: BackendSchema.prefault({ type: 'local' }) }).prefault({}),
+      blueprints: z
+        .strictObject({
+          install: z.array(z.string()).optional().describe('Blueprint names to install; default: the bootstrap kit. Dependencies are added automatically'),
+          values: z.record(z.string(), z.record(z.string(), z.unknown())).prefault({}).describe('Raw Helm values per Blueprint name, merged last'),
+        })
+        .prefault({}),
+    }),
+  })
+  .describe('A Catalyst Sovereign: Hetzner infrastructure and the Blueprints Flux installs on it');
+
+/** A spec as written (defaults not applied). */
+export type SovereignSpecInput = z.input<typeof SovereignSchema>;
+/** A spec after shape validation, with schema defaults applied. */
+export type SovereignSpecParsed = z.output<typeof SovereignSchema>;
+/** One region as parsed. */
+export type RegionSpecParsed = SovereignSpecParsed['spec']['regions'][number];
+/** One worker pool. */
+export type WorkerPoolSpec = RegionSpecParsed['workerPools'][number];
+/** One node taint. */
+export type TaintSpec = WorkerPoolSpec['taints'][number];
+/** Terraform state backend settings. */
+export type BackendSpec = SovereignSpecParsed['spec']['terraform']['backend'];
+
+/** Returns the JSON Schema (draft 2020-12) of the spec as users write it. */
+export function sovereignJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(SovereignSchema, { io: 'input' }) as Record<string, unknown>;
+}

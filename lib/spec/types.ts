@@ -1,0 +1,44 @@
+/**
+ * Types of a Sovereign spec after loading: validated, with every default applied.
+ */
+import type { RegionSpecParsed, SovereignSpecParsed } from './schema';
+
+/** The four IPv4 ranges of one region, defaults applied. */
+export interface NetworkPlan {
+  /** Hetzner private network range, e.g. `10.0.0.0/16`. */
+  readonly cidr: string;
+  /** Subnet the servers are attached to, inside `cidr`, e.g. `10.0.1.0/24`. */
+  readonly nodeSubnet: string;
+  /** Kubernetes pod range (k3s `--cluster-cidr`), e.g. `10.42.0.0/16`. */
+  readonly podCidr: string;
+  /** Kubernetes service range (k3s `--service-cidr`), e.g. `10.43.0.0/16`. */
+  readonly serviceCidr: string;
+}
+
+/** One region of a loaded spec. */
+export interface RegionSpec extends Omit<RegionSpecParsed, 'network'> {
+  /** Position in `spec.regions`; 0 is the primary region. */
+  readonly index: number;
+  /** Cluster name, e.g. `hz-fsn-rtz-prod`. */
+  readonly cluster: string;
+  /** Network ranges with defaults applied. */
+  readonly network: NetworkPlan;
+}
+
+/** A loaded Sovereign spec: shape and cross-field rules checked, every default applied. */
+export interface SovereignSpec {
+  readonly apiVersion: SovereignSpecParsed['apiVersion'];
+  readonly kind: SovereignSpecParsed['kind'];
+  readonly metadata: SovereignSpecParsed['metadata'];
+  readonly spec: Omit<SovereignSpecParsed['spec'], 'regions' | 'blueprints'> & {
+    readonly regions: readonly RegionSpec[];
+    readonly blueprints: {
+      /** Blueprint names to install as the spec lists them (the catalog default when the spec lists none), sorted. */
+      readonly install: readonly string[];
+      /** Raw Helm values per Blueprint name, merged last. */
+      readonly values: Readonly<Record<string, Record<string, unknown>>>;
+    };
+  };
+  /** The file the spec was loaded from, when it came from a file. */
+  readonly source?: string;
+}

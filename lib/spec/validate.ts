@@ -1,0 +1,198 @@
+/**
+ * Cross-field rules of the Sovereign spec: what a shape check cannot see. Each rule reports a
+ * problem with the field path, the value and what is allowed; all problems are collected.
+ */
+import sshpk from 'sshpk';
+import { closest, distance } from 'fastest-levenshtein';
+import { SpecProblem } from '../errors';
+import { LOAD_BALANCER_TYPES, LOCATIONS, SERVER_TYPES } from '../hetzner';
+import { clusterName, resourcePrefix, SERVER_NAME_MAX, workerServerName } from '../naming';
+import { checkSourceCidr, Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES } from '../net';
+import type { SovereignSpecParsed } from './schema';
+import type { NetworkPlan } from './types';
+
+/** Addresses of a node subnet that are not available to servers: network, gateway, broadcast, LB. */
+const RESERVED_SUBNET_ADDRESSES = 4;
+
+/** What the validator needs to know about the Blueprint catalog. */
+export interface BlueprintNames {
+  /** Every Blueprint name the catalog knows. */
+  readonly known: readonly string[];
+}
+
+/** Returns ` (did you mean "x"?)` when a known name is close to `value`, else an empty string. */
+export function didYouMean(value: string, candidates: readonly string[]): string {
+  if (candidates.length === 0) return '';
+  const best = closest(value, candidates as string[]);
+  return distance(value, best) <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean "${best}"?)` : '';
+}
+
+/**
+ * Validates the network plan of every region: valid private CIDRs, subnet inside network, room for
+ * the servers, and no overlap between any two ranges of the Sovereign (networks, pod and service
+ * ranges of both regions), so the regions can later be peered or meshed.
+ */
+function checkNetworks(spec: SovereignSpecParsed, plans: readonly NetworkPlan[], problems: SpecProblem[]): void {
+  const ranges: Array<{ path: string; text: string; cidr: Cidr }> = [];
+  plans.forEach((plan, r) => {
+    const base = `spec.regions[${r}].network`;
+    const parsed: Partial<Record<keyof NetworkPlan, Cidr>> = {};
+    const nodeSubnetDerived = spec.spec.regions[r]!.network.nodeSubnet === undefined;
+    for (const kind of ['cidr', 'nodeSubnet', 'podCidr', 'serviceCidr'] as const) {
+      // A default nodeSubnet derived from an invalid `cidr` would only repeat the `cidr` problem.
+      if (kind === 'nodeSubnet' && nodeSubnetDerived && !parsed.cidr) continue;
+      const result = parseCidr(plan[kind]);
+      if (typeof result === 'string') {
+        problems.push({ path: `${base}.${kind}`, value: plan[kind], message: result });
+        continue;
+      }
+      if (!PRIVATE_RANGES.some((p) => contains(p, result))) {
+        problems.push({ path: `${base}.${kind}`, value: plan[kind], message: 'must lie inside a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)' });
+        continue;
+      }
+      parsed[kind] = result;
+      // nodeSubnet is checked against its own network below; comparing it with the other ranges too would repeat every overlap.
+      if (kind !== 'nodeSubnet') ranges.push({ path: `${base}.${kind}`, text: plan[kind], cidr: result });
+    }
+    const { cidr, nodeSubnet } = parsed;
+    if (cidr && (cidr.prefix < 8 || cidr.prefix > 24)) {
+      problems.push({ path: `${base}.cidr`, value: plan.cidr, message: 'must be between /8 and /24 (Hetzner network size limits)' });
+    }
+    if (cidr && nodeSubnet && !contains(cidr, nodeSubnet)) {
+      problems.push({ path: `${base}.nodeSubnet`, value: plan.nodeSubnet, message: `must lie inside the region network ${plan.cidr}` });
+    }
+    if (nodeSubnet) {
+      const region = spec.spec.regions[r]!;
+      const servers = region.controlPlane.count + region.workerPools.reduce((n, p) => n + p.count, 0);
+      const room = 2 ** (32 - nodeSubnet.prefix) - RESERVED_SUBNET_ADDRESSES - 3;
+      if (servers > room) {
+        problems.push({ path: `${base}.nodeSubnet`, value: plan.nodeSubnet, message: `has room for ${room} server${room === 1 ? '' : 's'} but the region has ${servers}; use a larger subnet` });
+      }
+    }
+  });
+  for (let i = 0; i < ranges.length; i++) {
+    for (let j = i + 1; j < ranges.length; j++) {
+      const a = ranges[i]!;
+      const b = ranges[j]!;
+      if (overlaps(a.cidr, b.cidr)) {
+        problems.push({ path: b.path, value: b.text, message: `overlaps ${a.path} (${a.text}); every network, pod and service range of the Sovereign must be distinct` });
+      }
+    }
+  }
+}
+
+/** Validates the SSH public keys: parseable OpenSSH lines of an accepted type, no duplicates, no private keys. */
+function checkSshKeys(keys: readonly string[], problems: SpecProblem[]): void {
+  const seen = new Map<string, number>();
+  keys.forEach((line, i) => {
+    const path = `spec.ssh.publicKeys[${i}]`;
+    if (/PRIVATE KEY/.test(line)) {
+      problems.push({ path, value: '(private key, not shown)', message: 'is a private key; put only the public key (the .pub file) in the spec, and rotate the exposed key' });
+      return;
+    }
+    let key: sshpk.Key;
+    try {
+      key = sshpk.parseKey(line.trim(), 'ssh');
+    } catch {
+      problems.push({ path, value: line, message: 'must be one OpenSSH public key line: "ssh-ed25519 AAAA... comment" (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256)' });
+      return;
+    }
+    const allowed = key.type === 'ed25519' || (key.type === 'rsa' && key.size >= 3072) || (key.type === 'ecdsa' && key.curve === 'nistp256');
+    if (!allowed) {
+      const what = key.type === 'rsa' ? `an ssh-rsa key of ${key.size} bits` : key.type === 'ecdsa' ? `an ecdsa-sha2-${key.curve} key` : `a ${key.type} key`;
+      problems.push({ path, value: line, message: `is ${what}; use ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa of at least 3072 bits` });
+      return;
+    }
+    const fp = key.fingerprint('sha256').toString();
+    const first = seen.get(fp);
+    if (first !== undefined) problems.push({ path, value: line, message: `is the same key as spec.ssh.publicKeys[${first}]; list each key once` });
+    else seen.set(fp, i);
+  });
+}
+
+/** Validates servers per region: names fit hostnames, pool names unique, types offered in the location, LB target limits. */
+function checkServers(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
+  const seenLocations = new Map<string, number>();
+  spec.spec.regions.forEach((region, r) => {
+    const base = `spec.regions[${r}]`;
+    const first = seenLocations.get(region.location);
+    if (first !== undefined) {
+      problems.push({ path: `${base}.location`, value: region.location, message: `is already used by spec.regions[${first}]; a second region must be in another location` });
+    } else {
+      seenLocations.set(region.location, r);
+    }
+    const prefix = resourcePrefix(spec.metadata.name, clusterName(region.location, region.buildingBlock, region.envType));
+    const offered = (type: string, path: string) => {
+      const t = SERVER_TYPES[type];
+      if (t && !t.locations.includes(region.location)) {
+        problems.push({ path, value: type, message: `is not offered in ${region.location} (${LOCATIONS[region.location]!.city}); it is offered in ${t.locations.join(', ')}` });
+      }
+    };
+    offered(region.controlPlane.serverType, `${base}.controlPlane.serverType`);
+    const pools = new Map<string, number>();
+    region.workerPools.forEach((pool, p) => {
+      const path = `${base}.workerPools[${p}]`;
+      const dup = pools.get(pool.name);
+      if (dup !== undefined) problems.push({ path: `${path}.name`, value: pool.name, message: `is already used by ${base}.workerPools[${dup}]; pool names must be unique in a region` });
+      else pools.set(pool.name, p);
+      if (pool.name === 'cp') problems.push({ path: `${path}.name`, value: pool.name, message: "is reserved for the control plane; choose another pool name" });
+      offered(pool.serverType, `${path}.serverType`);
+      const longest = workerServerName(prefix, pool.name, pool.count);
+      if (longest.length > SERVER_NAME_MAX) {
+        problems.push({ path: `${path}.name`, value: pool.name, message: `makes the server name ${longest} longer than ${SERVER_NAME_MAX} characters; use a shorter pool or Sovereign name` });
+      }
+    });
+    const servers = region.controlPlane.count + region.workerPools.reduce((n, pool) => n + pool.count, 0);
+    const limit = LOAD_BALANCER_TYPES[spec.spec.loadBalancer.type]!.maxTargets;
+    if (servers > limit) {
+      problems.push({ path: `${base}.workerPools`, value: servers, message: `gives ${servers} servers, more than the ${limit} targets of load balancer type ${spec.spec.loadBalancer.type}; choose a larger spec.loadBalancer.type` });
+    }
+  });
+}
+
+/** Validates firewall source lists. */
+function checkSources(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
+  const lists: Array<[string, readonly string[]]> = [
+    ['spec.ssh.allowedCidrs', spec.spec.ssh.allowedCidrs],
+    ['spec.kubernetes.apiAllowedCidrs', spec.spec.kubernetes.apiAllowedCidrs],
+  ];
+  for (const [path, list] of lists) {
+    list.forEach((text, i) => {
+      const wrong = checkSourceCidr(text);
+      if (wrong) problems.push({ path: `${path}[${i}]`, value: text, message: wrong });
+    });
+  }
+}
+
+/** Validates Blueprint names in `spec.blueprints` against the catalog, with suggestions for typos. */
+function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, problems: SpecProblem[]): void {
+  const known = catalog.known;
+  const unknown = (name: string) => `is not a Blueprint this catalog knows${didYouMean(name, known)}; known: ${[...known].sort().join(', ')}`;
+  const seen = new Set<string>();
+  (spec.spec.blueprints.install ?? []).forEach((name, i) => {
+    const path = `spec.blueprints.install[${i}]`;
+    if (!known.includes(name)) problems.push({ path, value: name, message: unknown(name) });
+    else if (seen.has(name)) problems.push({ path, value: name, message: 'is listed twice; list each Blueprint once' });
+    seen.add(name);
+  });
+  for (const name of Object.keys(spec.spec.blueprints.values)) {
+    if (!known.includes(name)) problems.push({ path: `spec.blueprints.values.${name}`, value: name, message: unknown(name) });
+  }
+}
+
+/**
+ * Runs every cross-field rule and returns all problems (empty when the spec is valid).
+ *
+ * @param spec a spec that passed the shape check
+ * @param plans the network plan of each region, defaults applied
+ * @param catalog the Blueprint names the catalog knows
+ */
+export function validateSpec(spec: SovereignSpecParsed, plans: readonly NetworkPlan[], catalog: BlueprintNames): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  checkServers(spec, problems);
+  checkNetworks(spec, plans, problems);
+  checkSshKeys(spec.spec.ssh.publicKeys, problems);
+  checkSources(spec, problems);
+  checkBlueprints(spec, catalog, problems);
+  return problems;
+}
