@@ -1,0 +1,221 @@
+/**
+ * Typed cdk8s constructs for the Flux objects catalyst-cdk emits. API versions are those of Flux
+ * v2.4 (the version the bootstrap installs): https://fluxcd.io/flux/components/
+ *
+ * Each construct takes only the fields we use, with Flux's own names, and renders them unchanged.
+ */
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** API versions of the Flux kinds (Flux v2.4). */
+export const FLUX_API = {
+  gitRepository: 'source.toolkit.fluxcd.io/v1',
+  helmRepository: 'source.toolkit.fluxcd.io/v1',
+  ociRepository: 'source.toolkit.fluxcd.io/v1beta2',
+  helmRelease: 'helm.toolkit.fluxcd.io/v2',
+  kustomization: 'kustomize.toolkit.fluxcd.io/v1',
+} as const;
+
+/** Namespace of Flux's controllers and of every Flux object catalyst-cdk emits. */
+export const FLUX_NAMESPACE = 'flux-system';
+
+/** Props shared by all Flux objects here. */
+export interface FluxObjectProps {
+  /** Object name. */
+  readonly name: string;
+  /** @default 'flux-system' */
+  readonly namespace?: string;
+  /** Labels. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+function metadata(props: FluxObjectProps) {
+  return { name: props.name, namespace: props.namespace ?? FLUX_NAMESPACE, labels: props.labels };
+}
+
+/** Formats a cdk8s Duration as a Go duration string (`1h5m`), the way Flux expects. */
+export function goDuration(d: Duration): string {
+  const total = d.toSeconds();
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || total === 0 ? `${s}s` : ''}`;
+}
+
+/** Props of a `GitRepository` (https://fluxcd.io/flux/components/source/gitrepositories/). */
+export interface GitRepositoryProps extends FluxObjectProps {
+  /** https:// URL. */
+  readonly url: string;
+  readonly branch: string;
+  /** @default 1 minute */
+  readonly interval?: Duration;
+  /** Secret in the same namespace with `username`/`password` for HTTPS. @default none (public repository) */
+  readonly secretName?: string;
+  /** .gitignore-style patterns of files the source leaves out. @default none */
+  readonly ignore?: string;
+}
+
+/** A Flux `GitRepository`. */
+export class GitRepository extends ApiObject {
+  constructor(scope: Construct, id: string, props: GitRepositoryProps) {
+    super(scope, id, {
+      apiVersion: FLUX_API.gitRepository,
+      kind: 'GitRepository',
+      metadata: metadata(props),
+      spec: {
+        interval: goDuration(props.interval ?? Duration.minutes(1)),
+        url: props.url,
+        ref: { branch: props.branch },
+        secretRef: props.secretName ? { name: props.secretName } : undefined,
+        ignore: props.ignore,
+      },
+    });
+  }
+}
+
+/** Props of a `HelmRepository` (https://fluxcd.io/flux/components/source/helmrepositories/). */
+export interface HelmRepositoryProps extends FluxObjectProps {
+  /** https:// index URL. */
+  readonly url: string;
+  /** @default 1 hour */
+  readonly interval?: Duration;
+}
+
+/** A Flux `HelmRepository` of type `default` (an https index). */
+export class HelmRepository extends ApiObject {
+  constructor(scope: Construct, id: string, props: HelmRepositoryProps) {
+    super(scope, id, {
+      apiVersion: FLUX_API.helmRepository,
+      kind: 'HelmRepository',
+      metadata: metadata(props),
+      spec: { interval: goDuration(props.interval ?? Duration.hours(1)), url: props.url },
+    });
+  }
+}
+
+/** Props of an `OCIRepository` holding a Helm chart (https://fluxcd.io/flux/components/source/ocirepositories/). */
+export interface OciRepositoryProps extends FluxObjectProps {
+  /** `oci://registry/path/chart` URL of the chart artifact. */
+  readonly url: string;
+  /** Exact tag (the chart version). */
+  readonly tag: string;
+  /** @default 1 hour */
+  readonly interval?: Duration;
+  /**
+   * Verify cosign signatures with this provider. @default none
+   */
+  readonly verifyProvider?: 'cosign';
+}
+
+/** A Flux `OCIRepository` selecting the Helm chart layer of an OCI artifact. */
+export class OciRepository extends ApiObject {
+  constructor(scope: Construct, id: string, props: OciRepositoryProps) {
+    super(scope, id, {
+      apiVersion: FLUX_API.ociRepository,
+      kind: 'OCIRepository',
+      metadata: metadata(props),
+      spec: {
+        interval: goDuration(props.interval ?? Duration.hours(1)),
+        url: props.url,
+        ref: { tag: props.tag },
+        layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+        verify: props.verifyProvider ? { provider: props.verifyProvider } : undefined,
+      },
+    });
+  }
+}
+
+/** Where a HelmRelease takes its chart from. */
+export type HelmChartSource =
+  | { readonly kind: 'HelmRepository'; readonly name: string; readonly chart: string; readonly version: string }
+  | { readonly kind: 'OCIRepository'; readonly name: string };
+
+/** Props of a `HelmRelease` (https://fluxcd.io/flux/components/helm/helmreleases/). */
+export interface HelmReleaseProps extends FluxObjectProps {
+  readonly releaseName: string;
+  /** Namespace the chart is installed into; Helm's release storage lives there too. */
+  readonly targetNamespace: string;
+  readonly source: HelmChartSource;
+  /** @default 30 minutes */
+  readonly interval?: Duration;
+  /** Timeout of Helm actions. @default 10 minutes */
+  readonly timeout?: Duration;
+  /** `CreateReplace` for charts that ship CRDs, `Skip` for charts that do not. */
+  readonly crds: 'CreateReplace' | 'Skip';
+  /** Retries before giving up on install/upgrade. @default 3 */
+  readonly retries?: number;
+  /** Helm values. @default {} */
+  readonly values?: Record<string, unknown>;
+  /** Names of HelmReleases (same namespace) that must be ready first, e.g. a CRD chart. @default none */
+  readonly dependsOn?: readonly string[];
+}
+
+/** A Flux `HelmRelease` with install/upgrade remediation and an explicit CRD policy. */
+export class HelmRelease extends ApiObject {
+  constructor(scope: Construct, id: string, props: HelmReleaseProps) {
+    const retries = props.retries ?? 3;
+    const src = props.source;
+    super(scope, id, {
+      apiVersion: FLUX_API.helmRelease,
+      kind: 'HelmRelease',
+      metadata: metadata(props),
+      spec: {
+        interval: goDuration(props.interval ?? Duration.minutes(30)),
+        timeout: goDuration(props.timeout ?? Duration.minutes(10)),
+        releaseName: props.releaseName,
+        targetNamespace: props.targetNamespace,
+        storageNamespace: props.targetNamespace,
+        chart:
+          src.kind === 'HelmRepository'
+            ? { spec: { chart: src.chart, version: src.version, sourceRef: { kind: 'HelmRepository', name: src.name, namespace: props.namespace ?? FLUX_NAMESPACE }, interval: '1h' } }
+            : undefined,
+        chartRef: src.kind === 'OCIRepository' ? { kind: 'OCIRepository', name: src.name, namespace: props.namespace ?? FLUX_NAMESPACE } : undefined,
+        install: { crds: props.crds, remediation: { retries } },
+        upgrade: { crds: props.crds, cleanupOnFail: true, remediation: { retries, remediateLastFailure: true } },
+        values: props.values && Object.keys(props.values).length > 0 ? props.values : undefined,
+        dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn].sort().map((name) => ({ name })) : undefined,
+      },
+    });
+  }
+}
+
+/** Props of a Flux `Kustomization` (https://fluxcd.io/flux/components/kustomize/kustomizations/). */
+export interface FluxKustomizationProps extends FluxObjectProps {
+  /** Path inside the source, e.g. `./clusters/hz-fsn-rtz-prod/bp-cilium`. */
+  readonly path: string;
+  /** Name of the GitRepository (in flux-system). */
+  readonly sourceName: string;
+  /** Names of Kustomizations (in flux-system) that must be Ready first. @default none */
+  readonly dependsOn?: readonly string[];
+  /** @default 10 minutes */
+  readonly interval?: Duration;
+  /** @default 2 minutes */
+  readonly retryInterval?: Duration;
+  /** @default 10 minutes */
+  readonly timeout?: Duration;
+  /** Wait for every applied object to be Ready. @default true */
+  readonly wait?: boolean;
+  /** Delete objects removed from the source. @default true */
+  readonly prune?: boolean;
+}
+
+/** A Flux `Kustomization` (the kustomize.toolkit.fluxcd.io kind, not kustomize's own file). */
+export class FluxKustomization extends ApiObject {
+  constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
+    super(scope, id, {
+      apiVersion: FLUX_API.kustomization,
+      kind: 'Kustomization',
+      metadata: metadata(props),
+      spec: {
+        interval: goDuration(props.interval ?? Duration.minutes(10)),
+        retryInterval: goDuration(props.retryInterval ?? Duration.minutes(2)),
+        timeout: goDuration(props.timeout ?? Duration.minutes(10)),
+        path: props.path,
+        prune: props.prune ?? true,
+        wait: props.wait ?? true,
+        sourceRef: { kind: 'GitRepository', name: props.sourceName },
+        dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn].sort().map((name) => ({ name })) : undefined,
+      },
+    });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Renders the cloud-init (`#cloud-config`, https://cloudinit.readthedocs.io/en/latest/reference/modules.html)
+ * of a k3s node on Hetzner: OS hardening, the pinned k3s install (https://docs.k3s.io/installation/configuration)
+ * configured through `/etc/rancher/k3s/config.yaml`, and on the first control plane server the
+ * bootstrap that pre-installs Helm charts (the CNI, Flux) and points Flux at the cluster's GitOps folder.
+ *
+ * The result may contain placeholders for Terraform expressions (the join token, Git credentials);
+ * the caller substitutes them after measuring the size. Literal `${` and `%{` are escaped so Terraform
+ * does not read them as interpolation.
+ */
+import { toYaml } from '../../lib/gitops';
+
+/** Which k3s role a node plays. */
+export type K3sRole = 'server-init' | 'server-join' | 'agent';
+
+/** A Helm chart installed by cloud-init before Flux runs (Flux's HelmRelease adopts it later). */
+export interface HelmPreinstall {
+  readonly releaseName: string;
+  readonly namespace: string;
+  /** https:// repository URL. */
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly values: Record<string, unknown>;
+  /** Shell command that waits for the release to be ready, e.g. a `kubectl rollout status`. */
+  readonly waitFor: string;
+}
+
+/** Everything cloud-init needs for one node. */
+export interface NodeCloudInitProps {
+  readonly role: K3sRole;
+  /** k3s release, e.g. `v1.31.4+k3s1`. */
+  readonly k3sVersion: string;
+  /** Text put where the join token goes (a placeholder or a Terraform expression); never a literal secret. */
+  readonly tokenPlaceholder: string;
+  /** `https://<first server private IP>:6443` for joining servers and agents. */
+  readonly joinUrl?: string;
+  /** Fixed private IP (servers); agents discover theirs from the route to `routeProbeIp`. */
+  readonly nodeIp?: string;
+  /** An address on the private network used to discover an agent's private IP. */
+  readonly routeProbeIp: string;
+  readonly clusterCidr: string;
+  readonly serviceCidr: string;
+  /** Extra names/IPs in the API server certificate (servers). */
+  readonly tlsSans: readonly string[];
+  /** Kubernetes node labels, `key=value`. */
+  readonly nodeLabels: readonly string[];
+  /** Kubernetes node taints, `key=value:Effect`. */
+  readonly nodeTaints: readonly string[];
+  /** Only for `server-init`: the bootstrap that runs after k3s is up. */
+  readonly bootstrap?: {
+    /** Helm CLI version, e.g. `v3.16.4`. */
+    readonly helmVersion: string;
+    readonly preinstall: readonly HelmPreinstall[];
+    /** Multi-document YAML applied with kubectl after the preinstalls (Flux GitRepository + Kustomization). */
+    readonly manifests: string;
+    /** Multi-document YAML with Secrets applied before `manifests` (may hold placeholders). @default none */
+    readonly secretManifests?: string;
+  };
+}
+
+/** Escapes text so Terraform treats it literally inside a string (`${` → `$${`, `%{` → `%%{`). */
+export function escapeTerraform(text: string): string {
+  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+const SSHD_HARDENING = [
+  'PasswordAuthentication no',
+  'KbdInteractiveAuthentication no',
+  'PermitRootLogin prohibit-password',
+  'PermitEmptyPasswords no',
+  'X11Forwarding no',
+  'AllowAgentForwarding no',
+  'AllowTcpForwarding no',
+  'MaxAuthTries 3',
+  'LoginGraceTime 30',
+  'ClientAliveInterval 300',
+  'ClientAliveCountMax 2',
+  '',
+].join('\n');
+
+/** The k3s configuration file of a node (https://docs.k3s.io/installation/configuration#configuration-file). */
+function k3sConfig(p: NodeCloudInitProps): Record<string, unknown> {
+  const common = {
+    token: p.tokenPlaceholder,
+    'node-label': [...p.nodeLabels].sort(),
+    'node-taint': p.nodeTaints.length > 0 ? [...p.nodeTaints].sort() : undefined,
+    'node-ip': p.nodeIp,
+  };
+  if (p.role === 'agent') return { ...common, server: p.joinUrl };
+  return {
+    ...common,
+    'cluster-init': p.role === 'server-init' ? true : undefined,
+    server: p.role === 'server-join' ? p.joinUrl : undefined,
+    'advertise-address': p.nodeIp,
+    'tls-san': [...p.tlsSans],
+    'cluster-cidr': p.clusterCidr,
+    'service-cidr': p.serviceCidr,
+    'flannel-backend': 'none',
+    'disable-network-policy': true,
+    'disable-kube-proxy': true,
+    disable: ['servicelb', 'traefik'],
+    'secrets-encryption': true,
+    'write-kubeconfig-mode': '0600',
+  };
+}
+
+function dropUndefined(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+/** Shell lines that find this node's private IP (agents) and add it to the k3s config. */
+function discoverNodeIp(probe: string): string[] {
+  return [
+    `until ip -4 route get ${probe} >/dev/null 2>&1; do sleep 2; done`,
+    `NODE_IP=$(ip -4 route get ${probe} | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p')`,
+    'printf "node-ip: %s\\n" "$NODE_IP" >> /etc/rancher/k3s/config.yaml',
+  ];
+}
+
+/** The bootstrap script of the first control plane server. */
+function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): string {
+  const lines = [
+    '#!/bin/sh',
+    '# Runs once on the first control plane server: pre-installs the charts the cluster needs before',
+    '# Flux can run (CNI, Flux itself), then hands the cluster to Flux.',
+    'set -eu',
+    'export KUBECONFIG=/etc/rancher/k3s/k3s.yaml',
+    'until k3s kubectl get --raw=/readyz >/dev/null 2>&1; do sleep 5; done',
+    'case "$(uname -m)" in aarch64) ARCH=arm64 ;; *) ARCH=amd64 ;; esac',
+    `curl -sfL "https://get.helm.sh/helm-${b.helmVersion}-linux-$ARCH.tar.gz" | tar -xz -C /tmp`,
+    'install -m 0755 "/tmp/linux-$ARCH/helm" /usr/local/bin/helm',
+  ];
+  for (const h of b.preinstall) {
+    lines.push(
+      `helm upgrade --install ${h.releaseName} ${h.chart} --repo ${h.repository} --version ${h.version} --namespace ${h.namespace} --create-namespace --values /var/lib/catalyst/preinstall/${h.releaseName}.yaml`,
+      h.waitFor,
+    );
+  }
+  if (b.secretManifests) lines.push('k3s kubectl apply -f /var/lib/catalyst/flux-secrets.yaml');
+  lines.push('k3s kubectl apply -f /var/lib/catalyst/flux-sync.yaml', 'touch /var/lib/catalyst/bootstrap-complete', '');
+  return lines.join('\n');
+}
+
+/**
+ * Renders a node's cloud-init document.
+ *
+ * @returns `#cloud-config` YAML, Terraform-escaped, still holding `tokenPlaceholder` and any
+ *   placeholders of `bootstrap.secretManifests`.
+ */
+export function renderNodeCloudInit(p: NodeCloudInitProps): string {
+  const files: Array<Record<string, unknown>> = [
+    { path: '/etc/ssh/sshd_config.d/90-catalyst-hardening.conf', permissions: '0644', content: SSHD_HARDENING },
+    { path: '/etc/rancher/k3s/config.yaml', permissions: '0600', content: toYaml(dropUndefined(k3sConfig(p))) },
+  ];
+  const run: string[] = ['swapoff -a', 'sed -i "/\\sswap\\s/d" /etc/fstab', 'systemctl reload ssh || systemctl reload sshd || true'];
+  if (p.role === 'agent' && !p.nodeIp) run.push(...discoverNodeIp(p.routeProbeIp));
+  const mode = p.role === 'agent' ? 'agent' : 'server';
+  run.push(`curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='${p.k3sVersion}' INSTALL_K3S_EXEC='${mode}' sh -`);
+  if (p.bootstrap) {
+    for (const h of p.bootstrap.preinstall) {
+      files.push({ path: `/var/lib/catalyst/preinstall/${h.releaseName}.yaml`, permissions: '0600', content: toYaml(h.values) });
+    }
+    files.push({ path: '/var/lib/catalyst/flux-sync.yaml', permissions: '0600', content: p.bootstrap.manifests });
+    if (p.bootstrap.secretManifests) files.push({ path: '/var/lib/catalyst/flux-secrets.yaml', permissions: '0600', content: p.bootstrap.secretManifests });
+    files.push({ path: '/usr/local/sbin/catalyst-bootstrap.sh', permissions: '0700', content: bootstrapScript(p.bootstrap) });
+    run.push('/usr/local/sbin/catalyst-bootstrap.sh');
+  }
+  const doc = {
+    package_update: true,
+    packages: ['ca-certificates', 'curl'],
+    write_files: files,
+    runcmd: run,
+  };
+  return escapeTerraform(`#cloud-config\n${toYaml(doc)}`);
+}

@@ -1,0 +1,196 @@
+/**
+ * `HetznerCluster`: the Hetzner infrastructure of one k3s cluster (one region of a Sovereign):
+ * private network, firewall, spread placement groups, 1 or 3 control plane servers (the first
+ * initializes embedded etcd, the others join it over the private network), worker pools and a load
+ * balancer, with cloud-init rendered per node.
+ */
+import { Construct } from 'constructs';
+import type { Server } from '../../.gen/providers/hcloud/server';
+import type { ClusterContext } from '../../lib/context';
+import { SynthError } from '../../lib/errors';
+import { USER_DATA_MAX_BYTES } from '../../lib/hetzner';
+import { controlPlaneServerName, LABELS, workerServerName } from '../../lib/naming';
+import { HelmPreinstall, renderNodeCloudInit } from './cloud-init';
+import { NodeFirewall } from './firewall';
+import { ClusterLoadBalancer, LoadBalancerPort } from './load-balancer';
+import { HetznerNetwork } from './network';
+import { NodePool } from './node-pool';
+
+/** A worker pool as the cluster needs it. */
+export interface ClusterWorkerPool {
+  readonly name: string;
+  readonly serverType: string;
+  readonly count: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
+}
+
+/** A secret value spliced into cloud-init: the placeholder text and the Terraform expression that replaces it. */
+export interface SecretSplice {
+  readonly placeholder: string;
+  /** Terraform expression (a cdktf token string), e.g. a variable or `random_password` result. */
+  readonly expression: string;
+  /** Longest text the expression can evaluate to, for the user_data size check. */
+  readonly maxLength: number;
+}
+
+/** Props of a `HetznerCluster`. */
+export interface HetznerClusterProps {
+  /** The cluster's shared facts (names, network plan, k3s version, GitOps path). */
+  readonly ctx: ClusterContext;
+  readonly controlPlane: { readonly serverType: string; readonly count: number };
+  readonly workerPools: readonly ClusterWorkerPool[];
+  /** OS image of every server. */
+  readonly image: string;
+  /** IDs (or names) of the SSH keys installed for root. */
+  readonly sshKeyIds: readonly string[];
+  /** Sources allowed to reach SSH; empty keeps port 22 closed. */
+  readonly sshSources: readonly string[];
+  /** Sources allowed to reach the Kubernetes API; empty keeps 6443 closed (firewall and load balancer). */
+  readonly apiSources: readonly string[];
+  /** Load balancer type, e.g. `lb11`. */
+  readonly loadBalancerType: string;
+  /** The k3s join token (shared by servers and agents). */
+  readonly joinToken: SecretSplice;
+  /** What the first control plane server installs before handing over to Flux. */
+  readonly bootstrap: {
+    readonly helmVersion: string;
+    readonly preinstall: readonly HelmPreinstall[];
+    /** Flux GitRepository + Kustomization (multi-document YAML). */
+    readonly manifests: string;
+    /** Secrets applied before `manifests`, with placeholders. @default none */
+    readonly secretManifests?: string;
+    /** Values spliced into `secretManifests`. @default none */
+    readonly secrets?: readonly SecretSplice[];
+  };
+}
+
+/** Replaces every placeholder with `pick(splice)`. */
+function splice(text: string, splices: readonly SecretSplice[], pick: (s: SecretSplice) => string): string {
+  return splices.reduce((acc, s) => acc.split(s.placeholder).join(pick(s)), text);
+}
+
+/**
+ * The infrastructure of one cluster. Every resource carries the Sovereign and cluster labels.
+ *
+ * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit.
+ */
+export class HetznerCluster extends Construct {
+  readonly network: HetznerNetwork;
+  readonly firewall: NodeFirewall;
+  readonly controlPlane: NodePool;
+  readonly workerPools: readonly NodePool[];
+  readonly loadBalancer: ClusterLoadBalancer;
+  /** Bytes of the largest user_data rendered, with secrets at their longest. */
+  readonly largestUserDataBytes: number;
+
+  constructor(scope: Construct, id: string, props: HetznerClusterProps) {
+    super(scope, id);
+    const { ctx } = props;
+    const prefix = ctx.cluster.resourcePrefix;
+    const labels = { ...ctx.labels, [LABELS.cluster]: ctx.cluster.name, [LABELS.managedBy]: 'catalyst-cdk' };
+    const sizes: number[] = [];
+    const finish = (doc: string, splices: readonly SecretSplice[], what: string): string => {
+      const worst = Buffer.byteLength(splice(doc, splices, (s) => 'x'.repeat(s.maxLength)));
+      if (worst > USER_DATA_MAX_BYTES) {
+        throw new SynthError(`cloud-init of ${what} is ${worst} bytes, over Hetzner's ${USER_DATA_MAX_BYTES}-byte user_data limit; reduce the pre-installed values`);
+      }
+      sizes.push(worst);
+      return splice(doc, splices, (s) => s.expression);
+    };
+
+    this.network = new HetznerNetwork(this, 'network', { name: prefix, cidr: ctx.network.cidr, subnetCidr: ctx.network.nodeSubnet, zone: ctx.network.zone, labels });
+    this.firewall = new NodeFirewall(this, 'firewall', { name: prefix, sshSources: props.sshSources, apiSources: props.apiSources, labels });
+
+    const cpIps = ctx.network.controlPlaneIps;
+    const joinUrl = `https://${cpIps[0]}:${ctx.kubernetes.apiPort}`;
+    const common = {
+      k3sVersion: ctx.kubernetes.k3sVersion,
+      tokenPlaceholder: props.joinToken.placeholder,
+      routeProbeIp: cpIps[0]!,
+      clusterCidr: ctx.network.podCidr,
+      serviceCidr: ctx.network.serviceCidr,
+      tlsSans: [ctx.sovereign.fqdn, `api.${ctx.sovereign.fqdn}`, ctx.network.loadBalancerIp],
+      joinUrl,
+    };
+    const networkId = this.network.network.id;
+    const firewallId = this.firewall.firewall.id;
+
+    this.controlPlane = new NodePool(this, 'control-plane', {
+      addressStem: 'control_plane',
+      serverNames: cpIps.map((_, i) => controlPlaneServerName(prefix, i + 1)),
+      placementGroupName: `${prefix}-cp`,
+      serverType: props.controlPlane.serverType,
+      location: ctx.cluster.location,
+      image: props.image,
+      sshKeyIds: props.sshKeyIds,
+      firewallId,
+      networkId,
+      fixedIps: cpIps,
+      labels: { ...labels, [LABELS.role]: 'control-plane' },
+      dependsOn: [this.network.subnet],
+      afterFirst: true,
+      userData: (i) => {
+        const first = i === 0;
+        const doc = renderNodeCloudInit({
+          ...common,
+          role: first ? 'server-init' : 'server-join',
+          nodeIp: cpIps[i],
+          nodeLabels: [`${LABELS.role}=control-plane`],
+          nodeTaints: [],
+          bootstrap: first ? props.bootstrap : undefined,
+        });
+        return finish(doc, [props.joinToken, ...(first ? (props.bootstrap.secrets ?? []) : [])], controlPlaneServerName(prefix, i + 1));
+      },
+    });
+
+    this.loadBalancer = new ClusterLoadBalancer(this, 'load-balancer', {
+      name: prefix,
+      type: props.loadBalancerType,
+      location: ctx.cluster.location,
+      networkId,
+      privateIp: ctx.network.loadBalancerIp,
+      targetSelector: `${LABELS.sovereign}=${ctx.sovereign.fqdn},${LABELS.cluster}=${ctx.cluster.name}`,
+      ports: [
+        { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http },
+        { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https },
+        ...(ctx.kubernetes.apiPublic ? [{ name: 'kubernetes_api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort } satisfies LoadBalancerPort] : []),
+      ],
+      labels,
+      dependsOn: [this.network.subnet],
+    });
+
+    const workersAfter = [...this.controlPlane.servers, this.loadBalancer.attachment];
+    this.workerPools = [...props.workerPools]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((pool) => {
+        const nodeLabels = [`${LABELS.role}=worker`, `${LABELS.pool}=${pool.name}`, ...Object.entries(pool.labels).map(([k, v]) => `${k}=${v}`)];
+        const nodeTaints = pool.taints.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`);
+        return new NodePool(this, `pool-${pool.name}`, {
+          addressStem: `pool_${pool.name}`,
+          serverNames: Array.from({ length: pool.count }, (_, i) => workerServerName(prefix, pool.name, i + 1)),
+          placementGroupName: `${prefix}-${pool.name}`,
+          serverType: pool.serverType,
+          location: ctx.cluster.location,
+          image: props.image,
+          sshKeyIds: props.sshKeyIds,
+          firewallId,
+          networkId,
+          labels: { ...labels, [LABELS.role]: 'worker', [LABELS.pool]: pool.name },
+          dependsOn: workersAfter,
+          userData: (i) =>
+            finish(
+              renderNodeCloudInit({ ...common, role: 'agent', nodeLabels, nodeTaints }),
+              [props.joinToken],
+              workerServerName(prefix, pool.name, i + 1),
+            ),
+        });
+      });
+    this.largestUserDataBytes = Math.max(...sizes);
+  }
+
+  /** Every server of the cluster: control plane first, then pools by name. */
+  get servers(): Server[] {
+    return [...this.controlPlane.servers, ...this.workerPools.flatMap((p) => p.servers)];
+  }
+}

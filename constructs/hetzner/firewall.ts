@@ -1,0 +1,51 @@
+/**
+ * The cloud firewall of a cluster's servers (https://docs.hetzner.com/cloud/firewalls/overview/).
+ * Hetzner firewalls filter the public interface only; private-network traffic (node to node, load
+ * balancer to node) is not affected. Everything inbound that no rule allows is dropped.
+ */
+import { Construct } from 'constructs';
+import { Firewall, FirewallRule } from '../../.gen/providers/hcloud/firewall';
+
+/** Anywhere, IPv4 and IPv6. */
+export const ANYWHERE: readonly string[] = ['0.0.0.0/0', '::/0'];
+
+/** Props of a `NodeFirewall`. */
+export interface NodeFirewallProps {
+  readonly name: string;
+  /** Sources allowed to reach SSH (22/tcp); empty means no rule, port closed. */
+  readonly sshSources: readonly string[];
+  /** Sources allowed to reach the Kubernetes API (6443/tcp); empty means no rule, port closed. */
+  readonly apiSources: readonly string[];
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * Inbound rules: HTTP and HTTPS and ICMP from anywhere; SSH and the Kubernetes API only from the
+ * sources given, and no rule at all when none are given. Terraform address: `hcloud_firewall.nodes`.
+ */
+export class NodeFirewall extends Construct {
+  readonly firewall: Firewall;
+  /** The rules, in the order they are written. */
+  readonly rules: readonly FirewallRule[];
+
+  constructor(scope: Construct, id: string, props: NodeFirewallProps) {
+    super(scope, id);
+    const tcp = (port: string, sources: readonly string[], description: string): FirewallRule => ({
+      direction: 'in',
+      protocol: 'tcp',
+      port,
+      sourceIps: [...sources],
+      description,
+    });
+    const rules: FirewallRule[] = [
+      tcp('80', ANYWHERE, 'http'),
+      tcp('443', ANYWHERE, 'https'),
+      { direction: 'in', protocol: 'icmp', sourceIps: [...ANYWHERE], description: 'icmp' },
+    ];
+    if (props.sshSources.length > 0) rules.push(tcp('22', props.sshSources, 'ssh'));
+    if (props.apiSources.length > 0) rules.push(tcp('6443', props.apiSources, 'kubernetes-api'));
+    this.rules = rules;
+    this.firewall = new Firewall(this, 'firewall', { name: props.name, labels: props.labels, rule: rules });
+    this.firewall.overrideLogicalId('nodes');
+  }
+}

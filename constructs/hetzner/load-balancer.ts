@@ -1,0 +1,89 @@
+/**
+ * The cluster's load balancer (https://docs.hetzner.com/cloud/load-balancers/overview/): attached to
+ * the private network, targeting the cluster's servers by label over their private IPs.
+ */
+import { ITerraformDependable, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { LoadBalancer } from '../../.gen/providers/hcloud/load-balancer';
+import { LoadBalancerNetwork } from '../../.gen/providers/hcloud/load-balancer-network';
+import { LoadBalancerService } from '../../.gen/providers/hcloud/load-balancer-service';
+import { LoadBalancerTargetA } from '../../.gen/providers/hcloud/load-balancer-target';
+
+/** One TCP service: listen port → destination port on every target. */
+export interface LoadBalancerPort {
+  /** Short name, used in the Terraform address `hcloud_load_balancer_service.<name>`. */
+  readonly name: string;
+  readonly listenPort: number;
+  readonly destinationPort: number;
+}
+
+/** Props of a `ClusterLoadBalancer`. */
+export interface ClusterLoadBalancerProps {
+  readonly name: string;
+  /** e.g. `lb11`. */
+  readonly type: string;
+  readonly location: string;
+  readonly networkId: string;
+  /** Fixed private IP in the node subnet. */
+  readonly privateIp: string;
+  /** Hetzner label selector of the target servers, e.g. `catalyst.openova.io/cluster=hz-fsn-rtz-prod`. */
+  readonly targetSelector: string;
+  readonly ports: readonly LoadBalancerPort[];
+  readonly labels: Record<string, string>;
+  /** Resources the network attachment waits for (the subnet). @default none */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * A load balancer with TCP services and TCP health checks. Targets are selected by label, so every
+ * server of the cluster is a target; a service sends traffic only to targets whose health check on
+ * that port passes (e.g. 6443 reaches control plane servers only). Terraform addresses:
+ * `hcloud_load_balancer.ingress`, `hcloud_load_balancer_network.ingress`,
+ * `hcloud_load_balancer_target.cluster`, `hcloud_load_balancer_service.<port name>`.
+ */
+export class ClusterLoadBalancer extends Construct {
+  readonly loadBalancer: LoadBalancer;
+  readonly attachment: LoadBalancerNetwork;
+  readonly services: readonly LoadBalancerService[];
+
+  constructor(scope: Construct, id: string, props: ClusterLoadBalancerProps) {
+    super(scope, id);
+    this.loadBalancer = new LoadBalancer(this, 'load-balancer', {
+      name: props.name,
+      loadBalancerType: props.type,
+      location: props.location,
+      algorithm: { type: 'round_robin' },
+      labels: props.labels,
+    });
+    this.loadBalancer.overrideLogicalId('ingress');
+    const lbId = Token.asNumber(this.loadBalancer.id);
+    this.attachment = new LoadBalancerNetwork(this, 'network', {
+      loadBalancerId: lbId,
+      networkId: Token.asNumber(props.networkId),
+      ip: props.privateIp,
+      enablePublicInterface: true,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    });
+    this.attachment.overrideLogicalId('ingress');
+    const target = new LoadBalancerTargetA(this, 'target', {
+      loadBalancerId: lbId,
+      type: 'label_selector',
+      labelSelector: props.targetSelector,
+      usePrivateIp: true,
+      dependsOn: [this.attachment],
+    });
+    target.overrideLogicalId('cluster');
+    this.services = props.ports.map((p) => {
+      const svc = new LoadBalancerService(this, `service-${p.name}`, {
+        loadBalancerId: this.loadBalancer.id,
+        protocol: 'tcp',
+        listenPort: p.listenPort,
+        destinationPort: p.destinationPort,
+        proxyprotocol: false,
+        healthCheck: { protocol: 'tcp', port: p.destinationPort, interval: 15, timeout: 10, retries: 3 },
+      });
+      svc.overrideLogicalId(p.name);
+      return svc;
+    });
+  }
+}

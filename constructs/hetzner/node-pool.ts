@@ -1,0 +1,84 @@
+/**
+ * A node pool: identical servers spread over spread placement groups
+ * (https://docs.hetzner.com/cloud/placement-groups/overview/), attached to the private network.
+ */
+import { ITerraformDependable, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { PlacementGroup } from '../../.gen/providers/hcloud/placement-group';
+import { Server } from '../../.gen/providers/hcloud/server';
+import { SPREAD_GROUP_MAX_SERVERS } from '../../lib/hetzner';
+
+/** Props of a `NodePool`. */
+export interface NodePoolProps {
+  /** Stem of the Terraform addresses, e.g. `control_plane` → `hcloud_server.control_plane_1`. */
+  readonly addressStem: string;
+  /** Server names, one per server (their count is the pool size). */
+  readonly serverNames: readonly string[];
+  /** Name of the first placement group; further groups get `-2`, `-3`, ... */
+  readonly placementGroupName: string;
+  readonly serverType: string;
+  readonly location: string;
+  /** OS image, e.g. `ubuntu-24.04`. */
+  readonly image: string;
+  /** IDs (or names) of the SSH keys installed for root. */
+  readonly sshKeyIds: readonly string[];
+  /** ID of the firewall attached to every server. */
+  readonly firewallId: string;
+  /** ID of the private network. */
+  readonly networkId: string;
+  /** Fixed private IPs, one per server; none means Hetzner assigns them. @default none */
+  readonly fixedIps?: readonly string[];
+  /** cloud-init of the server at `index` (0-based). */
+  readonly userData: (index: number) => string;
+  /** Labels of every server and placement group. */
+  readonly labels: Record<string, string>;
+  /** Resources every server waits for. @default none */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /** Servers after the first wait for the first (k3s servers join the one that initialized etcd). @default false */
+  readonly afterFirst?: boolean;
+}
+
+/**
+ * Servers of one pool. cloud-init runs once, at creation: `user_data`, `image` and `ssh_keys` are
+ * ignored after that so that changing them (a k3s bump, a new key) never replaces a running node;
+ * day-2 changes go through Kubernetes. Terraform addresses: `hcloud_server.<stem>_<n>` (1-based),
+ * `hcloud_placement_group.<stem>` and `<stem>_2`, ... for every further 10 servers.
+ */
+export class NodePool extends Construct {
+  readonly servers: readonly Server[];
+  readonly placementGroups: readonly PlacementGroup[];
+
+  constructor(scope: Construct, id: string, props: NodePoolProps) {
+    super(scope, id);
+    const groupCount = Math.ceil(props.serverNames.length / SPREAD_GROUP_MAX_SERVERS);
+    this.placementGroups = Array.from({ length: groupCount }, (_, g) => {
+      const suffix = g === 0 ? '' : `-${g + 1}`;
+      const pg = new PlacementGroup(this, `placement-group-${g + 1}`, { name: `${props.placementGroupName}${suffix}`, type: 'spread', labels: props.labels });
+      pg.overrideLogicalId(g === 0 ? props.addressStem : `${props.addressStem}_${g + 1}`);
+      return pg;
+    });
+    const servers: Server[] = [];
+    props.serverNames.forEach((name, i) => {
+      const group = this.placementGroups[Math.floor(i / SPREAD_GROUP_MAX_SERVERS)]!;
+      const dependsOn = [...(props.dependsOn ?? []), ...(props.afterFirst && i > 0 ? [servers[0]!] : [])];
+      const server = new Server(this, `server-${i + 1}`, {
+        name,
+        serverType: props.serverType,
+        image: props.image,
+        location: props.location,
+        sshKeys: [...props.sshKeyIds],
+        firewallIds: [Token.asNumber(props.firewallId)],
+        placementGroupId: Token.asNumber(group.id),
+        labels: props.labels,
+        publicNet: [{ ipv4Enabled: true, ipv6Enabled: true }],
+        network: [{ networkId: Token.asNumber(props.networkId), ip: props.fixedIps?.[i] }],
+        userData: props.userData(i),
+        dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+        lifecycle: { ignoreChanges: ['user_data', 'image', 'ssh_keys'] },
+      });
+      server.overrideLogicalId(`${props.addressStem}_${i + 1}`);
+      servers.push(server);
+    });
+    this.servers = servers;
+  }
+}
