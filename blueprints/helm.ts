@@ -1,0 +1,94 @@
+/**
+ * `HelmBlueprint`: the base of every Blueprint that installs one upstream Helm chart. It renders the
+ * namespace (with Pod Security labels), the chart source and a `HelmRelease`; subclasses supply the
+ * curated values from their typed props and may add objects.
+ */
+import { Duration, type Chart } from 'cdk8s';
+import { Blueprint, BlueprintProps, mergeValues } from '../lib/blueprint';
+import type { ClusterContext } from '../lib/context';
+import { blueprintObjectName, LABELS } from '../lib/naming';
+import { HelmChartSource, HelmRelease, HelmRepository, OciRepository } from '../constructs/flux';
+import { PlatformNamespace } from '../constructs/k8s/namespace';
+import type { HelmPreinstall } from '../constructs/hetzner/cloud-init';
+
+/** Parses a Go-style duration of minutes (`15m`) into a cdk8s Duration. */
+export function minutes(text: string): Duration {
+  const m = /^(\d+)m$/.exec(text);
+  if (!m) throw new Error(`duration ${text} must be whole minutes such as 15m`);
+  return Duration.minutes(Number(m[1]));
+}
+
+/** A Blueprint that installs one upstream Helm chart with Flux. */
+export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> extends Blueprint<P> {
+  /**
+   * The Blueprint's curated Helm values for a cluster, derived from its typed props and the context.
+   */
+  protected abstract curatedValues(ctx: ClusterContext): Record<string, unknown>;
+
+  /** Final Helm values: curated values with `props.values` merged last. */
+  helmValues(ctx: ClusterContext): Record<string, unknown> {
+    return mergeValues(this.curatedValues(ctx), this.props.values ?? {});
+  }
+
+  /** Labels of every object this Blueprint renders. */
+  protected labels(ctx: ClusterContext): Record<string, string> {
+    return { ...ctx.labels, [LABELS.blueprint]: this.metadata.name };
+  }
+
+  /** Renders the chart source for the pinned chart and returns how a HelmRelease refers to it. */
+  protected renderSource(chart: Chart, ctx: ClusterContext, chartName = this.metadata.chart.chart, version = this.metadata.chart.version): HelmChartSource {
+    const m = this.metadata;
+    const name = blueprintObjectName(m.name);
+    if (m.chart.repository.startsWith('oci://')) {
+      const id = chartName === m.chart.chart ? 'source' : `source-${chartName}`;
+      const ociName = chartName === m.chart.chart ? name : `${name}-${chartName}`;
+      new OciRepository(chart, id, { name: ociName, url: `${m.chart.repository.replace(/\/$/, '')}/${chartName}`, tag: version, labels: this.labels(ctx) });
+      return { kind: 'OCIRepository', name: ociName };
+    }
+    if (!chart.node.tryFindChild('source')) new HelmRepository(chart, 'source', { name, url: m.chart.repository, labels: this.labels(ctx) });
+    return { kind: 'HelmRepository', name, chart: chartName, version };
+  }
+
+  /**
+   * The Helm install cloud-init runs before Flux exists, for Blueprints with `metadata.preinstalled`:
+   * same release name, namespace, chart version and values as the HelmRelease that adopts it.
+   */
+  preinstall(ctx: ClusterContext): HelmPreinstall {
+    const m = this.metadata;
+    return {
+      releaseName: m.releaseName,
+      namespace: m.namespace,
+      repository: m.chart.repository,
+      chart: m.chart.chart,
+      version: m.chart.version,
+      values: this.helmValues(ctx),
+      waitFor: this.preinstallWaitCommand(),
+    };
+  }
+
+  /**
+   * Shell command cloud-init runs after the pre-install to wait for the release to be ready.
+   * @default waits until every Deployment in the namespace is Available (10 minutes at most)
+   */
+  protected preinstallWaitCommand(): string {
+    return `k3s kubectl -n ${this.metadata.namespace} wait --for=condition=Available deployment --all --timeout=10m`;
+  }
+
+  /** Renders namespace, chart source and HelmRelease. */
+  render(chart: Chart, ctx: ClusterContext): void {
+    const m = this.metadata;
+    if (m.ownsNamespace !== false) {
+      new PlatformNamespace(chart, 'namespace', { name: m.namespace, podSecurity: m.podSecurity.level, labels: this.labels(ctx) });
+    }
+    new HelmRelease(chart, 'release', {
+      name: blueprintObjectName(m.name),
+      labels: this.labels(ctx),
+      releaseName: m.releaseName,
+      targetNamespace: m.namespace,
+      source: this.renderSource(chart, ctx),
+      timeout: minutes(m.timeout ?? '10m'),
+      crds: m.installsCrds ? 'CreateReplace' : 'Skip',
+      values: this.helmValues(ctx),
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+
+/** Props of the Cilium Blueprint. */
+export interface CiliumProps extends BlueprintProps {
+  /**
+   * Encrypt pod-to-pod traffic between nodes with WireGuard.
+   * @default true
+   */
+  readonly wireguard?: boolean;
+  /**
+   * Enable Cilium's Gateway API support. Needs the Gateway API CRDs installed first, which no
+   * Blueprint in this catalog installs yet, so it is off by default.
+   * @default false
+   */
+  readonly gatewayApi?: boolean;
+  /**
+   * Cilium operator replicas.
+   * @default 1 with one control plane server, 2 with three
+   */
+  readonly operatorReplicas?: number;
+}
+
+/**
+ * Cilium: eBPF CNI, kube-proxy replacement and WireGuard node-to-node encryption.
+ *
+ * The cluster has no CNI until Cilium runs (k3s starts with `--flannel-backend=none`), so cloud-init
+ * installs this chart with Helm before Flux exists, with exactly these values; the HelmRelease then
+ * adopts that release (same release name `cilium`, namespace `kube-system`, chart version).
+ *
+ * Source: chart `cilium` 1.16.5 from https://helm.cilium.io (https://docs.cilium.io/en/v1.16/helm-reference/);
+ * reference catalog entry `cilium` (bootstrap-kit slot 01).
+ *
+ * The agents reach the API server through k3s's node-local load balancer at `127.0.0.1:6444`, which
+ * exists on servers and agents alike; the reference's `127.0.0.1:6443` only works on control plane nodes.
+ */
+export class Cilium extends HelmBlueprint<CiliumProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'cilium',
+    title: 'Cilium',
+    category: 'networking',
+    tier: 'bootstrap-kit',
+    summary: 'eBPF CNI with kube-proxy replacement, WireGuard encryption and Hubble.',
+    chart: CHARTS.cilium,
+    namespace: 'kube-system',
+    ownsNamespace: false,
+    podSecurity: { level: 'privileged', reason: 'the agent loads eBPF programs and manages host networking' },
+    releaseName: 'cilium',
+    dependsOn: [],
+    installsCrds: true,
+    placementModes: ['active-active', 'single-region'],
+    resources: { cpuMillis: 100, memoryMiB: 256 },
+    preinstalled: true,
+    sources: ['https://docs.cilium.io/en/v1.16/helm-reference/', 'catalog/components.json#cilium', 'catalog/bootstrap-kit.json slot 1'],
+  };
+
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    const p = this.props;
+    return {
+      kubeProxyReplacement: true,
+      k8sServiceHost: '127.0.0.1',
+      k8sServicePort: 6444,
+      ipam: { mode: 'kubernetes' },
+      routingMode: 'tunnel',
+      tunnelProtocol: 'vxlan',
+      bpf: { masquerade: true },
+      encryption: { enabled: p.wireguard ?? true, type: 'wireguard' },
+      l7Proxy: true,
+      envoy: { enabled: true },
+      gatewayAPI: { enabled: p.gatewayApi ?? false },
+      l2announcements: { enabled: false },
+      operator: { replicas: p.operatorReplicas ?? (ctx.network.controlPlaneIps.length >= 3 ? 2 : 1) },
+      hubble: { relay: { enabled: false }, ui: { enabled: false } },
+      prometheus: { enabled: false, serviceMonitor: { enabled: false } },
+    };
+  }
+
+  /** Waits for the agent DaemonSet: the node has no pod network before it is ready. */
+  protected preinstallWaitCommand(): string {
+    return 'k3s kubectl -n kube-system rollout status daemonset/cilium --timeout=10m';
+  }
+}

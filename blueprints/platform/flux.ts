@@ -1,0 +1,77 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+import { CertManager } from './cert-manager';
+
+/** Props of the Flux Blueprint. */
+export interface FluxProps extends BlueprintProps {
+  /**
+   * Run the image reflector and image automation controllers (image update automation). Nothing in
+   * the platform writes image updates back to Git, so they are off and cost nothing.
+   * @default false
+   */
+  readonly imageAutomation?: boolean;
+  /**
+   * Log level of every controller: `debug`, `info` or `error`.
+   * @default 'info'
+   */
+  readonly logLevel?: 'debug' | 'info' | 'error';
+}
+
+/**
+ * Flux: the GitOps controllers (source, kustomize, helm, notification) that apply this Sovereign's
+ * GitOps tree, including every other Blueprint's HelmRelease.
+ *
+ * Cloud-init installs this chart with Helm (release `flux`, namespace `flux-system`) before any
+ * GitOps object exists, with exactly these values; this HelmRelease then adopts that release, so
+ * Flux manages its own upgrades from then on. The chart must stay at the version cloud-init
+ * installed, or the adoption becomes an upgrade of the controllers doing the upgrade.
+ *
+ * Source: chart `flux2` 2.14.1 (Flux v2.4.0) from https://fluxcd-community.github.io/helm-charts
+ * (https://github.com/fluxcd-community/helm-charts/tree/main/charts/flux2); reference catalog entry
+ * `flux` (bootstrap-kit slot 03).
+ *
+ * The chart's CRDs are annotated `helm.sh/resource-policy: keep`: deleting the release must never
+ * delete the CRDs and with them every Flux object of the cluster. The reference installed Flux from
+ * the upstream `install.yaml` and then adopted it with a wrapper chart; here cloud-init and Flux use
+ * the same upstream chart, so there is nothing to reconcile between two installation methods.
+ */
+export class Flux extends HelmBlueprint<FluxProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'flux',
+    title: 'Flux',
+    category: 'gitops-iac',
+    tier: 'bootstrap-kit',
+    summary: 'GitOps controllers that continuously apply the Sovereign GitOps tree to the cluster.',
+    chart: CHARTS.flux,
+    namespace: 'flux-system',
+    ownsNamespace: false,
+    podSecurity: { level: 'restricted', reason: 'every controller runs as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
+    releaseName: 'flux',
+    dependsOn: [CertManager],
+    installsCrds: true,
+    placementModes: ['active-active', 'single-region'],
+    resources: { cpuMillis: 200, memoryMiB: 224 },
+    preinstalled: true,
+    sources: [CHARTS.flux.docs, 'catalog/components.json#flux', 'catalog/bootstrap-kit.json slot 3'],
+  };
+
+  protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
+    const imageAutomation = this.props.imageAutomation ?? false;
+    const controller = (memory: string) => ({ resources: { requests: { cpu: '50m', memory }, limits: { memory: '256Mi' } } });
+    return {
+      installCRDs: true,
+      crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
+      logLevel: this.props.logLevel ?? 'info',
+      watchAllNamespaces: true,
+      sourceController: controller('64Mi'),
+      kustomizeController: controller('64Mi'),
+      helmController: controller('64Mi'),
+      notificationController: controller('32Mi'),
+      imageAutomationController: { create: imageAutomation },
+      imageReflectionController: { create: imageAutomation },
+      prometheus: { podMonitor: { create: false } },
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+import { DEFAULT_CLUSTER_ISSUER } from './cert-manager';
+import { Keycloak } from './keycloak';
+
+/** OpenID Connect login for Gitea (e.g. against the Sovereign's Keycloak). */
+export interface GiteaOidc {
+  /** Name of the login source shown on the sign-in page. */
+  readonly name: string;
+  /** The provider's discovery document, e.g. `https://auth.example.org/realms/x/.well-known/openid-configuration`. */
+  readonly discoveryUrl: string;
+  /** Existing Secret (namespace `gitea`) with the client ID under `key` and the client secret under `secret`. */
+  readonly secretName: string;
+}
+
+/** Props of the Gitea Blueprint. */
+export interface GiteaProps extends BlueprintProps {
+  /**
+   * Public host name of the Git server (Gitea's `DOMAIN`, `SSH_DOMAIN` and `ROOT_URL`).
+   * @default `gitea.<sovereign fqdn>`
+   */
+  readonly domain?: string;
+  /**
+   * Existing Secret (namespace `gitea`) with the administrator's `username` and `password`.
+   * @default 'gitea-admin'
+   */
+  readonly adminSecret?: string;
+  /**
+   * Existing Secret (namespace `gitea`) with the passwords of the embedded PostgreSQL: `password`
+   * for the `gitea` database user and `postgres-password` for the superuser.
+   * @default 'gitea-postgresql'
+   */
+  readonly databaseSecret?: string;
+  /**
+   * Size of the repository volume (Kubernetes quantity).
+   * @default '20Gi'
+   */
+  readonly storageSize?: string;
+  /**
+   * Ingress class to expose Gitea with (host = `domain`, TLS from cert-manager's default
+   * ClusterIssuer `letsencrypt-prod`). No Ingress without it.
+   * @default none
+   */
+  readonly ingressClassName?: string;
+  /**
+   * OpenID Connect login source, typically the Sovereign's Keycloak.
+   * @default none (local accounts only)
+   */
+  readonly oidc?: GiteaOidc;
+}
+
+/**
+ * Gitea: the Sovereign's own Git server, hosting the Blueprint catalog mirror and one repository
+ * per application.
+ *
+ * Installs one rootless Gitea pod with its repository volume and the chart's single-instance
+ * PostgreSQL; the chart's HA PostgreSQL and Redis cluster are off, so sessions, cache and queues
+ * stay in Gitea's process (fine for one replica). The administrator and database passwords come from
+ * existing Secrets: the admin account from `gitea.admin.existingSecret`, and the database password
+ * reaches `app.ini` as the environment variable `GITEA__DATABASE__PASSWD` read from the database
+ * Secret, which overrides the chart's built-in default. Pod and containers get restricted security
+ * contexts.
+ *
+ * Source: chart `gitea` 10.5.0 from https://dl.gitea.com/charts (https://gitea.com/gitea/helm-chart);
+ * reference catalog entry `gitea` (bootstrap-kit slot 10).
+ *
+ * Deviations: the reference left the domain at `gitea.catalyst.local` in the chart and patched the
+ * host in the kit; here `domain` defaults to `gitea.<fqdn>` everywhere. The PostgreSQL image comes
+ * from `docker.io/bitnamilegacy` (Bitnami no longer publishes it under `bitnami`).
+ */
+export class Gitea extends HelmBlueprint<GiteaProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'gitea',
+    title: 'Gitea',
+    category: 'gitops-iac',
+    tier: 'bootstrap-kit',
+    summary: 'The Sovereign\'s own Git server for the Blueprint catalog mirror and application repositories.',
+    chart: CHARTS.gitea,
+    namespace: 'gitea',
+    podSecurity: { level: 'restricted', reason: 'the curated values run the rootless Gitea image as UID 1000 with no capabilities and the RuntimeDefault seccomp profile; the Bitnami PostgreSQL is restricted by default' },
+    releaseName: 'gitea',
+    dependsOn: [Keycloak],
+    installsCrds: false,
+    placementModes: ['single-region'],
+    resources: { cpuMillis: 200, memoryMiB: 512 },
+    sources: [CHARTS.gitea.docs, 'catalog/components.json#gitea', 'catalog/bootstrap-kit.json slot 10'],
+  };
+
+  /** Public host name of this instance in a cluster. */
+  domain(ctx: ClusterContext): string {
+    return this.props.domain ?? `gitea.${ctx.sovereign.fqdn}`;
+  }
+
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    const p = this.props;
+    const domain = this.domain(ctx);
+    const databaseSecret = p.databaseSecret ?? 'gitea-postgresql';
+    const oidc = p.oidc;
+    return {
+      replicaCount: 1,
+      image: { rootless: true },
+      podSecurityContext: { fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      containerSecurityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsGroup: 1000,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+      },
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+      persistence: { enabled: true, size: p.storageSize ?? '20Gi', storageClass: ctx.storageClass },
+      ingress: p.ingressClassName
+        ? {
+            enabled: true,
+            className: p.ingressClassName,
+            annotations: { 'cert-manager.io/cluster-issuer': DEFAULT_CLUSTER_ISSUER },
+            hosts: [{ host: domain, paths: [{ path: '/', pathType: 'Prefix' }] }],
+            tls: [{ hosts: [domain], secretName: 'gitea-tls' }],
+          }
+        : { enabled: false },
+      gitea: {
+        admin: { existingSecret: p.adminSecret ?? 'gitea-admin', email: ctx.sovereign.adminEmail },
+        config: { server: { DOMAIN: domain, SSH_DOMAIN: domain, ROOT_URL: `https://${domain}/` } },
+        additionalConfigFromEnvs: [{ name: 'GITEA__DATABASE__PASSWD', valueFrom: { secretKeyRef: { name: databaseSecret, key: 'password' } } }],
+        oauth: oidc ? [{ name: oidc.name, provider: 'openidConnect', existingSecret: oidc.secretName, autoDiscoverUrl: oidc.discoveryUrl }] : [],
+        metrics: { enabled: false },
+      },
+      postgresql: {
+        enabled: true,
+        image: { repository: 'bitnamilegacy/postgresql' },
+        global: { postgresql: { auth: { existingSecret: databaseSecret, secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'postgres-password' } } } },
+        primary: {
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+          persistence: { size: '10Gi', storageClass: ctx.storageClass },
+        },
+      },
+      'postgresql-ha': { enabled: false },
+      'redis-cluster': { enabled: false },
+      redis: { enabled: false },
+      'valkey-cluster': { enabled: false },
+      valkey: { enabled: false },
+      test: { enabled: false },
+    };
+  }
+}

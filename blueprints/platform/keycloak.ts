@@ -1,0 +1,95 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+import { CertManager } from './cert-manager';
+
+/** Props of the Keycloak Blueprint. */
+export interface KeycloakProps extends BlueprintProps {
+  /**
+   * Keycloak replicas; more than one share sessions through the JDBC-ping cache stack.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Name of the bootstrap administrator.
+   * @default 'admin'
+   */
+  readonly adminUser?: string;
+  /**
+   * Existing Secret (namespace `keycloak`) holding the administrator password under the key
+   * `admin-password`. The Blueprint never carries the password itself; create the Secret first,
+   * e.g. from a SealedSecret.
+   * @default 'keycloak-admin'
+   */
+  readonly adminSecret?: string;
+  /**
+   * Existing Secret (namespace `keycloak`) with the passwords of the embedded PostgreSQL: key
+   * `password` for the Keycloak database user and `postgres-password` for the superuser.
+   * @default 'keycloak-postgresql'
+   */
+  readonly databaseSecret?: string;
+}
+
+/**
+ * Keycloak: the identity provider (OIDC, SAML) for people using the Sovereign.
+ *
+ * Installs the Bitnami chart in production mode behind a TLS-terminating proxy (`proxyHeaders:
+ * xforwarded`) with its embedded PostgreSQL. The chart's Ingress is off: exposure is decided by
+ * whatever Blueprint owns ingress. Both passwords come from existing Secrets named in the props.
+ *
+ * Images come from `docker.io/bitnamilegacy` because Bitnami stopped publishing these versions
+ * under `docker.io/bitnami`; the charts then refuse non-default repositories unless
+ * `global.security.allowInsecureImages` is set, which is why it is.
+ *
+ * Source: chart `keycloak` 25.2.0 (Keycloak 26.3.3) from https://charts.bitnami.com/bitnami
+ * (https://github.com/bitnami/charts/tree/main/bitnami/keycloak); reference catalog entry `keycloak`
+ * (bootstrap-kit slot 09).
+ */
+export class Keycloak extends HelmBlueprint<KeycloakProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'keycloak',
+    title: 'Keycloak',
+    category: 'identity',
+    tier: 'bootstrap-kit',
+    summary: 'Identity provider for the people using the Sovereign, over OIDC and SAML.',
+    chart: CHARTS.keycloak,
+    namespace: 'keycloak',
+    podSecurity: { level: 'restricted', reason: 'the Bitnami charts run Keycloak and PostgreSQL as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
+    releaseName: 'keycloak',
+    dependsOn: [CertManager],
+    installsCrds: false,
+    placementModes: ['active-hotstandby', 'single-region'],
+    resources: { cpuMillis: 350, memoryMiB: 768 },
+    sources: [CHARTS.keycloak.docs, 'catalog/components.json#keycloak', 'catalog/bootstrap-kit.json slot 9'],
+  };
+
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    return {
+      global: { security: { allowInsecureImages: true } },
+      image: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
+      replicaCount: this.props.replicas ?? 1,
+      production: true,
+      proxyHeaders: 'xforwarded',
+      auth: {
+        adminUser: this.props.adminUser ?? 'admin',
+        existingSecret: this.props.adminSecret ?? 'keycloak-admin',
+        passwordSecretKey: 'admin-password',
+      },
+      resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+      ingress: { enabled: false },
+      postgresql: {
+        enabled: true,
+        image: { repository: 'bitnamilegacy/postgresql' },
+        auth: {
+          existingSecret: this.props.databaseSecret ?? 'keycloak-postgresql',
+          secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'postgres-password' },
+        },
+        primary: {
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+          persistence: { storageClass: ctx.storageClass },
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+import { Spire } from './spire';
+
+/** Props of the NATS JetStream Blueprint. */
+export interface NatsJetstreamProps extends BlueprintProps {
+  /**
+   * NATS servers. Three form a JetStream quorum that survives losing one; one runs a single server
+   * without clustering.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Size of each server's JetStream file store volume (Kubernetes quantity).
+   * @default '10Gi'
+   */
+  readonly fileStoreSize?: string;
+}
+
+/**
+ * NATS JetStream: the control plane's message bus (publish/subscribe, persistent streams,
+ * key-value buckets).
+ *
+ * Installs a NATS StatefulSet with clustering and JetStream's file store on the cluster's default
+ * storage class; the nats-box utility Deployment and the Prometheus exporter are off. The chart sets
+ * no security contexts, so the Blueprint adds restricted ones to the pod and both containers
+ * (non-root UID 1000, no capabilities, RuntimeDefault seccomp).
+ *
+ * Source: chart `nats` 1.2.0 from https://nats-io.github.io/k8s/helm/charts
+ * (https://github.com/nats-io/k8s/tree/main/helm/charts/nats); reference catalog entry
+ * `nats-jetstream` (bootstrap-kit slot 07).
+ */
+export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'nats-jetstream',
+    title: 'NATS JetStream',
+    category: 'eventing',
+    tier: 'bootstrap-kit',
+    summary: 'Message bus of the control plane with persistent JetStream streams and key-value buckets.',
+    chart: CHARTS['nats-jetstream'],
+    namespace: 'nats-system',
+    podSecurity: { level: 'restricted', reason: 'the curated values run NATS and its config reloader as non-root with no capabilities and the RuntimeDefault seccomp profile' },
+    releaseName: 'nats-jetstream',
+    dependsOn: [Spire],
+    installsCrds: false,
+    placementModes: ['active-active', 'single-region'],
+    resources: { cpuMillis: 300, memoryMiB: 768 },
+    sources: [CHARTS['nats-jetstream'].docs, 'catalog/components.json#nats-jetstream', 'catalog/bootstrap-kit.json slot 7'],
+  };
+
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    const replicas = this.props.replicas ?? 3;
+    const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    return {
+      config: {
+        cluster: { enabled: replicas > 1, replicas },
+        jetstream: {
+          enabled: true,
+          fileStore: { enabled: true, pvc: { enabled: true, size: this.props.fileStoreSize ?? '10Gi', storageClassName: ctx.storageClass } },
+        },
+      },
+      container: {
+        merge: {
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+          securityContext: containerSecurity,
+        },
+      },
+      reloader: { merge: { securityContext: containerSecurity } },
+      podTemplate: {
+        merge: {
+          spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          },
+        },
+      },
+      natsBox: { enabled: false },
+      promExporter: { enabled: false },
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+import { Spire } from './spire';
+
+/** Props of the OpenBao Blueprint. */
+export interface OpenBaoProps extends BlueprintProps {
+  /**
+   * OpenBao servers in the Raft cluster. Three tolerate the loss of one; one is a single node.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Size of each server's Raft data volume (Kubernetes quantity).
+   * @default '10Gi'
+   */
+  readonly dataStorageSize?: string;
+  /**
+   * Serve the web UI on the API port.
+   * @default true
+   */
+  readonly ui?: boolean;
+}
+
+/**
+ * OpenBao: the secrets store (a fork of HashiCorp Vault) holding the platform's secrets once the
+ * bootstrap is over.
+ *
+ * Installs an HA StatefulSet on integrated Raft storage. The generated Raft config lists every
+ * server in `retry_join`, so servers 1..n join server 0 on their own once it is initialized. The
+ * servers start sealed: initialization and unsealing are an operator step (`bao operator init`),
+ * and the unseal keys are the one thing to back up by hand. The agent injector is off (secrets reach
+ * workloads through the External Secrets Operator instead), and the pod and container get
+ * restricted security contexts (the image needs no IPC_LOCK: the chart sets `SKIP_SETCAP`).
+ *
+ * Source: chart `openbao` 0.16.0 (OpenBao v2.3.1) from https://openbao.github.io/openbao-helm
+ * (https://github.com/openbao/openbao-helm); reference catalog entry `openbao` (bootstrap-kit slot 08).
+ *
+ * Deviation: the reference disabled Helm's wait because sealed pods never become Ready. Here the
+ * readiness probe asks `/v1/sys/health` to answer 204 for sealed and uninitialized servers, so the
+ * release becomes Ready once the pods run and Flux can still wait on it. Inside the cluster the
+ * listener is plain HTTP (the chart's default); node-to-node traffic is encrypted by Cilium's WireGuard.
+ */
+export class OpenBao extends HelmBlueprint<OpenBaoProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'openbao',
+    title: 'OpenBao',
+    category: 'security',
+    tier: 'bootstrap-kit',
+    summary: 'Secrets store of the platform, an HA Raft cluster of OpenBao servers.',
+    chart: CHARTS.openbao,
+    namespace: 'openbao',
+    podSecurity: { level: 'restricted', reason: 'the curated values run the servers as non-root with no capabilities and the RuntimeDefault seccomp profile; the injector is off' },
+    releaseName: 'openbao',
+    dependsOn: [Spire],
+    installsCrds: false,
+    placementModes: ['active-hotstandby', 'single-region'],
+    resources: { cpuMillis: 300, memoryMiB: 768 },
+    sources: [CHARTS.openbao.docs, 'catalog/components.json#openbao', 'catalog/bootstrap-kit.json slot 8'],
+  };
+
+  /**
+   * The Raft server config (HCL): plain-HTTP listener, Raft storage with a `retry_join` block per
+   * server, Kubernetes service registration.
+   *
+   * @param replicas number of servers
+   */
+  raftConfig(replicas: number): string {
+    const release = this.metadata.releaseName;
+    const joins = Array.from(
+      { length: replicas },
+      (_, i) => `  retry_join {\n    leader_api_addr = "http://${release}-${i}.${release}-internal:8200"\n  }\n`,
+    ).join('');
+    return [
+      'ui = true',
+      'listener "tcp" {',
+      '  tls_disable = 1',
+      '  address = "[::]:8200"',
+      '  cluster_address = "[::]:8201"',
+      '}',
+      'storage "raft" {',
+      '  path = "/openbao/data"',
+      `${joins}}`,
+      'service_registration "kubernetes" {}',
+      '',
+    ].join('\n');
+  }
+
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    const replicas = this.props.replicas ?? 3;
+    return {
+      injector: { enabled: false },
+      server: {
+        ha: { enabled: true, replicas, raft: { enabled: true, setNodeId: true, config: this.raftConfig(replicas) } },
+        dataStorage: { enabled: true, size: this.props.dataStorageSize ?? '10Gi', storageClass: ctx.storageClass },
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+        readinessProbe: { enabled: true, path: '/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204' },
+        statefulSet: {
+          securityContext: {
+            pod: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          },
+        },
+      },
+      ui: { enabled: this.props.ui ?? true },
+    };
+  }
+}

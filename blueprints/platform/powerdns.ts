@@ -1,0 +1,153 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+import { CertManager } from './cert-manager';
+
+/** A key of an existing Kubernetes Secret. */
+export interface SecretKeyRef {
+  /** Secret name (same namespace as the consumer). */
+  readonly name: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+}
+
+/** Port of the PowerDNS REST API / webserver (the chart's `powerdns.webserver.bindPort` default). */
+export const POWERDNS_API_PORT = 8081;
+
+/** Default Secret holding the PowerDNS API key, in the PowerDNS and in the ExternalDNS namespace. */
+export const POWERDNS_API_KEY_SECRET: SecretKeyRef = { name: 'powerdns-api-credentials', key: 'api-key' };
+
+/** Props of the PowerDNS Blueprint. */
+export interface PowerDnsProps extends BlueprintProps {
+  /**
+   * PowerDNS server replicas (all read and write the same database).
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Zone the chart creates through the API on first install if the database has no zone yet
+   * (trailing dot optional).
+   * @default the Sovereign FQDN
+   */
+  readonly zone?: string;
+  /**
+   * Existing Secret (namespace `powerdns`) with the API key that ExternalDNS and operators use.
+   * @default `{ name: 'powerdns-api-credentials', key: 'api-key' }`
+   */
+  readonly apiKeySecret?: SecretKeyRef;
+  /**
+   * Existing Secret (namespace `powerdns`) with the PostgreSQL connection under the keys `host`,
+   * `port`, `dbname`, `username` and `password`: the layout of the `<cluster>-app` Secret that
+   * CloudNativePG creates. The database must already hold the PowerDNS schema.
+   * @default 'pdns-pg-app'
+   */
+  readonly databaseSecret?: string;
+  /**
+   * Sign zones with DNSSEC (keys are kept in the database).
+   * @default true
+   */
+  readonly dnssec?: boolean;
+  /**
+   * Allow LUA records (health-checked answers used for geo and failover routing).
+   * @default true
+   */
+  readonly luaRecords?: boolean;
+}
+
+/**
+ * PowerDNS: the Sovereign's authoritative DNS server, with a REST API that ExternalDNS writes
+ * records through.
+ *
+ * Installs PowerDNS Authoritative on the generic PostgreSQL backend (`gpgsql`); every setting that
+ * is a credential (API key, database connection) is read from existing Secrets, never from values.
+ * On first install the chart's Job creates the Sovereign's zone through the API. The API and
+ * webserver accept clients from the pod and node ranges only, and the server container runs as the
+ * image's `pdns` user (UID 953) with no capabilities.
+ *
+ * The chart names its Service after the release (`powerdns` for release `powerdns`), so the API is
+ * `http://powerdns.powerdns.svc.cluster.local:8081` (see `PowerDns.apiUrl`); DNS is served on the
+ * same Service, port 53.
+ *
+ * Source: chart `powerdns` 0.10.0 (PowerDNS Authoritative 5.0) from https://schich.tel/helm-charts
+ * (chart sources: https://github.com/pschichtel/helm-charts/tree/main/charts/powerdns); reference
+ * catalog entry `powerdns` (bootstrap-kit slot 11, timeout 15m).
+ *
+ * The namespace enforces `baseline`: the chart's zone-creation Job has no configurable security
+ * context, so `restricted` would reject its pod. Deviations from the reference: the reference's
+ * wrapper chart put its database cluster in `openova-system` and exposed the API through a Traefik
+ * ingress; neither exists here. The database is not part of this Blueprint (no database Blueprint
+ * is in the bootstrap kit yet), hence the Secret contract above.
+ */
+export class PowerDns extends HelmBlueprint<PowerDnsProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'powerdns',
+    title: 'PowerDNS',
+    category: 'networking',
+    tier: 'bootstrap-kit',
+    summary: 'Authoritative DNS server of the Sovereign, with DNSSEC, LUA records and a REST API.',
+    chart: CHARTS.powerdns,
+    namespace: 'powerdns',
+    podSecurity: { level: 'baseline', reason: 'the chart\'s zone-creation Job has no configurable security context, so restricted would reject its pod' },
+    releaseName: 'powerdns',
+    dependsOn: [CertManager],
+    installsCrds: false,
+    placementModes: ['active-active', 'single-region'],
+    resources: { cpuMillis: 300, memoryMiB: 384 },
+    timeout: '15m',
+    sources: [CHARTS.powerdns.docs, 'catalog/components.json#powerdns', 'catalog/bootstrap-kit.json slot 11'],
+  };
+
+  /**
+   * Name of the Service the chart creates: its full name, which is the release name when that
+   * already contains the chart name, else `<release>-<chart>`.
+   */
+  static serviceName(): string {
+    const { releaseName, chart } = PowerDns.metadata;
+    return releaseName.includes(chart.chart) ? releaseName : `${releaseName}-${chart.chart}`;
+  }
+
+  /** In-cluster URL of the PowerDNS REST API. */
+  static apiUrl(): string {
+    return `http://${PowerDns.serviceName()}.${PowerDns.metadata.namespace}.svc.cluster.local:${POWERDNS_API_PORT}`;
+  }
+
+  /** Zone name with its trailing dot, as PowerDNS expects it. */
+  zone(ctx: ClusterContext): string {
+    const zone = this.props.zone ?? ctx.sovereign.fqdn;
+    return zone.endsWith('.') ? zone : `${zone}.`;
+  }
+
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    const p = this.props;
+    const db = p.databaseSecret ?? 'pdns-pg-app';
+    const extra = [
+      ...(p.dnssec ?? true ? ['gpgsql-dnssec=yes'] : []),
+      ...(p.luaRecords ?? true ? ['enable-lua-records=yes'] : []),
+    ];
+    return {
+      replicaCount: p.replicas ?? 3,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      podSecurityContext: { runAsNonRoot: true, runAsUser: 953, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      powerdns: {
+        api: { key: { ...(p.apiKeySecret ?? POWERDNS_API_KEY_SECRET) } },
+        webserver: {
+          bindPort: POWERDNS_API_PORT,
+          allowFrom: ['127.0.0.1/32', ctx.network.podCidr, ctx.network.nodeSubnet].join(','),
+        },
+        dnsupdate: { enabled: false },
+        zoneName: this.zone(ctx),
+        db: {
+          driver: 'gpgsql',
+          host: { name: db, key: 'host' },
+          port: { name: db, key: 'port' },
+          name: { name: db, key: 'dbname' },
+          username: { name: db, key: 'username' },
+          password: { name: db, key: 'password' },
+        },
+        additionalConfig: extra.length > 0 ? `${extra.join('\n')}\n` : '',
+      },
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint } from '../helm';
+import { CertManager } from './cert-manager';
+
+/** Props of the Sealed Secrets Blueprint. */
+export interface SealedSecretsProps extends BlueprintProps {
+  /**
+   * How often the controller generates a new sealing key (Go duration). Old keys stay, so existing
+   * SealedSecrets keep decrypting; `0` turns rotation off.
+   * @default '720h' (30 days, the controller's own default, made explicit)
+   */
+  readonly keyRenewPeriod?: string;
+}
+
+/**
+ * Sealed Secrets: a controller that decrypts `SealedSecret` objects, encrypted for this cluster's
+ * key, into ordinary Secrets, so secrets can travel through Git during bootstrap.
+ *
+ * Installed into `kube-system` under the controller name `sealed-secrets-controller` (what `kubeseal`
+ * looks for by default). The Blueprint never declares `kube-system`, so it can never be pruned.
+ * The container gets `allowPrivilegeEscalation: false` and the RuntimeDefault seccomp profile on top
+ * of the chart's defaults, so the pod would pass `restricted` even though `kube-system` itself is not
+ * labelled by this Blueprint.
+ *
+ * Source: chart `sealed-secrets` 2.16.1 from https://bitnami-labs.github.io/sealed-secrets
+ * (https://github.com/bitnami-labs/sealed-secrets/tree/main/helm/sealed-secrets); reference catalog
+ * entry `sealed-secrets` (bootstrap-kit slot 05).
+ */
+export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'sealed-secrets',
+    title: 'Sealed Secrets',
+    category: 'gitops-iac',
+    tier: 'bootstrap-kit',
+    summary: 'Decrypts SealedSecrets committed to Git into Secrets inside the cluster.',
+    chart: CHARTS['sealed-secrets'],
+    namespace: 'kube-system',
+    ownsNamespace: false,
+    podSecurity: { level: 'restricted', reason: 'the controller runs as non-root with a read-only root filesystem and no capabilities (kube-system itself is not labelled by this Blueprint)' },
+    releaseName: 'sealed-secrets',
+    dependsOn: [CertManager],
+    installsCrds: true,
+    placementModes: ['active-active', 'single-region'],
+    resources: { cpuMillis: 50, memoryMiB: 64 },
+    sources: [CHARTS['sealed-secrets'].docs, 'catalog/components.json#sealed-secrets', 'catalog/bootstrap-kit.json slot 5'],
+  };
+
+  protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
+    return {
+      fullnameOverride: 'sealed-secrets-controller',
+      keyrenewperiod: this.props.keyRenewPeriod ?? '720h',
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      containerSecurityContext: {
+        enabled: true,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1001,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      metrics: { serviceMonitor: { enabled: false } },
+    };
+  }
+}

@@ -1,0 +1,122 @@
+import { JsonPatch, type Chart } from 'cdk8s';
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { blueprintObjectName } from '../../lib/naming';
+import { CHARTS } from '../../lib/versions';
+import { HelmRelease } from '../../constructs/flux';
+import { HelmBlueprint, minutes } from '../helm';
+import { CertManager } from './cert-manager';
+
+/** Props of the SPIRE Blueprint. */
+export interface SpireProps extends BlueprintProps {
+  /**
+   * SPIFFE trust domain: every SPIFFE ID is `spiffe://<trustDomain>/...`. It cannot change without
+   * re-issuing every identity, so it names the Sovereign rather than a placeholder.
+   * @default the Sovereign FQDN
+   */
+  readonly trustDomain?: string;
+  /**
+   * Cluster name in node attestation (part of each agent's SPIFFE ID).
+   * @default the cluster name, e.g. `hz-fsn-mgt-prod`
+   */
+  readonly clusterName?: string;
+  /**
+   * Create the chart's default `ClusterSPIFFEID`, which gives every pod in the cluster an identity
+   * `spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. Off as in the reference: consumers
+   * declare their own ClusterSPIFFEIDs for exactly the workloads that need one.
+   * @default false
+   */
+  readonly defaultWorkloadIdentity?: boolean;
+}
+
+/**
+ * SPIRE: the SPIFFE runtime that attests nodes and workloads and issues them short-lived X.509 and
+ * JWT identities (SVIDs).
+ *
+ * Installs two upstream charts from one HelmRepository: `spire-crds` (release `spire-crds`, Flux
+ * object `bp-spire-crds`) and `spire` (server with the controller manager, agent DaemonSet, SPIFFE
+ * CSI driver, OIDC discovery provider; Flux object `bp-spire`). The `spire` release depends on the
+ * CRD release because it creates `ClusterSPIFFEID` objects. Everything runs in `spire-system` (the
+ * chart's split server/system namespace layout is off), on the cluster's default storage class.
+ *
+ * Source: charts `spire-crds` 0.5.0 and `spire` 0.21.0 from https://spiffe.github.io/helm-charts-hardened
+ * (https://github.com/spiffe/helm-charts-hardened/tree/main/charts/spire); reference catalog entry
+ * `spire` (bootstrap-kit slot 06).
+ *
+ * Deviation: the reference used the trust domain `catalyst.local` and the cluster name `catalyst`
+ * for every Sovereign, so identities of two Sovereigns were indistinguishable; here both derive from
+ * the Sovereign and the cluster.
+ */
+export class Spire extends HelmBlueprint<SpireProps> {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'spire',
+    title: 'SPIRE',
+    category: 'identity',
+    tier: 'bootstrap-kit',
+    summary: 'Attests nodes and workloads and issues them short-lived SPIFFE identities.',
+    chart: CHARTS.spire,
+    namespace: 'spire-system',
+    podSecurity: { level: 'privileged', reason: 'the agent DaemonSet uses the host PID and network namespaces and hostPath sockets, and the SPIFFE CSI driver runs privileged' },
+    releaseName: 'spire',
+    dependsOn: [CertManager],
+    installsCrds: true,
+    placementModes: ['active-active', 'single-region'],
+    resources: { cpuMillis: 150, memoryMiB: 192 },
+    sources: [CHARTS.spire.docs, CHARTS['spire-crds'].docs, 'catalog/components.json#spire', 'catalog/bootstrap-kit.json slot 6'],
+  };
+
+  /** Helm release name of the CRD chart. */
+  static readonly CRDS_RELEASE_NAME = 'spire-crds';
+
+  /** Flux object name of the CRD chart's HelmRelease. */
+  static readonly CRDS_OBJECT_NAME = `${blueprintObjectName('spire')}-crds`;
+
+  /** Trust domain this instance uses in a cluster. */
+  trustDomain(ctx: ClusterContext): string {
+    return this.props.trustDomain ?? ctx.sovereign.fqdn;
+  }
+
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    const trustDomain = this.trustDomain(ctx);
+    return {
+      global: {
+        spire: {
+          trustDomain,
+          clusterName: this.props.clusterName ?? ctx.cluster.name,
+          caSubject: { organization: ctx.sovereign.organization, commonName: trustDomain },
+          persistence: { storageClass: ctx.storageClass },
+        },
+      },
+      'spire-server': {
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+        controllerManager: {
+          identities: { clusterSPIFFEIDs: { default: { enabled: this.props.defaultWorkloadIdentity ?? false } } },
+        },
+      },
+      'spire-agent': {
+        resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      },
+    };
+  }
+
+  /** Renders namespace, the shared HelmRepository, the `spire-crds` HelmRelease and the `spire` HelmRelease depending on it. */
+  render(chart: Chart, ctx: ClusterContext): void {
+    super.render(chart, ctx);
+    const m = this.metadata;
+    const crds = CHARTS['spire-crds'];
+    if (crds.repository !== m.chart.repository) {
+      throw new Error(`spire-crds (${crds.repository}) and spire (${m.chart.repository}) must come from the same Helm repository`);
+    }
+    new HelmRelease(chart, 'release-crds', {
+      name: Spire.CRDS_OBJECT_NAME,
+      labels: this.labels(ctx),
+      releaseName: Spire.CRDS_RELEASE_NAME,
+      targetNamespace: m.namespace,
+      source: this.renderSource(chart, ctx, crds.chart, crds.version),
+      timeout: minutes(m.timeout ?? '10m'),
+      crds: 'CreateReplace',
+    });
+    const release = chart.node.findChild('release') as HelmRelease;
+    release.addJsonPatch(JsonPatch.add('/spec/dependsOn', [{ name: Spire.CRDS_OBJECT_NAME }]));
+  }
+}
