@@ -1,0 +1,113 @@
+/**
+ * The GitOps half: the repository tree of one cluster, rendered with cdk8s and written by the
+ * deterministic writer in `lib/gitops.ts`.
+ *
+ * ```
+ * <gitops.path>/<cluster>/
+ *   kustomization.yaml          lists flux-system (what the bootstrap applies)
+ *   flux-system/                GitRepository + Kustomization `flux-system` (Flux manages itself)
+ *                               + one Flux Kustomization per Blueprint, with dependsOn
+ *   bp-<name>/                  Namespace, chart source, HelmRelease, ...
+ *   bp-<name>-config/           custom resources that need the Blueprint's CRDs (only where needed)
+ * ```
+ */
+import { App, Chart, Duration } from 'cdk8s';
+import type { Blueprint } from '../lib/blueprint';
+import type { ClusterContext } from '../lib/context';
+import { addFolder, FileTree, Manifest, toYaml } from '../lib/gitops';
+import { blueprintObjectName, LABELS } from '../lib/naming';
+import { FluxKustomization, GitRepository } from '../constructs/flux';
+import { minutes } from '../blueprints/helm';
+
+/** Name of the GitRepository and root Kustomization, as `flux bootstrap` names them. */
+export const FLUX_SYNC_NAME = 'flux-system';
+
+/** Manifests of a chart, resolved. */
+function manifests(chart: Chart): Manifest[] {
+  return chart.toJson() as Manifest[];
+}
+
+/**
+ * The GitRepository and root Flux Kustomization of a cluster. Cloud-init applies exactly these
+ * objects at bootstrap, and the tree carries them too, so Flux then manages its own sync.
+ */
+export function fluxSyncManifests(ctx: ClusterContext): Manifest[] {
+  const chart = new Chart(new App(), 'flux-sync');
+  const labels = { ...ctx.labels, [LABELS.cluster]: ctx.cluster.name };
+  new GitRepository(chart, 'source', { name: FLUX_SYNC_NAME, url: ctx.gitops.url, branch: ctx.gitops.branch, secretName: ctx.gitops.secretName, labels });
+  new FluxKustomization(chart, 'sync', {
+    name: FLUX_SYNC_NAME,
+    labels,
+    path: `./${ctx.gitops.clusterPath}/flux-system`,
+    sourceName: FLUX_SYNC_NAME,
+    timeout: Duration.minutes(5),
+  });
+  return manifests(chart);
+}
+
+/** Multi-document YAML of manifests, in the given order. */
+export function toMultiDocYaml(objects: readonly Manifest[]): string {
+  return objects.map((o) => toYaml(o)).join('---\n');
+}
+
+/** A Blueprint selected for a cluster, with the names of the Blueprints it depends on. */
+export interface PlannedBlueprint {
+  readonly blueprint: Blueprint;
+  readonly dependsOn: readonly string[];
+}
+
+/** What the GitOps tree of a cluster holds, for reports and tests. */
+export interface ClusterTree {
+  readonly files: FileTree;
+  /** Number of Kubernetes objects written (kustomize's own kustomization.yaml files not counted). */
+  readonly objectCount: number;
+}
+
+/**
+ * Renders the tree of one cluster.
+ *
+ * @param ctx the cluster's shared facts
+ * @param planned the Blueprints in install order, each with its dependency names
+ */
+export function renderClusterTree(ctx: ClusterContext, planned: readonly PlannedBlueprint[]): ClusterTree {
+  const files: FileTree = new Map();
+  const root = ctx.gitops.clusterPath;
+  const app = new App();
+  const fluxChart = new Chart(app, 'flux-system');
+  const labels = { ...ctx.labels, [LABELS.cluster]: ctx.cluster.name };
+  let objectCount = 0;
+  const kustomization = (id: string, folder: string, dependsOn: readonly string[], timeout: string) =>
+    new FluxKustomization(fluxChart, id, {
+      name: folder,
+      labels,
+      path: `./${root}/${folder}`,
+      sourceName: FLUX_SYNC_NAME,
+      dependsOn,
+      timeout: minutes(timeout),
+    });
+
+  for (const { blueprint, dependsOn } of planned) {
+    const m = blueprint.metadata;
+    const folder = blueprintObjectName(m.name);
+    const chart = new Chart(app, folder);
+    blueprint.render(chart, ctx);
+    const objects = manifests(chart);
+    addFolder(files, `${root}/${folder}`, objects);
+    objectCount += objects.length;
+    kustomization(folder, folder, dependsOn.map(blueprintObjectName), m.timeout ?? '10m');
+
+    const configChart = new Chart(app, `${folder}-config`);
+    if (blueprint.renderConfig(configChart, ctx)) {
+      const configObjects = manifests(configChart);
+      addFolder(files, `${root}/${folder}-config`, configObjects);
+      objectCount += configObjects.length;
+      kustomization(`${folder}-config`, `${folder}-config`, [folder], m.timeout ?? '10m');
+    }
+  }
+
+  const fluxObjects = [...fluxSyncManifests(ctx), ...manifests(fluxChart)];
+  addFolder(files, `${root}/flux-system`, fluxObjects);
+  objectCount += fluxObjects.length;
+  files.set(`${root}/kustomization.yaml`, toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['flux-system'] }));
+  return { files, objectCount };
+}

@@ -1,0 +1,148 @@
+/**
+ * The Terraform half: one cdktf stack per region (https://developer.hashicorp.com/terraform/cdktf),
+ * holding the providers, state backend, sensitive variables, the k3s join token, the SSH keys and a
+ * `HetznerCluster`.
+ */
+import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import sshpk from 'sshpk';
+import { DataHcloudSshKey } from '../.gen/providers/hcloud/data-hcloud-ssh-key';
+import { HcloudProvider } from '../.gen/providers/hcloud/provider';
+import { SshKey } from '../.gen/providers/hcloud/ssh-key';
+import { Password } from '../.gen/providers/random/password';
+import { RandomProvider } from '../.gen/providers/random/provider';
+import type { ClusterContext } from '../lib/context';
+import { LABELS } from '../lib/naming';
+import type { RegionSpec, SovereignSpec } from '../lib/spec/types';
+import { NODE_SOFTWARE } from '../lib/versions';
+import { HelmPreinstall } from '../constructs/hetzner/cloud-init';
+import { HetznerCluster, SecretSplice } from '../constructs/hetzner/cluster';
+
+/** Length of the generated k3s join token (alphanumeric). */
+export const JOIN_TOKEN_LENGTH = 48;
+/** Longest Git username/token accepted in the size check of the bootstrap cloud-init. */
+const GIT_SECRET_MAX = 256;
+
+/** Props of a `RegionStack`. */
+export interface RegionStackProps {
+  readonly spec: SovereignSpec;
+  readonly region: RegionSpec;
+  readonly ctx: ClusterContext;
+  /**
+   * Whether this stack creates the SSH keys. Hetzner rejects a second key with the same fingerprint
+   * in a project, so only the primary region creates them; the other region looks them up by
+   * fingerprint and is deployed after the primary.
+   */
+  readonly createsSshKeys: boolean;
+  /** Charts the first control plane server pre-installs. */
+  readonly preinstall: readonly HelmPreinstall[];
+  /** Flux GitRepository + Kustomization applied at bootstrap (multi-document YAML). */
+  readonly fluxSync: string;
+}
+
+/** MD5 fingerprint of an OpenSSH public key in Hetzner's format (`aa:bb:...`). */
+export function sshFingerprint(publicKey: string): string {
+  return sshpk.parseKey(publicKey.trim(), 'ssh').fingerprint('md5').toString('hex');
+}
+
+/**
+ * The stack of one region. Its Terraform addresses are a public contract (changing them makes
+ * Terraform replace servers): see each construct's docstring.
+ */
+export class RegionStack extends TerraformStack {
+  readonly cluster: HetznerCluster;
+
+  constructor(scope: Construct, id: string, props: RegionStackProps) {
+    super(scope, id);
+    const { spec, region, ctx } = props;
+    const backend = spec.spec.terraform.backend;
+    if (backend.type === 's3') {
+      new S3Backend(this, {
+        bucket: backend.bucket,
+        key: [backend.keyPrefix, `${id}.tfstate`].filter(Boolean).join('/'),
+        region: backend.region,
+        endpoints: { s3: backend.endpoint },
+        skipCredentialsValidation: true,
+        skipRegionValidation: true,
+        skipRequestingAccountId: true,
+        skipMetadataApiCheck: true,
+        skipS3Checksum: true,
+        usePathStyle: true,
+      });
+    } else {
+      new LocalBackend(this, { path: 'terraform.tfstate' });
+    }
+
+    const hcloudToken = new TerraformVariable(this, 'hcloud_token', {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: 'Hetzner Cloud API token (read/write) of the project; set TF_VAR_hcloud_token or HCLOUD_TOKEN-derived tfvars, never commit it',
+    });
+    new HcloudProvider(this, 'hcloud', { token: hcloudToken.stringValue });
+    new RandomProvider(this, 'random', {});
+
+    const joinToken = new Password(this, 'k3s_token', { length: JOIN_TOKEN_LENGTH, special: false });
+    joinToken.overrideLogicalId('k3s_token');
+
+    const sshKeyIds = spec.spec.ssh.publicKeys.map((key, i) => {
+      if (props.createsSshKeys) {
+        const res = new SshKey(this, `ssh_key_${i + 1}`, { name: `${spec.metadata.name}-admin-${i + 1}`, publicKey: key.trim(), labels: { ...ctx.labels, [LABELS.managedBy]: 'catalyst-cdk' } });
+        res.overrideLogicalId(`admin_${i + 1}`);
+        return res.id;
+      }
+      const found = new DataHcloudSshKey(this, `ssh_key_${i + 1}`, { fingerprint: sshFingerprint(key) });
+      found.overrideLogicalId(`admin_${i + 1}`);
+      return found.id.toString();
+    });
+
+    const secrets: SecretSplice[] = [];
+    let secretManifests: string | undefined;
+    if (ctx.gitops.secretName) {
+      const user = new TerraformVariable(this, 'git_username', { type: 'string', sensitive: true, nullable: false, description: `Username for ${ctx.gitops.url}` });
+      const token = new TerraformVariable(this, 'git_token', { type: 'string', sensitive: true, nullable: false, description: `HTTPS token (read access) for ${ctx.gitops.url}` });
+      secrets.push(
+        { placeholder: 'CATALYST_GIT_USERNAME', expression: Fn.jsonencode(user.stringValue), maxLength: GIT_SECRET_MAX },
+        { placeholder: 'CATALYST_GIT_TOKEN', expression: Fn.jsonencode(token.stringValue), maxLength: GIT_SECRET_MAX },
+      );
+      secretManifests = [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        `  name: ${ctx.gitops.secretName}`,
+        '  namespace: flux-system',
+        'type: Opaque',
+        'stringData:',
+        '  username: CATALYST_GIT_USERNAME',
+        '  password: CATALYST_GIT_TOKEN',
+        '',
+      ].join('\n');
+    }
+
+    this.cluster = new HetznerCluster(this, 'cluster', {
+      ctx,
+      controlPlane: region.controlPlane,
+      workerPools: region.workerPools,
+      image: NODE_SOFTWARE.image,
+      sshKeyIds,
+      sshSources: spec.spec.ssh.allowedCidrs,
+      apiSources: spec.spec.kubernetes.apiAllowedCidrs,
+      loadBalancerType: spec.spec.loadBalancer.type,
+      joinToken: { placeholder: 'CATALYST_K3S_TOKEN', expression: joinToken.result, maxLength: JOIN_TOKEN_LENGTH },
+      bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets },
+    });
+
+    const lb = this.cluster.loadBalancer.loadBalancer;
+    new TerraformOutput(this, 'cluster_name', { value: ctx.cluster.name, description: 'Cluster name' });
+    new TerraformOutput(this, 'load_balancer_ipv4', { value: lb.ipv4, description: 'Public IPv4 of the load balancer; point the Sovereign DNS records here' });
+    new TerraformOutput(this, 'load_balancer_ipv6', { value: lb.ipv6, description: 'Public IPv6 of the load balancer' });
+    new TerraformOutput(this, 'control_plane_ipv4', { value: this.cluster.controlPlane.servers.map((s) => s.ipv4Address), description: 'Public IPv4 of the control plane servers (first = etcd initializer)' });
+    new TerraformOutput(this, 'control_plane_private_ips', { value: [...ctx.network.controlPlaneIps], description: 'Private IPs of the control plane servers (fixed)' });
+    new TerraformOutput(this, 'worker_ipv4', { value: Object.fromEntries(this.cluster.workerPools.flatMap((p) => p.servers).map((s) => [s.name, s.ipv4Address])), description: 'Public IPv4 of every worker server' });
+    new TerraformOutput(this, 'network_id', { value: this.cluster.network.network.id, description: 'ID of the private network' });
+    new TerraformOutput(this, 'gitops_path', { value: ctx.gitops.clusterPath, description: 'Folder of the GitOps repository Flux reconciles for this cluster' });
+    if (ctx.kubernetes.apiPublic) {
+      new TerraformOutput(this, 'kubernetes_api_url', { value: `https://${lb.ipv4}:${ctx.kubernetes.apiPort}`, description: 'Kubernetes API through the load balancer' });
+    }
+  }
+}

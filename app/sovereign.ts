@@ -1,0 +1,198 @@
+/**
+ * `Sovereign`: the model built from a spec (clusters, their contexts, the resolved Blueprints) and
+ * its synthesis into Terraform JSON and a GitOps tree, written atomically.
+ */
+import { App } from 'cdktf';
+import type { Blueprint, BlueprintClass } from '../lib/blueprint';
+import type { AddedDependency, Catalog } from '../lib/catalog';
+import { ClusterContext, clusterContext } from '../lib/context';
+import { CatalogError } from '../lib/errors';
+import { commitStaged, discardStaged, FileTree, stageFolder, StagedTree, writeTree } from '../lib/gitops';
+import { stackName } from '../lib/naming';
+import { loadSpec, parseSpec } from '../lib/spec/load';
+import type { RegionSpec, SovereignSpec } from '../lib/spec/types';
+import { BOOTSTRAP_KIT, builtinCatalog } from '../blueprints';
+import { HelmBlueprint } from '../blueprints/helm';
+import { fluxSyncManifests, PlannedBlueprint, renderClusterTree, toMultiDocYaml } from './gitops-tree';
+import { RegionStack } from './region-stack';
+
+/** Options of a `Sovereign`. */
+export interface SovereignOptions {
+  /** Blueprint catalog. @default the built-in catalog (`builtinCatalog()`) */
+  readonly catalog?: Catalog;
+  /**
+   * Blueprint instances with typed props (library use). Each replaces the instance the spec would
+   * create for its name and is added to the selection.
+   * @default none
+   */
+  readonly blueprints?: readonly Blueprint[];
+}
+
+/** One cluster of the Sovereign. */
+export interface ClusterPlan {
+  readonly region: RegionSpec;
+  readonly ctx: ClusterContext;
+}
+
+/** What a synthesis produced. */
+export interface SynthReport {
+  /** Per cdktf stack: its name and number of resources and data sources. */
+  readonly stacks: ReadonlyArray<{ readonly name: string; readonly resources: number; readonly largestUserDataBytes: number }>;
+  /** Per cluster: its GitOps folder and number of Kubernetes objects. */
+  readonly clusters: ReadonlyArray<{ readonly name: string; readonly path: string; readonly objects: number; readonly files: number }>;
+  /** Blueprints added because selected ones need them. */
+  readonly added: readonly AddedDependency[];
+}
+
+/** Where `synthesize` writes; an omitted output is not produced. */
+export interface SynthTargets {
+  /** cdktf output folder (holds `manifest.json` and `stacks/<stack>/cdk.tf.json`). */
+  readonly terraformOut?: string;
+  /** Root of the GitOps repository tree (the spec's `gitops.path` folder is created inside it). */
+  readonly gitopsOut?: string;
+}
+
+/**
+ * A Sovereign built from a loaded spec: one cluster per region and the Blueprints every cluster
+ * runs (the spec's selection, the Blueprints cloud-init pre-installs, and their dependency closure).
+ */
+export class Sovereign {
+  readonly spec: SovereignSpec;
+  readonly catalog: Catalog;
+  readonly clusters: readonly ClusterPlan[];
+  /** Blueprints to install, dependencies first. */
+  readonly blueprints: readonly PlannedBlueprint[];
+  /** Blueprints added to the spec's selection, with who needs them. */
+  readonly added: readonly AddedDependency[];
+
+  /**
+   * Loads and validates a spec file and builds the model.
+   * @throws SpecError for an invalid spec (nothing is built)
+   */
+  static fromFile(file: string, options: SovereignOptions = {}): Sovereign {
+    const catalog = options.catalog ?? builtinCatalog();
+    return new Sovereign(loadSpec(file, { catalog: { known: catalog.names() }, defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
+  }
+
+  /**
+   * Parses and validates a spec from YAML text and builds the model.
+   * @throws SpecError for an invalid spec
+   */
+  static fromYaml(text: string, options: SovereignOptions = {}): Sovereign {
+    const catalog = options.catalog ?? builtinCatalog();
+    return new Sovereign(parseSpec(text, { catalog: { known: catalog.names() }, defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
+  }
+
+  /**
+   * @param spec a loaded spec (see `loadSpec`)
+   * @throws CatalogError when a Blueprint instance's class is not in the catalog
+   */
+  constructor(spec: SovereignSpec, options: SovereignOptions = {}) {
+    this.spec = spec;
+    this.catalog = options.catalog ?? builtinCatalog();
+    const instances = new Map<string, Blueprint>();
+    for (const bp of options.blueprints ?? []) {
+      const name = bp.metadata.name;
+      if (this.catalog.get(name) !== (bp.constructor as unknown as BlueprintClass)) {
+        throw new CatalogError(`Blueprint instance ${bp.constructor.name} ("${name}") is not the class registered under that name; register it with catalog.with(...)`);
+      }
+      instances.set(name, bp);
+    }
+    const bootstrap = this.catalog.names().filter((n) => this.catalog.get(n).metadata.preinstalled);
+    const selection = [...new Set([...spec.spec.blueprints.install, ...instances.keys(), ...bootstrap])];
+    const resolution = this.catalog.resolve(selection);
+    const explicit = new Set([...spec.spec.blueprints.install, ...instances.keys()]);
+    this.added = resolution.added.concat(
+      bootstrap.filter((n) => !explicit.has(n) && !resolution.added.some((a) => a.name === n)).map((name) => ({ name, requiredBy: ['bootstrap'] })),
+    ).sort((a, b) => a.name.localeCompare(b.name));
+    this.blueprints = resolution.ordered.map((cls) => {
+      const name = cls.metadata.name;
+      const values = spec.spec.blueprints.values[name];
+      const blueprint = instances.get(name) ?? new cls((values ? { values } : undefined) as never);
+      return { blueprint, dependsOn: this.catalog.dependenciesOf(name) };
+    });
+    this.clusters = spec.spec.regions.map((region) => ({ region, ctx: clusterContext(spec, region) }));
+  }
+
+  /** The Helm installs cloud-init performs before Flux, in install order. */
+  private preinstalls(ctx: ClusterContext) {
+    return this.blueprints
+      .map((p) => p.blueprint)
+      .filter((bp): bp is HelmBlueprint => bp.metadata.preinstalled === true && bp instanceof HelmBlueprint)
+      .map((bp) => bp.preinstall(ctx));
+  }
+
+  /** Builds the cdktf stacks into `app`, one per region; the standby region's stack depends on the primary's. */
+  buildStacks(app: App): RegionStack[] {
+    const stacks: RegionStack[] = [];
+    for (const { region, ctx } of this.clusters) {
+      const stack = new RegionStack(app, stackName(this.spec.metadata.name, region.cluster), {
+        spec: this.spec,
+        region,
+        ctx,
+        createsSshKeys: region.index === 0,
+        preinstall: this.preinstalls(ctx),
+        fluxSync: toMultiDocYaml(fluxSyncManifests(ctx)),
+      });
+      if (stacks[0]) stack.addDependency(stacks[0]);
+      stacks.push(stack);
+    }
+    return stacks;
+  }
+
+  /** Renders the GitOps tree of every cluster (paths relative to the repository root). */
+  gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {
+    const files: FileTree = new Map();
+    const clusters = this.clusters.map(({ ctx }) => {
+      const tree = renderClusterTree(ctx, this.blueprints);
+      for (const [path, content] of tree.files) files.set(path, content);
+      return { name: ctx.cluster.name, path: ctx.gitops.clusterPath, objects: tree.objectCount, files: tree.files.size };
+    });
+    return { files, clusters };
+  }
+
+  /**
+   * Synthesizes the requested outputs. Everything is rendered into staging folders first; the
+   * previous outputs are replaced only when all of them succeeded, and left untouched otherwise.
+   *
+   * @throws SynthError (or any rendering error) after discarding the staging folders
+   */
+  synthesize(targets: SynthTargets): SynthReport {
+    const stages: StagedTree[] = [];
+    try {
+      let stacks: SynthReport['stacks'] = [];
+      if (targets.terraformOut) {
+        const stage = stageFolder(targets.terraformOut);
+        stages.push(stage);
+        const app = new App({ outdir: stage.staging, stackTraces: false });
+        const built = this.buildStacks(app);
+        app.synth();
+        stacks = built.map((s) => ({
+          name: s.node.id,
+          resources: countResources(s),
+          largestUserDataBytes: s.cluster.largestUserDataBytes,
+        }));
+      }
+      let clusters: SynthReport['clusters'] = [];
+      if (targets.gitopsOut) {
+        const stage = stageFolder(targets.gitopsOut);
+        stages.push(stage);
+        const tree = this.gitopsTree();
+        writeTree(stage, tree.files);
+        clusters = tree.clusters;
+      }
+      commitStaged(stages);
+      return { stacks, clusters, added: this.added };
+    } catch (err) {
+      discardStaged(stages);
+      throw err;
+    }
+  }
+}
+
+/** Number of resources and data sources in a synthesized stack. */
+function countResources(stack: RegionStack): number {
+  const tf = stack.toTerraform() as { resource?: Record<string, object>; data?: Record<string, object> };
+  const count = (block?: Record<string, object>) => Object.values(block ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  return count(tf.resource) + count(tf.data);
+}
