@@ -1,0 +1,90 @@
+import type { Chart } from 'cdk8s';
+import { Blueprint, BlueprintClass, BlueprintMetadata, mergeValues } from '../../lib/blueprint';
+import { Catalog } from '../../lib/catalog';
+import { CatalogError } from '../../lib/errors';
+import { CHARTS } from '../../lib/versions';
+
+function meta(name: string, dependsOn: BlueprintClass[] = []): BlueprintMetadata {
+  return {
+    name,
+    title: name,
+    category: 'test',
+    tier: 'a-la-carte',
+    summary: 'test Blueprint',
+    chart: CHARTS.cilium,
+    namespace: name,
+    podSecurity: { level: 'restricted', reason: 'test' },
+    releaseName: name,
+    dependsOn,
+    installsCrds: false,
+    placementModes: ['single-region'],
+    resources: { cpuMillis: 10, memoryMiB: 10 },
+    sources: [],
+  };
+}
+
+/** Defines a Blueprint class on the fly. */
+function bp(name: string, dependsOn: BlueprintClass[] = []): BlueprintClass {
+  return class extends Blueprint {
+    static readonly metadata = meta(name, dependsOn);
+    render(_chart: Chart): void {}
+  };
+}
+
+describe('Catalog', () => {
+  const base = bp('base');
+  const mid = bp('mid', [base]);
+  const top = bp('top', [mid, base]);
+  const other = bp('other', [base]);
+
+  it('resolves a selection to its dependency closure, dependencies first, and says what it added', () => {
+    const c = new Catalog([top, other, mid, base]);
+    const r = c.resolve(['top']);
+    expect(r.ordered.map((x) => x.metadata.name)).toEqual(['base', 'mid', 'top']);
+    expect(r.added).toEqual([
+      { name: 'base', requiredBy: ['mid', 'top'] },
+      { name: 'mid', requiredBy: ['top'] },
+    ]);
+  });
+
+  it('orders the same way whatever the registration and selection order', () => {
+    const a = new Catalog([base, mid, top, other]).resolve(['other', 'top']);
+    const b = new Catalog([other, top, mid, base]).resolve(['top', 'other']);
+    expect(a.ordered.map((x) => x.metadata.name)).toEqual(['base', 'mid', 'other', 'top']);
+    expect(b.ordered.map((x) => x.metadata.name)).toEqual(a.ordered.map((x) => x.metadata.name));
+  });
+
+  it('rejects an unknown name with the closest candidates', () => {
+    const c = new Catalog([base, mid]);
+    expect(() => c.resolve(['mdi'])).toThrow(new CatalogError('unknown Blueprint "mdi" (did you mean "mid"?); known: base, mid'));
+  });
+
+  it('rejects a dependency that is not registered', () => {
+    expect(() => new Catalog([mid])).toThrow(/Blueprint "mid" depends on "base" .*not registered in this catalog/);
+  });
+
+  it('rejects a dependency cycle and names it', () => {
+    const a = bp('aa');
+    const b = bp('bb', [a]);
+    (a.metadata.dependsOn as BlueprintClass[]).push(b);
+    expect(() => new Catalog([a, b])).toThrow(/Blueprint dependency cycle: aa -> bb -> aa; remove one of these dependsOn edges/);
+  });
+
+  it('rejects invalid and duplicate names', () => {
+    expect(() => new Catalog([bp('Bad_Name')])).toThrow(/Blueprint class \(anonymous\): name "Bad_Name" is invalid/);
+    expect(() => new Catalog([bp('dup'), bp('dup')])).toThrow(/Blueprint name "dup" is used by both/);
+  });
+
+  it('extends with more classes and checks them the same way', () => {
+    const c = new Catalog([base]).with(mid);
+    expect(c.names()).toEqual(['base', 'mid']);
+    expect(c.dependenciesOf('mid')).toEqual(['base']);
+    expect(() => new Catalog([base]).with(top)).toThrow(/depends on "mid"/);
+  });
+});
+
+describe('mergeValues', () => {
+  it('merges objects deeply and replaces lists and scalars', () => {
+    expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { c: [3], e: true }, d: 'y' })).toEqual({ a: { b: 1, c: [3], e: true }, d: 'y' });
+  });
+});

@@ -1,0 +1,402 @@
+/**
+ * Invalid Sovereign specs: each kind of mistake is reported with the exact field path, the offending
+ * value, a message naming what is allowed, and (where it can be found) the YAML line.
+ */
+import { join } from 'node:path';
+import { SpecError } from '../../lib/errors';
+import { loadSpec, parseSpec } from '../../lib/spec/load';
+import { CATALOG, Doc, KEYS, lineOf, OPTIONS, PRIVATE_KEY, PRIVATE_KEY_BODY, problemsOf, specErrorOf, yamlOf } from './fixtures';
+
+interface BadCase {
+  /** What is wrong, for the test name. */
+  readonly name: string;
+  /** The YAML text. */
+  readonly yaml: string;
+  /** Exact path of the expected problem. */
+  readonly path: string;
+  /** What the message must say. */
+  readonly message: RegExp;
+  /** The expected `value` of the problem (compared when the key is present, `undefined` included). */
+  readonly value?: unknown;
+  /** A text on the line the problem must point at. */
+  readonly line?: string;
+  /** True when the mistake must produce exactly this one problem (no follow-on noise). */
+  readonly single?: boolean;
+}
+
+const edit = (f: (d: Doc) => void) => yamlOf(f);
+const region0 = (f: (r: Doc) => void) => yamlOf((d) => f(d.spec.regions[0]));
+const pool0 = (f: (p: Doc) => void) => yamlOf((d) => f(d.spec.regions[0].workerPools[0]));
+const withSecondRegion = (second: Doc) => yamlOf((d) => d.spec.regions.push(second));
+
+const LONG_NAME = 'a'.repeat(32);
+const LONG_POOL = 'b'.repeat(20);
+
+const CASES: BadCase[] = [
+  // --- YAML syntax and document shape
+  {
+    name: 'malformed YAML',
+    yaml: 'apiVersion: catalyst.openova.io/v1alpha1\nkind: Sovereign\nmetadata:\n  name: acme: corp\nspec: {}\n',
+    path: '(document)',
+    message: /^is not valid YAML: /,
+    line: 'acme: corp',
+  },
+  {
+    name: 'YAML with a tab as indentation',
+    yaml: 'apiVersion: catalyst.openova.io/v1alpha1\nkind: Sovereign\nmetadata:\n\tname: acme\n',
+    path: '(document)',
+    message: /^is not valid YAML: .*[Tt]ab/,
+    line: '\tname: acme',
+  },
+  {
+    name: 'duplicate YAML key',
+    yaml: 'apiVersion: catalyst.openova.io/v1alpha1\nkind: Sovereign\nmetadata:\n  name: acme\nkind: Other\n',
+    path: '(document)',
+    message: /^is not valid YAML: Map keys must be unique/,
+    line: 'kind: Other',
+    single: true,
+  },
+  { name: 'document is a list', yaml: '- apiVersion: catalyst.openova.io/v1alpha1\n- kind: Sovereign\n', path: '(document)', message: /must be a YAML mapping with apiVersion, kind, metadata and spec/, value: [{ apiVersion: 'catalyst.openova.io/v1alpha1' }, { kind: 'Sovereign' }], single: true },
+  { name: 'document is a scalar', yaml: 'just some text\n', path: '(document)', message: /must be a YAML mapping/, value: 'just some text', single: true },
+  { name: 'document is empty', yaml: '', path: '(document)', message: /must be a YAML mapping/, value: null, single: true },
+
+  // --- header
+  { name: 'wrong apiVersion', yaml: edit((d) => (d.apiVersion = 'catalyst.openova.io/v1')), path: 'apiVersion', value: 'catalyst.openova.io/v1', message: /^must be catalyst\.openova\.io\/v1alpha1$/, line: 'apiVersion:', single: true },
+  { name: 'wrong kind', yaml: edit((d) => (d.kind = 'Sovereigns')), path: 'kind', value: 'Sovereigns', message: /^must be Sovereign$/, single: true },
+  { name: 'uppercase metadata.name', yaml: edit((d) => (d.metadata.name = 'Acme')), path: 'metadata.name', value: 'Acme', message: /3-32 characters of a-z, 0-9 and '-'/, line: 'name: Acme', single: true },
+  { name: 'metadata.name longer than 32', yaml: edit((d) => (d.metadata.name = 'a'.repeat(33))), path: 'metadata.name', value: 'a'.repeat(33), message: /3-32 characters/, single: true },
+  { name: 'missing metadata', yaml: edit((d) => delete d.metadata), path: 'metadata', value: undefined, message: /^is required \(a mapping\)$/, single: true },
+
+  // --- unknown keys and wrong types
+  { name: 'unknown top-level key', yaml: edit((d) => (d.status = {})), path: 'status', message: /^is not a known field; allowed here: apiVersion, kind, metadata, spec$/, line: 'status:', single: true },
+  { name: 'misspelt top-level key', yaml: edit((d) => (d.Kind = 'Sovereign')), path: 'Kind', value: 'Sovereign', message: /did you mean "kind"\?/, line: 'Kind:', single: true },
+  {
+    name: 'misspelt nested key (regionz)',
+    yaml: edit((d) => {
+      d.spec.regionz = d.spec.regions;
+      delete d.spec.regions;
+    }),
+    path: 'spec.regionz',
+    message: /is not a known field \(did you mean "regions"\?\); allowed here: fqdn, organization, regions, ssh/,
+    line: 'regionz:',
+  },
+  { name: 'misspelt deeply nested key', yaml: region0((r) => (r.controlPlane.servertype = 'cx42')), path: 'spec.regions[0].controlPlane.servertype', value: 'cx42', message: /did you mean "serverType"\?\); allowed here: serverType, count/, line: 'servertype:' },
+  { name: 'string for a count', yaml: pool0((p) => (p.count = '3')), path: 'spec.regions[0].workerPools[0].count', value: '3', message: /^must be a number, not a string$/, line: 'count: "3"', single: true },
+  { name: 'list for organization', yaml: edit((d) => (d.spec.organization = ['acme'])), path: 'spec.organization', value: ['acme'], message: /^must be a mapping, not a list$/, line: 'organization:', single: true },
+  { name: 'mapping for publicKeys', yaml: edit((d) => (d.spec.ssh.publicKeys = { key: KEYS.ed25519A })), path: 'spec.ssh.publicKeys', message: /^must be a list, not a mapping$/, single: true },
+  { name: 'missing fqdn', yaml: edit((d) => delete d.spec.fqdn), path: 'spec.fqdn', value: undefined, message: /^is required \(a string\)$/, single: true },
+
+  // --- spec fields
+  { name: 'FQDN with uppercase', yaml: edit((d) => (d.spec.fqdn = 'Acme.Example.org')), path: 'spec.fqdn', value: 'Acme.Example.org', message: /lowercase DNS name with at least two labels/, single: true },
+  { name: 'FQDN with one label', yaml: edit((d) => (d.spec.fqdn = 'localhost')), path: 'spec.fqdn', value: 'localhost', message: /at least two labels/, single: true },
+  { name: 'bad admin email', yaml: edit((d) => (d.spec.organization.adminEmail = 'ops-at-acme')), path: 'spec.organization.adminEmail', value: 'ops-at-acme', message: /must be an email address/, line: 'ops-at-acme', single: true },
+  { name: 'reserved Organization name', yaml: edit((d) => (d.spec.organization.name = 'flux')), path: 'spec.organization.name', value: 'flux', message: /is reserved \(system, flux, crossplane, catalyst, gitea, kube-\*\)/, single: true },
+  { name: 'kube- Organization name', yaml: edit((d) => (d.spec.organization.name = 'kube-public')), path: 'spec.organization.name', value: 'kube-public', message: /is reserved/, single: true },
+
+  // --- regions
+  { name: 'unknown location', yaml: region0((r) => (r.location = 'fra1')), path: 'spec.regions[0].location', value: 'fra1', message: /Hetzner location: one of ash, fsn1, hel1, hil, nbg1, sin \(did you mean "fsn1"\?\)$/, line: 'location: fra1', single: true },
+  { name: 'unknown building block', yaml: region0((r) => (r.buildingBlock = 'edge')), path: 'spec.regions[0].buildingBlock', value: 'edge', message: /^must be one of mgt, rtz, dmz$/, single: true },
+  { name: 'unknown envType', yaml: region0((r) => (r.envType = 'production')), path: 'spec.regions[0].envType', value: 'production', message: /^must be one of prod, stg, uat, dev, poc$/, single: true },
+  { name: 'two control plane servers', yaml: region0((r) => (r.controlPlane.count = 2)), path: 'spec.regions[0].controlPlane.count', value: 2, message: /^must be 1 or 3/, line: 'count: 2', single: true },
+  { name: 'fractional control plane count', yaml: region0((r) => (r.controlPlane.count = 1.5)), path: 'spec.regions[0].controlPlane.count', value: 1.5, message: /^must be 1 or 3/ },
+  { name: 'three regions', yaml: edit((d) => d.spec.regions.push({ location: 'hel1' }, { location: 'nbg1' })), path: 'spec.regions', message: /^must list one or two regions/, line: 'regions:', single: true },
+  { name: 'zero regions', yaml: edit((d) => (d.spec.regions = [])), path: 'spec.regions', value: [], message: /^must list one or two regions$/, single: true },
+  {
+    name: 'two regions in the same location',
+    yaml: withSecondRegion({ location: 'fsn1', buildingBlock: 'rtz' }),
+    path: 'spec.regions[1].location',
+    value: 'fsn1',
+    message: /is already used by spec\.regions\[0\]; a second region must be in another location/,
+    single: true,
+  },
+
+  // --- networks
+  { name: 'CIDR that is not a CIDR', yaml: region0((r) => (r.network = { cidr: '10.0.0.0/33' })), path: 'spec.regions[0].network.cidr', value: '10.0.0.0/33', message: /^must be an IPv4 CIDR block such as 10\.0\.0\.0\/16$/, line: '10.0.0.0/33', single: true },
+  { name: 'CIDR with host bits', yaml: region0((r) => (r.network = { cidr: '10.0.0.1/16' })), path: 'spec.regions[0].network.cidr', value: '10.0.0.1/16', message: /^has host bits set; the network address of this block is 10\.0\.0\.0\/16$/, single: true },
+  { name: 'network smaller than /24', yaml: region0((r) => (r.network = { cidr: '10.0.0.0/25' })), path: 'spec.regions[0].network.cidr', value: '10.0.0.0/25', message: /between \/8 and \/24/, single: true },
+  { name: 'public network CIDR', yaml: region0((r) => (r.network = { cidr: '8.8.0.0/16' })), path: 'spec.regions[0].network.cidr', value: '8.8.0.0/16', message: /must lie inside a private range \(10\.0\.0\.0\/8, 172\.16\.0\.0\/12 or 192\.168\.0\.0\/16\)/, single: true },
+  { name: 'nodeSubnet outside the network', yaml: region0((r) => (r.network = { nodeSubnet: '10.1.1.0/24' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.1.1.0/24', message: /^must lie inside the region network 10\.0\.0\.0\/16$/, line: '10.1.1.0/24', single: true },
+  { name: 'nodeSubnet too small for the servers', yaml: region0((r) => (r.network = { nodeSubnet: '10.0.1.0/29' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.0.1.0/29', message: /has room for 1 server but the region has 3/, single: true },
+  {
+    name: 'pod CIDR overlapping the node network',
+    yaml: region0((r) => (r.network = { podCidr: '10.0.0.0/16' })),
+    path: 'spec.regions[0].network.podCidr',
+    value: '10.0.0.0/16',
+    message: /^overlaps spec\.regions\[0\]\.network\.cidr \(10\.0\.0\.0\/16\); every network, pod and service range of the Sovereign must be distinct$/,
+    line: 'podCidr:',
+  },
+  {
+    name: 'networks of two regions overlapping',
+    yaml: withSecondRegion({ location: 'hel1', network: { cidr: '10.0.0.0/16' } }),
+    path: 'spec.regions[1].network.cidr',
+    value: '10.0.0.0/16',
+    message: /^overlaps spec\.regions\[0\]\.network\.cidr \(10\.0\.0\.0\/16\)/,
+  },
+  {
+    name: 'service range of the second region overlapping the pod range of the first',
+    yaml: withSecondRegion({ location: 'hel1', network: { serviceCidr: '10.42.0.0/16' } }),
+    path: 'spec.regions[1].network.serviceCidr',
+    value: '10.42.0.0/16',
+    message: /^overlaps spec\.regions\[0\]\.network\.podCidr \(10\.42\.0\.0\/16\)/,
+    single: true,
+  },
+
+  // --- servers
+  { name: 'unknown server type', yaml: pool0((p) => (p.serverType = 'cx99')), path: 'spec.regions[0].workerPools[0].serverType', value: 'cx99', message: /^must be a Hetzner server type: one of .*\bcax21\b.*\bcx42\b/, single: true },
+  {
+    name: 'server type not offered in the location',
+    yaml: region0((r) => {
+      r.location = 'ash';
+      r.controlPlane.serverType = 'cpx31';
+      r.workerPools[0].serverType = 'cax21';
+    }),
+    path: 'spec.regions[0].workerPools[0].serverType',
+    value: 'cax21',
+    message: /^is not offered in ash \(Ashburn, VA\); it is offered in fsn1, nbg1, hel1$/,
+    line: 'cax21',
+    single: true,
+  },
+  { name: 'control plane type not offered in the location', yaml: region0((r) => (r.location = 'sin')), path: 'spec.regions[0].controlPlane.serverType', value: 'cx42', message: /is not offered in sin \(Singapore\)/ },
+  { name: 'pool count 0', yaml: pool0((p) => (p.count = 0)), path: 'spec.regions[0].workerPools[0].count', value: 0, message: /must be at least 1/, single: true },
+  { name: 'pool count 51', yaml: pool0((p) => (p.count = 51)), path: 'spec.regions[0].workerPools[0].count', value: 51, message: /must be at most 50/, single: true },
+  { name: 'invalid pool name', yaml: pool0((p) => (p.name = 'General_1')), path: 'spec.regions[0].workerPools[0].name', value: 'General_1', message: /2-20 characters of a-z, 0-9 and '-'/, single: true },
+  {
+    name: 'duplicate pool names',
+    yaml: region0((r) => r.workerPools.push({ name: 'general', serverType: 'cx22', count: 1 })),
+    path: 'spec.regions[0].workerPools[1].name',
+    value: 'general',
+    message: /is already used by spec\.regions\[0\]\.workerPools\[0\]; pool names must be unique/,
+    single: true,
+  },
+  { name: "pool named 'cp'", yaml: pool0((p) => (p.name = 'cp')), path: 'spec.regions[0].workerPools[0].name', value: 'cp', message: /reserved for the control plane/, line: 'name: cp', single: true },
+  {
+    name: 'server name longer than 63 characters',
+    yaml: edit((d) => {
+      d.metadata.name = LONG_NAME;
+      d.spec.regions[0].workerPools[0].name = LONG_POOL;
+    }),
+    path: 'spec.regions[0].workerPools[0].name',
+    value: LONG_POOL,
+    message: new RegExp(`makes the server name ${LONG_NAME}-hz-fsn-mgt-prod-${LONG_POOL}-2 longer than 63 characters`),
+    single: true,
+  },
+  {
+    name: 'more servers than an lb11 takes',
+    yaml: region0((r) => {
+      r.controlPlane.count = 3;
+      r.workerPools[0].count = 23;
+    }),
+    path: 'spec.regions[0].workerPools',
+    value: 26,
+    message: /gives 26 servers, more than the 25 targets of load balancer type lb11/,
+    single: true,
+  },
+  { name: 'unknown load balancer type', yaml: edit((d) => (d.spec.loadBalancer = { type: 'lb99' })), path: 'spec.loadBalancer.type', value: 'lb99', message: /^must be one of lb11, lb21, lb31 \(did you mean "lb11"\?\)$/, single: true },
+  { name: 'unknown taint effect', yaml: pool0((p) => (p.taints = [{ key: 'dedicated', effect: 'NoRun' }])), path: 'spec.regions[0].workerPools[0].taints[0].effect', value: 'NoRun', message: /NoSchedule, PreferNoSchedule or NoExecute/, single: true },
+  { name: 'invalid node label value', yaml: pool0((p) => (p.labels = { tier: 'a b' })), path: 'spec.regions[0].workerPools[0].labels.tier', value: 'a b', message: /valid Kubernetes label value/, single: true },
+
+  // --- SSH
+  { name: 'garbage SSH key', yaml: edit((d) => (d.spec.ssh.publicKeys = ['ssh-ed25519 not-a-key'])), path: 'spec.ssh.publicKeys[0]', value: 'ssh-ed25519 not-a-key', message: /must be one OpenSSH public key line/, line: 'not-a-key', single: true },
+  { name: 'no SSH key', yaml: edit((d) => (d.spec.ssh.publicKeys = [])), path: 'spec.ssh.publicKeys', value: [], message: /at least one OpenSSH public key/, single: true },
+  { name: 'private key pasted', yaml: edit((d) => (d.spec.ssh.publicKeys = [PRIVATE_KEY])), path: 'spec.ssh.publicKeys[0]', value: '(private key, not shown)', message: /is a private key; put only the public key/, single: true },
+  { name: 'RSA key of 2048 bits', yaml: edit((d) => (d.spec.ssh.publicKeys = [KEYS.rsa2048])), path: 'spec.ssh.publicKeys[0]', value: KEYS.rsa2048, message: /ssh-rsa key of 2048 bits; .*ssh-rsa of at least 3072 bits/, single: true },
+  { name: 'ECDSA key on P-384', yaml: edit((d) => (d.spec.ssh.publicKeys = [KEYS.ecdsa384])), path: 'spec.ssh.publicKeys[0]', value: KEYS.ecdsa384, message: /is an ecdsa-sha2-nistp384 key; use ssh-ed25519, ecdsa-sha2-nistp256/, single: true },
+  {
+    name: 'same SSH key twice (different comment)',
+    yaml: edit((d) => (d.spec.ssh.publicKeys = [KEYS.ed25519A, KEYS.ed25519B, KEYS.ed25519A.replace('a@test', 'again@test')])),
+    path: 'spec.ssh.publicKeys[2]',
+    message: /is the same key as spec\.ssh\.publicKeys\[0\]; list each key once/,
+    line: 'again@test',
+    single: true,
+  },
+  { name: 'firewall source without prefix', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['203.0.113.7'])), path: 'spec.ssh.allowedCidrs[0]', value: '203.0.113.7', message: /must be an IPv4 or IPv6 CIDR block such as 203\.0\.113\.0\/24 or 2001:db8::\/32/, single: true },
+  { name: 'firewall source with host bits', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['198.51.100.0/24', '203.0.113.7/24'])), path: 'spec.ssh.allowedCidrs[1]', value: '203.0.113.7/24', message: /network address of this block is 203\.0\.113\.0\/24/, single: true },
+  { name: 'IPv6 API source with host bits', yaml: edit((d) => (d.spec.kubernetes = { apiAllowedCidrs: ['2001:db8::1/32'] })), path: 'spec.kubernetes.apiAllowedCidrs[0]', value: '2001:db8::1/32', message: /network address of this block is 2001:db8::\/32/, single: true },
+
+  // --- kubernetes, gitops, terraform
+  { name: 'k3s version without +k3s suffix', yaml: edit((d) => (d.spec.kubernetes = { k3sVersion: 'v1.31.4' })), path: 'spec.kubernetes.k3sVersion', value: 'v1.31.4', message: /must be a k3s release such as v1\.31\.4\+k3s1/, single: true },
+  { name: 'http gitops URL', yaml: edit((d) => (d.spec.gitops.url = 'http://git.acme.example/gitops.git')), path: 'spec.gitops.url', value: 'http://git.acme.example/gitops.git', message: /must be an https:\/\/ Git URL/, single: true },
+  { name: 'ssh gitops URL', yaml: edit((d) => (d.spec.gitops.url = 'git@github.com:acme/gitops.git')), path: 'spec.gitops.url', message: /https:\/\//, single: true },
+  { name: "gitops path with '..'", yaml: edit((d) => (d.spec.gitops.path = 'clusters/../etc')), path: 'spec.gitops.path', value: 'clusters/../etc', message: /must not contain '\.\.'/, single: true },
+  { name: 'absolute gitops path', yaml: edit((d) => (d.spec.gitops.path = '/clusters')), path: 'spec.gitops.path', value: '/clusters', message: /relative folder such as 'clusters'/, single: true },
+  { name: 'unknown gitops auth', yaml: edit((d) => (d.spec.gitops.auth = 'ssh')), path: 'spec.gitops.auth', value: 'ssh', message: /'none'.*'token'/, single: true },
+  {
+    name: 's3 backend without bucket',
+    yaml: edit((d) => (d.spec.terraform = { backend: { type: 's3', region: 'fsn1', endpoint: 'https://fsn1.your-objectstorage.com' } })),
+    path: 'spec.terraform.backend.bucket',
+    value: undefined,
+    message: /^is required/,
+    single: true,
+  },
+  {
+    name: 's3 backend with an http endpoint',
+    yaml: edit((d) => (d.spec.terraform = { backend: { type: 's3', bucket: 'state', region: 'fsn1', endpoint: 'http://fsn1.your-objectstorage.com' } })),
+    path: 'spec.terraform.backend.endpoint',
+    message: /https:\/\/ endpoint URL/,
+    single: true,
+  },
+  { name: 'unknown backend type', yaml: edit((d) => (d.spec.terraform = { backend: { type: 'gcs' } })), path: 'spec.terraform.backend.type', value: 'gcs', message: /type 'local' or 's3'/, single: true },
+
+  // --- Blueprints
+  {
+    name: 'unknown Blueprint with a suggestion',
+    yaml: edit((d) => (d.spec.blueprints = { install: ['cilium', 'certmanager'] })),
+    path: 'spec.blueprints.install[1]',
+    value: 'certmanager',
+    message: new RegExp(`^is not a Blueprint this catalog knows \\(did you mean "cert-manager"\\?\\); known: ${[...CATALOG].sort().join(', ')}$`),
+    line: '- certmanager',
+    single: true,
+  },
+  { name: 'unknown Blueprint without a suggestion', yaml: edit((d) => (d.spec.blueprints = { install: ['kafka'] })), path: 'spec.blueprints.install[0]', value: 'kafka', message: /^is not a Blueprint this catalog knows; known: cert-manager, cilium/, single: true },
+  { name: 'Blueprint listed twice', yaml: edit((d) => (d.spec.blueprints = { install: ['flux', 'cilium', 'flux'] })), path: 'spec.blueprints.install[2]', value: 'flux', message: /is listed twice/, single: true },
+  {
+    name: 'values for an unknown Blueprint',
+    yaml: edit((d) => (d.spec.blueprints = { values: { keycloack: { replicas: 2 } } })),
+    path: 'spec.blueprints.values.keycloack',
+    value: 'keycloack',
+    message: /did you mean "keycloak"\?/,
+    line: 'keycloack:',
+    single: true,
+  },
+  { name: 'values that are not a mapping', yaml: edit((d) => (d.spec.blueprints = { values: { keycloak: 'replicas=2' } })), path: 'spec.blueprints.values.keycloak', value: 'replicas=2', message: /^must be a mapping, not a string$/, line: 'replicas=2', single: true },
+];
+
+describe('bad Sovereign specs', () => {
+  it('the base spec the cases modify is valid', () => {
+    const spec = parseSpec(yamlOf(), OPTIONS);
+    expect(spec.metadata.name).toBe('acme');
+    expect(spec.spec.regions[0]!.workerPools[0]!.count).toBe(2);
+  });
+
+  it('has distinct cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(24);
+    expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+    expect(new Set(CASES.map((c) => c.yaml)).size).toBe(CASES.length);
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const problems = problemsOf(c.yaml);
+    const matching = problems.filter((p) => p.path === c.path && c.message.test(p.message));
+    if (matching.length === 0) {
+      throw new Error(`no problem at ${c.path} matching ${c.message}; got:\n${JSON.stringify(problems, null, 2)}`);
+    }
+    const problem = matching[0]!;
+    if ('value' in c) expect(problem.value).toEqual(c.value);
+    if (c.line !== undefined) expect(problem.line).toBe(lineOf(c.yaml, c.line));
+    if (c.single) expect(problems).toHaveLength(1);
+    for (const p of problems) expect(p.message).not.toMatch(/Invalid input|expected \w+, received/);
+  });
+});
+
+describe('reporting', () => {
+  it('reports every shape problem at once, in document order, and names each path in the message', () => {
+    const text = yamlOf((d) => {
+      d.kind = 'Sovereigns';
+      d.spec.organization.adminEmail = 'nobody';
+      d.spec.regions[0].location = 'fra1';
+      d.spec.regions[0].workerPools[0].count = 0;
+      d.spec.gitops.branch = 'main';
+      d.spec.gitops.banch = 'main';
+    });
+    const err = specErrorOf(text);
+    const paths = err.problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['kind', 'spec.organization.adminEmail', 'spec.regions[0].location', 'spec.regions[0].workerPools[0].count', 'spec.gitops.banch']),
+    );
+    expect(err.problems.length).toBeGreaterThanOrEqual(5);
+    for (const path of paths) expect(err.message).toContain(`${path}: `);
+    expect(err.message).toMatch(new RegExp(`^invalid Sovereign spec \\(${err.problems.length} problems\\):\\n`));
+    const lines = err.problems.map((p) => p.line!);
+    expect(lines.every((l) => typeof l === 'number')).toBe(true);
+    expect([...lines].sort((a, b) => a - b)).toEqual(lines);
+  });
+
+  it('reports every cross-field problem at once', () => {
+    const text = yamlOf((d) => {
+      d.spec.regions[0].location = 'ash';
+      d.spec.regions[0].controlPlane.serverType = 'cpx31';
+      d.spec.regions[0].workerPools[0].serverType = 'cax21';
+      d.spec.ssh.publicKeys = [KEYS.rsa2048];
+      d.spec.ssh.allowedCidrs = ['0.0.0.1/0'];
+      d.spec.blueprints = { install: ['certmanager'] };
+    });
+    const err = specErrorOf(text);
+    expect(err.problems.map((p) => p.path).sort()).toEqual(
+      ['spec.blueprints.install[0]', 'spec.regions[0].workerPools[0].serverType', 'spec.ssh.allowedCidrs[0]', 'spec.ssh.publicKeys[0]'].sort(),
+    );
+    for (const p of err.problems) {
+      expect(err.message).toContain(`${p.path}: `);
+      expect(p.line).toBe(lineOf(text, String(p.value).slice(0, 20)));
+    }
+  });
+
+  it('shows file, line and column in the message when a file name is given', () => {
+    const text = yamlOf((d) => (d.spec.regions[0].location = 'fra1'));
+    const err = specErrorOf(text, { ...OPTIONS, file: 'acme.yaml' });
+    const line = lineOf(text, 'location: fra1');
+    const column = text.split('\n')[line - 1]!.indexOf('fra1') + 1;
+    expect(err.file).toBe('acme.yaml');
+    expect(err.message).toContain(`acme.yaml:${line}:${column}: spec.regions[0].location: "fra1": must be a Hetzner location`);
+  });
+
+  it('never echoes a pasted private key', () => {
+    for (const text of [
+      yamlOf((d) => (d.spec.ssh.publicKeys = [KEYS.ed25519A, PRIVATE_KEY])),
+      yamlOf((d) => (d.spec.ssh.publicKeys = PRIVATE_KEY)),
+      yamlOf((d) => (d.spec.ssh.allowedCidrs = [PRIVATE_KEY])),
+    ]) {
+      const err = specErrorOf(text);
+      expect(err.problems.length).toBeGreaterThan(0);
+      expect(err.message).not.toContain(PRIVATE_KEY_BODY.slice(20, 60));
+      expect(JSON.stringify(err.problems)).not.toContain(PRIVATE_KEY_BODY.slice(20, 60));
+      expect(err.problems.some((p) => p.value === '(private key, not shown)')).toBe(true);
+    }
+  });
+
+  it('an invalid network CIDR is reported once, not again through the nodeSubnet derived from it', () => {
+    const problems = problemsOf(yamlOf((d) => (d.spec.regions[0].network = { cidr: 'banana' })));
+    expect(problems.map((p) => p.path)).toEqual(['spec.regions[0].network.cidr']);
+  });
+
+  it('a wrongly written nodeSubnet is still reported when the network CIDR is invalid too', () => {
+    const problems = problemsOf(yamlOf((d) => (d.spec.regions[0].network = { cidr: 'banana', nodeSubnet: 'apple' })));
+    expect(problems.map((p) => p.path)).toEqual(['spec.regions[0].network.cidr', 'spec.regions[0].network.nodeSubnet']);
+  });
+
+  it('points unknown keys at the key and wrong values at the value', () => {
+    const text = [
+      'apiVersion: catalyst.openova.io/v1alpha1',
+      'kind: Sovereign',
+      'metadata:',
+      '  name: acme',
+      'spec:',
+      '  fqdn: acme.example.org',
+      '  organization:',
+      '    name: acme',
+      '    adminEmail: ops@acme.example',
+      '  regions:',
+      '    - location: fsn1',
+      '      controlPlane:',
+      '        count: 2',
+      '      workerpools: []',
+      '  ssh:',
+      '    publicKeys:',
+      `      - ${KEYS.ed25519A}`,
+      '  gitops:',
+      '    url: https://git.acme.example/gitops.git',
+      '',
+    ].join('\n');
+    const problems = problemsOf(text);
+    expect(problems.map((p) => [p.path, p.line, p.column])).toEqual([
+      ['spec.regions[0].controlPlane.count', 13, 16],
+      ['spec.regions[0].workerpools', 14, 7],
+    ]);
+    expect(problems[1]!.message).toMatch(/did you mean "workerPools"\?/);
+  });
+
+  it('reports an unreadable file as a SpecError naming the file', () => {
+    const file = join(__dirname, 'no-such-spec.yaml');
+    expect(() => loadSpec(file, OPTIONS)).toThrow(SpecError);
+    expect(() => loadSpec(file, OPTIONS)).toThrow(/no-such-spec\.yaml.*cannot be read/s);
+  });
+});

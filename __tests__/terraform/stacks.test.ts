@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { sshFingerprint } from '../../app/region-stack';
+import { EXAMPLES, resources, ROOT, synthExample, TerraformJson } from '../support/synth';
+import { loadProviderSchemas, validateTerraformJson } from '../support/tf-schema';
+
+type Res = Record<string, any>;
+
+/** The cloud-config document of a server, parsed. */
+function cloudConfig(server: Res): any {
+  const text = server.user_data as string;
+  expect(text.startsWith('#cloud-config\n')).toBe(true);
+  return parse(text);
+}
+
+function writtenFile(server: Res, path: string): string {
+  const file = cloudConfig(server).write_files.find((f: Res) => f.path === path);
+  expect(file).toBeDefined();
+  return file.content as string;
+}
+
+function only(tf: TerraformJson, type: string): Res {
+  const all = Object.values(resources(tf, type));
+  expect(all).toHaveLength(1);
+  return all[0]!;
+}
+
+describe('every stack of every example', () => {
+  const schemas = loadProviderSchemas([join(ROOT, 'schemas/hcloud-provider-schema.json'), join(ROOT, 'schemas/random-provider-schema.json')]);
+
+  it.each(EXAMPLES)('%s: every resource and data source matches the provider schemas', (name) => {
+    for (const tf of Object.values(synthExample(name).stacks)) {
+      expect(validateTerraformJson(tf, schemas)).toEqual([]);
+    }
+  });
+
+  it.each(EXAMPLES)('%s: pins the providers, reads the token from a sensitive variable, never holds a literal secret', (name) => {
+    for (const tf of Object.values(synthExample(name).stacks)) {
+      expect(tf.terraform.required_providers.hcloud).toEqual({ source: 'hetznercloud/hcloud', version: '~> 1.68.0' });
+      expect(tf.terraform.required_providers.random).toEqual({ source: 'hashicorp/random', version: '~> 3.9.0' });
+      expect(tf.variable!.hcloud_token).toMatchObject({ type: 'string', sensitive: true });
+      expect(tf.variable!.hcloud_token!.default).toBeUndefined();
+      expect(tf.provider.hcloud).toEqual([{ token: '${var.hcloud_token}' }]);
+      expect(only(tf, 'random_password')).toMatchObject({ length: 48, special: false });
+      for (const server of Object.values(resources(tf, 'hcloud_server'))) {
+        const k3s = parse(writtenFile(server, '/etc/rancher/k3s/config.yaml'));
+        expect(k3s.token).toBe('${random_password.k3s_token.result}');
+      }
+    }
+  });
+
+  it.each(EXAMPLES)('%s: labels every labelled resource with the Sovereign and cluster', (name) => {
+    const ex = synthExample(name);
+    for (const [stackName, tf] of Object.entries(ex.stacks)) {
+      const cluster = stackName.slice(ex.sovereign.spec.metadata.name.length + 1);
+      for (const type of ['hcloud_network', 'hcloud_firewall', 'hcloud_placement_group', 'hcloud_server', 'hcloud_load_balancer']) {
+        for (const res of Object.values(resources(tf, type))) {
+          expect(res.labels).toMatchObject({ 'catalyst.openova.io/sovereign': ex.sovereign.spec.spec.fqdn, 'catalyst.openova.io/cluster': cluster });
+        }
+      }
+    }
+  });
+
+  it.each(EXAMPLES)('%s: keeps every user_data under the 32 KiB limit with room to spare', (name) => {
+    for (const s of synthExample(name).report.stacks) {
+      expect(s.largestUserDataBytes).toBeGreaterThan(1000);
+      expect(s.largestUserDataBytes).toBeLessThan(32 * 1024);
+    }
+  });
+});
+
+describe('solo: one region, one control plane server, two workers', () => {
+  const ex = synthExample('solo');
+  const tf = ex.stacks['solo-hz-fsn-mgt-prod']!;
+
+  it('has one stack with a relative local backend', () => {
+    expect(Object.keys(ex.stacks)).toEqual(['solo-hz-fsn-mgt-prod']);
+    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
+  });
+
+  it('creates the network, subnet in the location zone, SSH key and placement groups', () => {
+    expect(only(tf, 'hcloud_network')).toMatchObject({ name: 'solo-hz-fsn-mgt-prod', ip_range: '10.0.0.0/16' });
+    expect(only(tf, 'hcloud_network_subnet')).toMatchObject({ type: 'cloud', network_zone: 'eu-central', ip_range: '10.0.1.0/24', network_id: '${hcloud_network.network.id}' });
+    expect(only(tf, 'hcloud_ssh_key')).toMatchObject({ name: 'solo-admin-1', public_key: expect.stringMatching(/^ssh-ed25519 /) });
+    const groups = resources(tf, 'hcloud_placement_group');
+    expect(Object.keys(groups).sort()).toEqual(['control_plane', 'pool_general']);
+    for (const g of Object.values(groups)) expect(g.type).toBe('spread');
+  });
+
+  it('opens only HTTP, HTTPS and ICMP when no SSH or API sources are given', () => {
+    const rules = (only(tf, 'hcloud_firewall').rule as Res[]).map((r) => `${r.protocol}/${r.port ?? '-'}<-${r.source_ips.join(',')}`);
+    expect(rules).toEqual(['tcp/80<-0.0.0.0/0,::/0', 'tcp/443<-0.0.0.0/0,::/0', 'icmp/-<-0.0.0.0/0,::/0']);
+  });
+
+  it('places the control plane server at a fixed private IP and initializes etcd there', () => {
+    const servers = resources(tf, 'hcloud_server');
+    expect(Object.keys(servers).sort()).toEqual(['control_plane_1', 'pool_general_1', 'pool_general_2']);
+    const cp = servers.control_plane_1!;
+    expect(cp).toMatchObject({ name: 'solo-hz-fsn-mgt-prod-cp-1', server_type: 'cx42', location: 'fsn1', image: 'ubuntu-24.04' });
+    expect(cp.network).toEqual([{ network_id: '${hcloud_network.network.id}', ip: '10.0.1.253' }]);
+    expect(cp.firewall_ids).toEqual(['${hcloud_firewall.nodes.id}']);
+    expect(cp.placement_group_id).toBe('${hcloud_placement_group.control_plane.id}');
+    expect(cp.lifecycle).toEqual({ ignore_changes: ['user_data', 'image', 'ssh_keys'] });
+    const k3s = parse(writtenFile(cp, '/etc/rancher/k3s/config.yaml'));
+    expect(k3s).toMatchObject({
+      'cluster-init': true,
+      'node-ip': '10.0.1.253',
+      'cluster-cidr': '10.42.0.0/16',
+      'service-cidr': '10.43.0.0/16',
+      'flannel-backend': 'none',
+      'disable-kube-proxy': true,
+      'write-kubeconfig-mode': '0600',
+    });
+    expect(k3s.server).toBeUndefined();
+    expect(k3s['tls-san']).toEqual(['solo.example.org', 'api.solo.example.org', '10.0.1.254']);
+  });
+
+  it('joins the workers to the first control plane server after it exists', () => {
+    for (const name of ['pool_general_1', 'pool_general_2']) {
+      const w = resources(tf, 'hcloud_server')[name]!;
+      expect(w.server_type).toBe('cx32');
+      expect(w.network).toEqual([{ network_id: '${hcloud_network.network.id}' }]);
+      expect(w.depends_on).toEqual(expect.arrayContaining(['hcloud_server.control_plane_1', 'hcloud_load_balancer_network.ingress']));
+      expect(w.labels).toMatchObject({ 'catalyst.openova.io/role': 'worker', 'catalyst.openova.io/pool': 'general' });
+      const k3s = parse(writtenFile(w, '/etc/rancher/k3s/config.yaml'));
+      expect(k3s.server).toBe('https://10.0.1.253:6443');
+      expect(k3s['cluster-init']).toBeUndefined();
+      expect(k3s['node-label']).toEqual(['catalyst.openova.io/pool=general', 'catalyst.openova.io/role=worker']);
+      expect(cloudConfig(w).runcmd.join('\n')).toContain("INSTALL_K3S_EXEC='agent'");
+    }
+  });
+
+  it('balances 80 and 443 to the ingress node ports over the private network, and not 6443', () => {
+    expect(only(tf, 'hcloud_load_balancer')).toMatchObject({ load_balancer_type: 'lb11', location: 'fsn1', algorithm: { type: 'round_robin' } });
+    expect(only(tf, 'hcloud_load_balancer_network')).toMatchObject({ ip: '10.0.1.254' });
+    expect(only(tf, 'hcloud_load_balancer_target')).toMatchObject({
+      type: 'label_selector',
+      use_private_ip: true,
+      label_selector: 'catalyst.openova.io/sovereign=solo.example.org,catalyst.openova.io/cluster=hz-fsn-mgt-prod',
+    });
+    const services = resources(tf, 'hcloud_load_balancer_service');
+    expect(Object.fromEntries(Object.entries(services).map(([k, s]) => [k, `${s.listen_port}->${s.destination_port}`]))).toEqual({ http: '80->31080', https: '443->31443' });
+    expect(tf.output.kubernetes_api_url).toBeUndefined();
+  });
+
+  it('bootstraps Cilium and Flux with Helm and points Flux at the synthesized cluster folder', () => {
+    const cp = resources(tf, 'hcloud_server').control_plane_1!;
+    const script = writtenFile(cp, '/usr/local/sbin/catalyst-bootstrap.sh');
+    expect(script).toContain('helm upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.16.5 --namespace kube-system');
+    expect(script).toContain('helm upgrade --install flux flux2 --repo https://fluxcd-community.github.io/helm-charts --version 2.14.1 --namespace flux-system');
+    expect(script.indexOf('install cilium')).toBeLessThan(script.indexOf('install flux'));
+    const sync = writtenFile(cp, '/var/lib/catalyst/flux-sync.yaml');
+    const path = /path: \.\/(\S+)/.exec(sync)![1]!;
+    expect(path).toBe('clusters/hz-fsn-mgt-prod/flux-system');
+    expect(ex.gitops.has(`${path}/kustomization.yaml`)).toBe(true);
+    expect(sync).toContain('url: https://git.example.org/platform/solo-gitops.git');
+  });
+
+  it('pre-installs Cilium with exactly the values its HelmRelease adopts', () => {
+    const cp = resources(tf, 'hcloud_server').control_plane_1!;
+    const preinstalled = parse(writtenFile(cp, '/var/lib/catalyst/preinstall/cilium.yaml'));
+    const release = parse(ex.gitops.get('clusters/hz-fsn-mgt-prod/bp-cilium/helmrelease.yaml')!);
+    expect(release.spec.values).toEqual(preinstalled);
+    expect(release.spec.releaseName).toBe('cilium');
+    expect(release.spec.storageNamespace).toBe('kube-system');
+  });
+
+  it('outputs the load balancer and server addresses', () => {
+    expect(Object.keys(tf.output).sort()).toEqual(
+      ['cluster_name', 'control_plane_ipv4', 'control_plane_private_ips', 'gitops_path', 'load_balancer_ipv4', 'load_balancer_ipv6', 'network_id', 'worker_ipv4'].sort(),
+    );
+    expect(tf.output.load_balancer_ipv4!.value).toBe('${hcloud_load_balancer.ingress.ipv4}');
+    expect(tf.output.control_plane_private_ips!.value).toEqual(['10.0.1.253']);
+  });
+});
+
+describe('omantel: API and SSH open to one operator network', () => {
+  const tf = synthExample('omantel').stacks['omantel-hz-fsn-mgt-prod']!;
+
+  it('allows 22 and 6443 only from the listed network', () => {
+    const rules = only(tf, 'hcloud_firewall').rule as Res[];
+    expect(rules.find((r) => r.port === '22')!.source_ips).toEqual(['203.0.113.0/24']);
+    expect(rules.find((r) => r.port === '6443')!.source_ips).toEqual(['203.0.113.0/24']);
+  });
+
+  it('forwards 6443 through the load balancer and outputs the API URL', () => {
+    const api = resources(tf, 'hcloud_load_balancer_service').kubernetes_api!;
+    expect(api).toMatchObject({ listen_port: 6443, destination_port: 6443, protocol: 'tcp' });
+    expect(api.health_check).toMatchObject({ protocol: 'tcp', port: 6443 });
+    expect(tf.output.kubernetes_api_url!.value).toBe('https://${hcloud_load_balancer.ingress.ipv4}:6443');
+  });
+
+  it('has only the control plane server and no worker pool', () => {
+    expect(Object.keys(resources(tf, 'hcloud_server'))).toEqual(['control_plane_1']);
+  });
+});
+
+describe('bank-dr: two regions, three control plane servers each', () => {
+  const ex = synthExample('bank-dr');
+  const fsn = ex.stacks['bank-hz-fsn-rtz-prod']!;
+  const hel = ex.stacks['bank-hz-hel-rtz-prod']!;
+
+  it('joins the second and third control plane servers to the first over the private network', () => {
+    const servers = resources(fsn, 'hcloud_server');
+    const ips = ['control_plane_1', 'control_plane_2', 'control_plane_3'].map((n) => (servers[n]!.network as Res[])[0]!.ip);
+    expect(ips).toEqual(['10.10.1.253', '10.10.1.252', '10.10.1.251']);
+    for (const n of ['control_plane_2', 'control_plane_3']) {
+      const k3s = parse(writtenFile(servers[n]!, '/etc/rancher/k3s/config.yaml'));
+      expect(k3s.server).toBe('https://10.10.1.253:6443');
+      expect(k3s['cluster-init']).toBeUndefined();
+      expect(servers[n]!.depends_on).toContain('hcloud_server.control_plane_1');
+      expect(cloudConfig(servers[n]!).write_files.map((f: Res) => f.path)).not.toContain('/usr/local/sbin/catalyst-bootstrap.sh');
+    }
+  });
+
+  it('gives each region its own network with distinct pod and service ranges', () => {
+    expect(only(fsn, 'hcloud_network').ip_range).toBe('10.10.0.0/16');
+    expect(only(hel, 'hcloud_network').ip_range).toBe('10.20.0.0/16');
+    const k3sHel = parse(writtenFile(resources(hel, 'hcloud_server').control_plane_1!, '/etc/rancher/k3s/config.yaml'));
+    expect(k3sHel['cluster-cidr']).toBe('10.44.0.0/16');
+    expect(k3sHel['service-cidr']).toBe('10.45.0.0/16');
+  });
+
+  it('creates the SSH key in the primary region and looks it up by fingerprint in the standby', () => {
+    const key = readFileSync(join(ROOT, 'examples/bank-dr.yaml'), 'utf8').match(/ssh-ed25519 \S+ \S+/)![0];
+    expect(only(fsn, 'hcloud_ssh_key').public_key).toBe(key);
+    expect(resources(hel, 'hcloud_ssh_key')).toEqual({});
+    expect(hel.data!.hcloud_ssh_key!.admin_1).toMatchObject({ fingerprint: sshFingerprint(key) });
+    expect(sshFingerprint(key)).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
+    const manifest = JSON.parse(readFileSync(join(ex.dir, 'cdktf.out/manifest.json'), 'utf8'));
+    expect(manifest.stacks['bank-hz-hel-rtz-prod'].dependencies).toEqual(['bank-hz-fsn-rtz-prod']);
+  });
+
+  it('spreads every pool over its own placement group and taints the data pool', () => {
+    expect(Object.keys(resources(fsn, 'hcloud_placement_group')).sort()).toEqual(['control_plane', 'pool_data', 'pool_general']);
+    const data = resources(fsn, 'hcloud_server').pool_data_1!;
+    expect(data.placement_group_id).toBe('${hcloud_placement_group.pool_data.id}');
+    const k3s = parse(writtenFile(data, '/etc/rancher/k3s/config.yaml'));
+    expect(k3s['node-taint']).toEqual(['catalyst.openova.io/workload=data:NoSchedule']);
+    expect(k3s['node-label']).toContain('catalyst.openova.io/workload=data');
+  });
+
+  it('reads the Git credentials from sensitive variables into a Secret at bootstrap', () => {
+    expect(fsn.variable!.git_username).toMatchObject({ sensitive: true });
+    expect(fsn.variable!.git_token).toMatchObject({ sensitive: true });
+    const secret = writtenFile(resources(fsn, 'hcloud_server').control_plane_1!, '/var/lib/catalyst/flux-secrets.yaml');
+    expect(parse(secret)).toMatchObject({ kind: 'Secret', metadata: { name: 'flux-system-git', namespace: 'flux-system' }, stringData: { password: '${jsonencode(var.git_token)}' } });
+  });
+
+  it('keeps state in the S3-compatible backend, one key per stack', () => {
+    expect(fsn.terraform.backend.s3).toMatchObject({ bucket: 'bank-terraform-state', key: 'catalyst/bank-hz-fsn-rtz-prod.tfstate', region: 'fsn1', endpoints: { s3: 'https://fsn1.your-objectstorage.com' }, use_path_style: true });
+    expect(hel.terraform.backend.s3).toMatchObject({ key: 'catalyst/bank-hz-hel-rtz-prod.tfstate' });
+  });
+
+  it('opens SSH to the IPv4 and IPv6 operator networks', () => {
+    const ssh = (only(fsn, 'hcloud_firewall').rule as Res[]).find((r) => r.port === '22')!;
+    expect(ssh.source_ips).toEqual(['198.51.100.0/24', '2001:db8:1000::/48']);
+  });
+
+  it('uses the larger load balancer type for more targets', () => {
+    expect(only(fsn, 'hcloud_load_balancer').load_balancer_type).toBe('lb21');
+  });
+});
