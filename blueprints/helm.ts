@@ -74,6 +74,16 @@ export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> e
     return `k3s kubectl -n ${this.metadata.namespace} wait --for=condition=Available deployment --all --timeout=10m`;
   }
 
+  /** Names of HelmReleases (in flux-system) this Blueprint's release must wait for. @default none */
+  protected releaseDependsOn(): string[] {
+    return [];
+  }
+
+  /** Whether Helm waits for the release's resources to be ready after install/upgrade. @default true */
+  protected waitForResources(): boolean {
+    return true;
+  }
+
   /** Renders namespace, chart source and HelmRelease. */
   render(chart: Chart, ctx: ClusterContext): void {
     const m = this.metadata;
@@ -89,6 +99,8 @@ export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> e
       timeout: minutes(m.timeout ?? '10m'),
       crds: m.installsCrds ? 'CreateReplace' : 'Skip',
       values: this.helmValues(ctx),
+      dependsOn: this.releaseDependsOn(),
+      wait: this.waitForResources(),
     });
   }
 }

@@ -206,8 +206,10 @@ describe.each(KIT)('$name renders', (k) => {
 
   it('an explicit CRD policy and remediation with retries', () => {
     const crds = k.crds ? 'CreateReplace' : 'Skip';
-    expect(release.spec.install).toEqual({ crds, remediation: { retries: 3 } });
-    expect(release.spec.upgrade).toEqual({ crds, cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true } });
+    // Only Flux skips Helm's wait: its helm-controller upgrades the release it runs in.
+    const wait = k.name === 'flux' ? { disableWait: true } : {};
+    expect(release.spec.install).toEqual({ crds, ...wait, remediation: { retries: 3 } });
+    expect(release.spec.upgrade).toEqual({ crds, ...wait, cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true } });
   });
 
   it('a HelmRepository for the pinned repository URL', () => {

@@ -74,4 +74,13 @@ export class Flux extends HelmBlueprint<FluxProps> {
       prometheus: { podMonitor: { create: false } },
     };
   }
+
+  /**
+   * helm-controller upgrades the release it runs in: waiting for the new controllers to be ready
+   * would have the old controller wait on its own replacement, so Helm does not wait here and Flux's
+   * Kustomization health checks report readiness instead.
+   */
+  protected waitForResources(): boolean {
+    return false;
+  }
 }

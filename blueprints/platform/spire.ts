@@ -1,4 +1,4 @@
-import { JsonPatch, type Chart } from 'cdk8s';
+import type { Chart } from 'cdk8s';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { blueprintObjectName } from '../../lib/naming';
@@ -116,7 +116,10 @@ export class Spire extends HelmBlueprint<SpireProps> {
       timeout: minutes(m.timeout ?? '10m'),
       crds: 'CreateReplace',
     });
-    const release = chart.node.findChild('release') as HelmRelease;
-    release.addJsonPatch(JsonPatch.add('/spec/dependsOn', [{ name: Spire.CRDS_OBJECT_NAME }]));
+  }
+
+  /** The `spire` release installs only after the CRD chart is ready. */
+  protected releaseDependsOn(): string[] {
+    return [Spire.CRDS_OBJECT_NAME];
   }
 }

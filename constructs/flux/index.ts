@@ -148,6 +148,8 @@ export interface HelmReleaseProps extends FluxObjectProps {
   readonly values?: Record<string, unknown>;
   /** Names of HelmReleases (same namespace) that must be ready first, e.g. a CRD chart. @default none */
   readonly dependsOn?: readonly string[];
+  /** Wait for the release's resources to be ready after install/upgrade. @default true */
+  readonly wait?: boolean;
 }
 
 /** A Flux `HelmRelease` with install/upgrade remediation and an explicit CRD policy. */
@@ -170,8 +172,8 @@ export class HelmRelease extends ApiObject {
             ? { spec: { chart: src.chart, version: src.version, sourceRef: { kind: 'HelmRepository', name: src.name, namespace: props.namespace ?? FLUX_NAMESPACE }, interval: '1h' } }
             : undefined,
         chartRef: src.kind === 'OCIRepository' ? { kind: 'OCIRepository', name: src.name, namespace: props.namespace ?? FLUX_NAMESPACE } : undefined,
-        install: { crds: props.crds, remediation: { retries } },
-        upgrade: { crds: props.crds, cleanupOnFail: true, remediation: { retries, remediateLastFailure: true } },
+        install: { crds: props.crds, disableWait: props.wait === false ? true : undefined, remediation: { retries } },
+        upgrade: { crds: props.crds, disableWait: props.wait === false ? true : undefined, cleanupOnFail: true, remediation: { retries, remediateLastFailure: true } },
         values: props.values && Object.keys(props.values).length > 0 ? props.values : undefined,
         dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn].sort().map((name) => ({ name })) : undefined,
       },
