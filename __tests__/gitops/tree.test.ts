@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CHARTS } from '../../lib/versions';
+import { kustomizeBuild } from '../support/kustomize';
+import { isKustomizeFile, validateManifest } from '../support/k8s-validate';
+import { EXAMPLES, synthExample, yamlDocs } from '../support/synth';
+
+/** The reference bootstrap kit's Flux dependsOn edges (catalog/bootstrap-kit.json, slots 1-12). */
+const KIT_EDGES: Record<string, string[]> = {
+  cilium: [],
+  'cert-manager': ['cilium'],
+  flux: ['cert-manager'],
+  crossplane: ['flux'],
+  'sealed-secrets': ['cert-manager'],
+  spire: ['cert-manager'],
+  'nats-jetstream': ['spire'],
+  openbao: ['spire'],
+  keycloak: ['cert-manager'],
+  gitea: ['keycloak'],
+  powerdns: ['cert-manager'],
+  'external-dns': ['cert-manager', 'powerdns'],
+};
+
+const CLUSTERS: Record<(typeof EXAMPLES)[number], string[]> = {
+  solo: ['clusters/hz-fsn-mgt-prod'],
+  omantel: ['clusters/hz-fsn-mgt-prod'],
+  'bank-dr': ['clusters/hz-fsn-rtz-prod', 'clusters/hz-hel-rtz-prod'],
+};
+
+function fluxKustomizations(files: Map<string, string>, cluster: string): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const [path, text] of files) {
+    if (!path.startsWith(`${cluster}/flux-system/kustomization-`)) continue;
+    const doc = parse(text);
+    out.set(doc.metadata.name, doc);
+  }
+  return out;
+}
+
+describe.each(EXAMPLES)('%s GitOps tree', (name) => {
+  const ex = synthExample(name);
+
+  it('has one folder per cluster with flux-system and one folder per Blueprint', () => {
+    const folders = [...new Set([...ex.gitops.keys()].map((p) => p.split('/').slice(0, 3).join('/')))].sort();
+    const expected = CLUSTERS[name]
+      .flatMap((c) => [`${c}/flux-system`, ...Object.keys(KIT_EDGES).map((bp) => `${c}/bp-${bp}`), `${c}/bp-cert-manager-config`, `${c}/kustomization.yaml`])
+      .sort();
+    expect(folders).toEqual(expected);
+  });
+
+  it('has a Flux Kustomization per Blueprint whose dependsOn are exactly the Blueprint graph edges', () => {
+    for (const cluster of CLUSTERS[name]) {
+      const ks = fluxKustomizations(ex.gitops, cluster);
+      for (const [bp, deps] of Object.entries(KIT_EDGES)) {
+        const k = ks.get(`bp-${bp}`);
+        expect(k).toBeDefined();
+        expect(k.spec).toMatchObject({ path: `./${cluster}/bp-${bp}`, prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+        expect((k.spec.dependsOn ?? []).map((d: { name: string }) => d.name)).toEqual(deps.map((d) => `bp-${d}`).sort());
+      }
+      expect(ks.get('bp-crossplane').spec.timeout).toBe('15m');
+      expect(ks.get('bp-cilium').spec.timeout).toBe('10m');
+    }
+  });
+
+  it('syncs itself from the spec repository and folder', () => {
+    for (const cluster of CLUSTERS[name]) {
+      const repo = parse(ex.gitops.get(`${cluster}/flux-system/gitrepository.yaml`)!);
+      expect(repo.spec.url).toBe(ex.sovereign.spec.spec.gitops.url);
+      expect(repo.spec.ref).toEqual({ branch: 'main' });
+      const root = fluxKustomizations(ex.gitops, cluster).get('flux-system');
+      expect(root.spec.path).toBe(`./${cluster}/flux-system`);
+    }
+  });
+
+  it('pins every HelmRelease to the exact chart version of the manifest', () => {
+    for (const cluster of CLUSTERS[name]) {
+      for (const bp of Object.keys(KIT_EDGES)) {
+        const release = parse(ex.gitops.get(`${cluster}/bp-${bp}/helmrelease.yaml`) ?? ex.gitops.get(`${cluster}/bp-${bp}/helmrelease-bp-${bp}.yaml`)!);
+        const pin = CHARTS[bp as keyof typeof CHARTS];
+        expect(release.spec.chart.spec).toMatchObject({ chart: pin.chart, version: pin.version });
+        expect(release.spec.install.remediation.retries).toBeGreaterThan(0);
+        expect(release.spec.upgrade.remediation.retries).toBeGreaterThan(0);
+        expect(['CreateReplace', 'Skip']).toContain(release.spec.install.crds);
+      }
+    }
+  });
+
+  it('validates every object against the published Kubernetes and Flux schemas', async () => {
+    let checked = 0;
+    for (const [path, text] of ex.gitops) {
+      for (const doc of yamlDocs(text)) {
+        if (isKustomizeFile(doc)) continue;
+        const errors = await validateManifest(doc);
+        expect({ path, errors }).toEqual({ path, errors: [] });
+        checked++;
+      }
+    }
+    expect(checked).toBe(ex.report.clusters.reduce((n, c) => n + c.objects, 0));
+  });
+
+  it('builds every cluster folder with kubectl kustomize', () => {
+    for (const cluster of CLUSTERS[name]) {
+      const built = kustomizeBuild(join(ex.dir, 'gitops', cluster));
+      expect(built.stderr).toBe('');
+      expect(built.ok).toBe(true);
+      const kinds = yamlDocs(built.stdout).map((d) => `${d.kind}/${(d.metadata as { name: string }).name}`);
+      expect(kinds).toContain('GitRepository/flux-system');
+      expect(kinds).toContain('Kustomization/bp-external-dns');
+      for (const bp of Object.keys(KIT_EDGES)) {
+        const folder = kustomizeBuild(join(ex.dir, 'gitops', cluster, `bp-${bp}`));
+        expect(folder.ok).toBe(true);
+      }
+    }
+  });
+});
+
+describe('GitOps details', () => {
+  it('adopts the pre-installed Cilium and Flux releases in their own namespaces without declaring those namespaces', () => {
+    const ex = synthExample('solo');
+    const c = 'clusters/hz-fsn-mgt-prod';
+    for (const [bp, ns, release] of [['cilium', 'kube-system', 'cilium'], ['flux', 'flux-system', 'flux']] as const) {
+      const hr = parse(ex.gitops.get(`${c}/bp-${bp}/helmrelease.yaml`)!);
+      expect(hr.spec).toMatchObject({ releaseName: release, targetNamespace: ns, storageNamespace: ns });
+      expect(ex.gitops.has(`${c}/bp-${bp}/namespace.yaml`)).toBe(false);
+    }
+  });
+
+  it('declares Pod Security labels on every namespace it creates', () => {
+    const ex = synthExample('solo');
+    const namespaces = [...ex.gitops].filter(([p]) => p.endsWith('/namespace.yaml')).map(([, t]) => parse(t));
+    expect(namespaces.length).toBeGreaterThanOrEqual(9);
+    for (const ns of namespaces) {
+      expect(['restricted', 'baseline', 'privileged']).toContain(ns.metadata.labels['pod-security.kubernetes.io/enforce']);
+      expect(ns.metadata.labels['catalyst.openova.io/sovereign']).toBe('solo.example.org');
+    }
+  });
+
+  it('reads a private repository with the bootstrap-created Secret', () => {
+    const ex = synthExample('bank-dr');
+    const repo = parse(ex.gitops.get('clusters/hz-hel-rtz-prod/flux-system/gitrepository.yaml')!);
+    expect(repo.spec.secretRef).toEqual({ name: 'flux-system-git' });
+    expect([...ex.gitops.values()].some((t) => /kind: Secret/.test(t))).toBe(false);
+  });
+
+  it('orders the cluster kustomization to apply only flux-system', () => {
+    const ex = synthExample('solo');
+    expect(parse(ex.gitops.get('clusters/hz-fsn-mgt-prod/kustomization.yaml')!)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['flux-system'],
+    });
+  });
+});
