@@ -113,7 +113,7 @@ describe('solo: one region, one control plane server, two workers', () => {
       'write-kubeconfig-mode': '0600',
     });
     expect(k3s.server).toBeUndefined();
-    expect(k3s['tls-san']).toEqual(['solo.example.org', 'api.solo.example.org', '10.0.1.254']);
+    expect(k3s['tls-san']).toEqual(['solo.example.org', 'api.solo.example.org', '10.0.1.254', '${hcloud_load_balancer.ingress.ipv4}', '${hcloud_load_balancer.ingress.ipv6}']);
   });
 
   it('joins the workers to the first control plane server after it exists', () => {
@@ -127,7 +127,13 @@ describe('solo: one region, one control plane server, two workers', () => {
       expect(k3s.server).toBe('https://10.0.1.253:6443');
       expect(k3s['cluster-init']).toBeUndefined();
       expect(k3s['node-label']).toEqual(['catalyst.openova.io/pool=general', 'catalyst.openova.io/role=worker']);
-      expect(cloudConfig(w).runcmd.join('\n')).toContain("INSTALL_K3S_EXEC='agent'");
+      const runcmd: string[] = cloudConfig(w).runcmd;
+      expect(runcmd.join('\n')).toContain("INSTALL_K3S_EXEC='agent'");
+      // The node IP is the route's source address once it lies in 10.0.1.0/24 (167772416-167772671), never the public one.
+      const discover = runcmd.findIndex((l) => l.includes('ip -4 route get 10.0.1.253'));
+      expect(runcmd[discover]).toContain('exit !(n >= 167772416 && n <= 167772671)');
+      expect(runcmd[discover + 1]).toBe('printf "node-ip: %s\\n" "$NODE_IP" >> /etc/rancher/k3s/config.yaml');
+      expect(discover).toBeLessThan(runcmd.findIndex((l) => l.includes('get.k3s.io')));
     }
   });
 

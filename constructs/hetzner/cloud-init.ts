@@ -9,6 +9,7 @@
  * does not read them as interpolation.
  */
 import { toYaml } from '../../lib/gitops';
+import { mustParseCidr } from '../../lib/net';
 
 /** Which k3s role a node plays. */
 export type K3sRole = 'server-init' | 'server-join' | 'agent';
@@ -39,6 +40,8 @@ export interface NodeCloudInitProps {
   readonly nodeIp?: string;
   /** An address on the private network used to discover an agent's private IP. */
   readonly routeProbeIp: string;
+  /** The node subnet; a discovered private IP must lie inside it. */
+  readonly nodeSubnet: string;
   readonly clusterCidr: string;
   readonly serviceCidr: string;
   /** Extra names/IPs in the API server certificate (servers). */
@@ -109,11 +112,16 @@ function dropUndefined(obj: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
 }
 
-/** Shell lines that find this node's private IP (agents) and add it to the k3s config. */
-function discoverNodeIp(probe: string): string[] {
+/**
+ * Shell lines that find this node's private IP (agents) and add it to the k3s config. Until the
+ * private interface is up, the route to the probe goes out of the public interface, so the loop
+ * waits until the route's source address lies inside the node subnet.
+ */
+function discoverNodeIp(probe: string, nodeSubnet: string): string[] {
+  const { first, last } = mustParseCidr(nodeSubnet);
+  const inSubnet = `awk -F. '{ n = (($1 * 256 + $2) * 256 + $3) * 256 + $4; exit !(n >= ${first} && n <= ${last}) }'`;
   return [
-    `until ip -4 route get ${probe} >/dev/null 2>&1; do sleep 2; done`,
-    `NODE_IP=$(ip -4 route get ${probe} | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p')`,
+    `until NODE_IP=$(ip -4 route get ${probe} 2>/dev/null | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p') && [ -n "$NODE_IP" ] && echo "$NODE_IP" | ${inSubnet}; do sleep 2; done`,
     'printf "node-ip: %s\\n" "$NODE_IP" >> /etc/rancher/k3s/config.yaml',
   ];
 }
@@ -154,7 +162,7 @@ export function renderNodeCloudInit(p: NodeCloudInitProps): string {
     { path: '/etc/rancher/k3s/config.yaml', permissions: '0600', content: toYaml(dropUndefined(k3sConfig(p))) },
   ];
   const run: string[] = ['swapoff -a', 'sed -i "/\\sswap\\s/d" /etc/fstab', 'systemctl reload ssh || systemctl reload sshd || true'];
-  if (p.role === 'agent' && !p.nodeIp) run.push(...discoverNodeIp(p.routeProbeIp));
+  if (p.role === 'agent' && !p.nodeIp) run.push(...discoverNodeIp(p.routeProbeIp, p.nodeSubnet));
   const mode = p.role === 'agent' ? 'agent' : 'server';
   run.push(`curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='${p.k3sVersion}' INSTALL_K3S_EXEC='${mode}' sh -`);
   if (p.bootstrap) {

@@ -65,6 +65,10 @@ export interface HetznerClusterProps {
   };
 }
 
+/** The load balancer's public addresses go into the API server certificate, so the API is reachable by IP through it. */
+const LB_IPV4 = { placeholder: 'CATALYST_LB_IPV4', maxLength: 15 };
+const LB_IPV6 = { placeholder: 'CATALYST_LB_IPV6', maxLength: 39 };
+
 /** Replaces every placeholder with `pick(splice)`. */
 function splice(text: string, splices: readonly SecretSplice[], pick: (s: SecretSplice) => string): string {
   return splices.reduce((acc, s) => acc.split(s.placeholder).join(pick(s)), text);
@@ -110,11 +114,28 @@ export class HetznerCluster extends Construct {
       routeProbeIp: cpIps[0]!,
       clusterCidr: ctx.network.podCidr,
       serviceCidr: ctx.network.serviceCidr,
-      tlsSans: [ctx.sovereign.fqdn, `api.${ctx.sovereign.fqdn}`, ctx.network.loadBalancerIp],
+      tlsSans: [ctx.sovereign.fqdn, `api.${ctx.sovereign.fqdn}`, ctx.network.loadBalancerIp, LB_IPV4.placeholder, LB_IPV6.placeholder],
       joinUrl,
+      nodeSubnet: ctx.network.nodeSubnet,
     };
     const networkId = this.network.network.id;
     const firewallId = this.firewall.firewall.id;
+
+    this.loadBalancer = new ClusterLoadBalancer(this, 'load-balancer', {
+      name: prefix,
+      type: props.loadBalancerType,
+      location: ctx.cluster.location,
+      networkId,
+      privateIp: ctx.network.loadBalancerIp,
+      targetSelector: `${LABELS.sovereign}=${ctx.sovereign.fqdn},${LABELS.cluster}=${ctx.cluster.name}`,
+      ports: [
+        { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http },
+        { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https },
+        ...(ctx.kubernetes.apiPublic ? [{ name: 'kubernetes_api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort } satisfies LoadBalancerPort] : []),
+      ],
+      labels,
+      dependsOn: [this.network.subnet],
+    });
 
     this.controlPlane = new NodePool(this, 'control-plane', {
       addressStem: 'control_plane',
@@ -140,24 +161,10 @@ export class HetznerCluster extends Construct {
           nodeTaints: [],
           bootstrap: first ? props.bootstrap : undefined,
         });
-        return finish(doc, [props.joinToken, ...(first ? (props.bootstrap.secrets ?? []) : [])], controlPlaneServerName(prefix, i + 1));
+        const lb = this.loadBalancer.loadBalancer;
+        const addresses = [{ ...LB_IPV4, expression: lb.ipv4 }, { ...LB_IPV6, expression: lb.ipv6 }];
+        return finish(doc, [props.joinToken, ...addresses, ...(first ? (props.bootstrap.secrets ?? []) : [])], controlPlaneServerName(prefix, i + 1));
       },
-    });
-
-    this.loadBalancer = new ClusterLoadBalancer(this, 'load-balancer', {
-      name: prefix,
-      type: props.loadBalancerType,
-      location: ctx.cluster.location,
-      networkId,
-      privateIp: ctx.network.loadBalancerIp,
-      targetSelector: `${LABELS.sovereign}=${ctx.sovereign.fqdn},${LABELS.cluster}=${ctx.cluster.name}`,
-      ports: [
-        { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http },
-        { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https },
-        ...(ctx.kubernetes.apiPublic ? [{ name: 'kubernetes_api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort } satisfies LoadBalancerPort] : []),
-      ],
-      labels,
-      dependsOn: [this.network.subnet],
     });
 
     const workersAfter = [...this.controlPlane.servers, this.loadBalancer.attachment];
