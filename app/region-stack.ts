@@ -11,6 +11,7 @@ import { HcloudProvider } from '../.gen/providers/hcloud/provider';
 import { SshKey } from '../.gen/providers/hcloud/ssh-key';
 import { Password } from '../.gen/providers/random/password';
 import { RandomProvider } from '../.gen/providers/random/provider';
+import type { GeneratedSecret } from '../lib/blueprint';
 import type { ClusterContext } from '../lib/context';
 import { LABELS } from '../lib/naming';
 import type { RegionSpec, SovereignSpec } from '../lib/spec/types';
@@ -38,6 +39,8 @@ export interface RegionStackProps {
   readonly preinstall: readonly HelmPreinstall[];
   /** Flux GitRepository + Kustomization applied at bootstrap (multi-document YAML). */
   readonly fluxSync: string;
+  /** Secrets the Blueprints need, generated on the node at bootstrap. */
+  readonly generatedSecrets: readonly GeneratedSecret[];
 }
 
 /** MD5 fingerprint of an OpenSSH public key in Hetzner's format (`aa:bb:...`). */
@@ -129,7 +132,7 @@ export class RegionStack extends TerraformStack {
       apiSources: spec.spec.kubernetes.apiAllowedCidrs,
       loadBalancerType: spec.spec.loadBalancer.type,
       joinToken: { placeholder: 'CATALYST_K3S_TOKEN', expression: joinToken.result, maxLength: JOIN_TOKEN_LENGTH },
-      bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets },
+      bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets, generatedSecrets: props.generatedSecrets },
     });
 
     const lb = this.cluster.loadBalancer.loadBalancer;

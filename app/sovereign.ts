@@ -3,7 +3,7 @@
  * its synthesis into Terraform JSON and a GitOps tree, written atomically.
  */
 import { App } from 'cdktf';
-import type { Blueprint, BlueprintClass } from '../lib/blueprint';
+import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
 import { ClusterContext, clusterContext } from '../lib/context';
 import { CatalogError } from '../lib/errors';
@@ -133,6 +133,7 @@ export class Sovereign {
         createsSshKeys: region.index === 0,
         preinstall: this.preinstalls(ctx),
         fluxSync: toMultiDocYaml(fluxSyncManifests(ctx)),
+        generatedSecrets: mergeGeneratedSecrets(this.blueprints.flatMap((p) => p.blueprint.generatedSecrets(ctx))),
       });
       if (stacks[0]) stack.addDependency(stacks[0]);
       stacks.push(stack);
@@ -188,6 +189,27 @@ export class Sovereign {
       throw err;
     }
   }
+}
+
+/**
+ * Merges Secrets declared by several Blueprints under one name (a producer and its consumers) into
+ * one, present in all their namespaces with the same values; sorted by name.
+ *
+ * @throws CatalogError when two declarations of one name disagree on the keys
+ */
+export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): GeneratedSecret[] {
+  const byName = new Map<string, GeneratedSecret>();
+  for (const s of secrets) {
+    const prev = byName.get(s.name);
+    if (!prev) {
+      byName.set(s.name, s);
+      continue;
+    }
+    const keys = (x: GeneratedSecret) => JSON.stringify([[...x.randomKeys].sort(), Object.entries(x.fixed ?? {}).sort()]);
+    if (keys(prev) !== keys(s)) throw new CatalogError(`Blueprints declare the generated Secret "${s.name}" with different keys; use one layout or another name`);
+    byName.set(s.name, { ...prev, namespaces: [...new Set([...prev.namespaces, ...s.namespaces])].sort() });
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Number of resources and data sources in a synthesized stack. */

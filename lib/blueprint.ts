@@ -72,6 +72,22 @@ export interface BlueprintMetadata {
   readonly sources: readonly string[];
 }
 
+/**
+ * A Secret a Blueprint needs that the cluster generates once, at bootstrap, on the first control
+ * plane server: random values come from the node's `/dev/urandom` and never appear in Terraform,
+ * its state, user_data or Git. An existing Secret of that name is left as it is.
+ */
+export interface GeneratedSecret {
+  /** Secret name. */
+  readonly name: string;
+  /** Namespaces that each get a copy with the same values (e.g. a producer and a consumer). */
+  readonly namespaces: readonly string[];
+  /** Keys that get a random alphanumeric value of 32 characters. */
+  readonly randomKeys: readonly string[];
+  /** Keys with fixed values that are not secret, e.g. a user name. @default none */
+  readonly fixed?: Readonly<Record<string, string>>;
+}
+
 /** Props every Blueprint accepts. */
 export interface BlueprintProps {
   /**
@@ -133,5 +149,13 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
    */
   renderConfig(_chart: Chart, _ctx: ClusterContext): boolean {
     return false;
+  }
+
+  /**
+   * Secrets this Blueprint's release reads that nothing else creates; the bootstrap generates them.
+   * @default none
+   */
+  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+    return [];
   }
 }

@@ -419,3 +419,13 @@ describe('typed props and the raw values escape hatch', () => {
     expect(renderedValues(new SealedSecrets({ keyRenewPeriod: '0' })).keyrenewperiod).toBe('0');
   });
 });
+
+describe('generated Secrets', () => {
+  it('are declared for the default Secret names and dropped when the props name your own', () => {
+    expect(new Keycloak().generatedSecrets(ctx).map((s) => s.name)).toEqual(['keycloak-admin', 'keycloak-postgresql']);
+    expect(new Keycloak({ adminSecret: 'mine' }).generatedSecrets(ctx).map((s) => s.name)).toEqual(['keycloak-postgresql']);
+    expect(new Gitea().generatedSecrets(ctx)[0]).toEqual({ name: 'gitea-admin', namespaces: ['gitea'], fixed: { username: 'gitea_admin' }, randomKeys: ['password'] });
+    expect(new ExternalDns({ apiKeySecret: { name: 'x', key: 'y' } }).generatedSecrets(ctx)).toEqual([]);
+    expect(new PowerDns().generatedSecrets(ctx)).toEqual([{ name: 'powerdns-api-credentials', namespaces: ['powerdns'], randomKeys: ['api-key'] }]);
+  });
+});

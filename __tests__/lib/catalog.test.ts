@@ -1,6 +1,7 @@
 import type { Chart } from 'cdk8s';
 import { Blueprint, BlueprintClass, BlueprintMetadata, mergeValues } from '../../lib/blueprint';
 import { Catalog } from '../../lib/catalog';
+import { mergeGeneratedSecrets } from '../../app/sovereign';
 import { CatalogError } from '../../lib/errors';
 import { CHARTS } from '../../lib/versions';
 
@@ -86,5 +87,26 @@ describe('Catalog', () => {
 describe('mergeValues', () => {
   it('merges objects deeply and replaces lists and scalars', () => {
     expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { c: [3], e: true }, d: 'y' })).toEqual({ a: { b: 1, c: [3], e: true }, d: 'y' });
+  });
+});
+
+describe('mergeGeneratedSecrets', () => {
+  it('merges one Secret declared in several namespaces and sorts by name', () => {
+    expect(
+      mergeGeneratedSecrets([
+        { name: 'b', namespaces: ['y'], randomKeys: ['k'] },
+        { name: 'a', namespaces: ['x'], randomKeys: ['k'] },
+        { name: 'b', namespaces: ['x'], randomKeys: ['k'] },
+      ]),
+    ).toEqual([
+      { name: 'a', namespaces: ['x'], randomKeys: ['k'] },
+      { name: 'b', namespaces: ['x', 'y'], randomKeys: ['k'] },
+    ]);
+  });
+
+  it('rejects two declarations of one Secret with different keys', () => {
+    expect(() => mergeGeneratedSecrets([{ name: 'a', namespaces: ['x'], randomKeys: ['k'] }, { name: 'a', namespaces: ['y'], randomKeys: ['other'] }])).toThrow(
+      /generated Secret "a" with different keys/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
@@ -36,7 +36,7 @@ export interface ExternalDnsProps extends BlueprintProps {
   /**
    * Existing Secret (namespace `external-dns`) holding the PowerDNS API key; it must carry the same
    * key as the Secret PowerDNS reads.
-   * @default `{ name: 'powerdns-api-credentials', key: 'api-key' }`
+   * @default `{ name: 'powerdns-api-credentials', key: 'api-key' }`, generated at bootstrap with the same key as PowerDNS's
    */
   readonly apiKeySecret?: SecretKeyRef;
 }
@@ -95,5 +95,10 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
       serviceMonitor: { enabled: false },
     };
+  }
+
+  /** Declares the PowerDNS API key Secret in this namespace (same name and key as PowerDNS's, so the Sovereign gives both one value). */
+  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+    return this.props.apiKeySecret ? [] : [{ name: POWERDNS_API_KEY_SECRET.name, namespaces: [this.metadata.namespace], randomKeys: [POWERDNS_API_KEY_SECRET.key] }];
   }
 }

@@ -1,4 +1,4 @@
-import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
@@ -24,13 +24,13 @@ export interface GiteaProps extends BlueprintProps {
   readonly domain?: string;
   /**
    * Existing Secret (namespace `gitea`) with the administrator's `username` and `password`.
-   * @default 'gitea-admin'
+   * @default 'gitea-admin', generated at bootstrap (user `gitea_admin`, random password)
    */
   readonly adminSecret?: string;
   /**
    * Existing Secret (namespace `gitea`) with the passwords of the embedded PostgreSQL: `password`
    * for the `gitea` database user and `postgres-password` for the superuser.
-   * @default 'gitea-postgresql'
+   * @default 'gitea-postgresql', generated with random passwords at bootstrap
    */
   readonly databaseSecret?: string;
   /**
@@ -145,5 +145,17 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
       valkey: { enabled: false },
       test: { enabled: false },
     };
+  }
+
+  /**
+   * Generates the admin Secret (user `gitea_admin`, the reference's administrator name) and the
+   * database Secret at bootstrap, unless the props name Secrets of your own.
+   */
+  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+    const ns = [this.metadata.namespace];
+    return [
+      ...(this.props.adminSecret ? [] : [{ name: 'gitea-admin', namespaces: ns, fixed: { username: 'gitea_admin' }, randomKeys: ['password'] }]),
+      ...(this.props.databaseSecret ? [] : [{ name: 'gitea-postgresql', namespaces: ns, randomKeys: ['password', 'postgres-password'] }]),
+    ];
   }
 }

@@ -1,4 +1,4 @@
-import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
@@ -18,15 +18,14 @@ export interface KeycloakProps extends BlueprintProps {
   readonly adminUser?: string;
   /**
    * Existing Secret (namespace `keycloak`) holding the administrator password under the key
-   * `admin-password`. The Blueprint never carries the password itself; create the Secret first,
-   * e.g. from a SealedSecret.
-   * @default 'keycloak-admin'
+   * `admin-password`. The Blueprint never carries the password itself.
+   * @default 'keycloak-admin', generated with a random password at bootstrap
    */
   readonly adminSecret?: string;
   /**
    * Existing Secret (namespace `keycloak`) with the passwords of the embedded PostgreSQL: key
    * `password` for the Keycloak database user and `postgres-password` for the superuser.
-   * @default 'keycloak-postgresql'
+   * @default 'keycloak-postgresql', generated with random passwords at bootstrap
    */
   readonly databaseSecret?: string;
 }
@@ -36,7 +35,7 @@ export interface KeycloakProps extends BlueprintProps {
  *
  * Installs the Bitnami chart in production mode behind a TLS-terminating proxy (`proxyHeaders:
  * xforwarded`) with its embedded PostgreSQL. The chart's Ingress is off: exposure is decided by
- * whatever Blueprint owns ingress. Both passwords come from existing Secrets named in the props.
+ * whatever Blueprint owns ingress. Both passwords come from Secrets: generated at bootstrap, or your own named in the props.
  *
  * Images come from `docker.io/bitnamilegacy` because Bitnami stopped publishing these versions
  * under `docker.io/bitnami`; the charts then refuse non-default repositories unless
@@ -91,5 +90,14 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
         },
       },
     };
+  }
+
+  /** Generates the admin and database Secrets at bootstrap unless the props name Secrets of your own. */
+  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+    const ns = [this.metadata.namespace];
+    return [
+      ...(this.props.adminSecret ? [] : [{ name: 'keycloak-admin', namespaces: ns, randomKeys: ['admin-password'] }]),
+      ...(this.props.databaseSecret ? [] : [{ name: 'keycloak-postgresql', namespaces: ns, randomKeys: ['password', 'postgres-password'] }]),
+    ];
   }
 }

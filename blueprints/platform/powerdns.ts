@@ -1,4 +1,4 @@
-import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
@@ -33,7 +33,7 @@ export interface PowerDnsProps extends BlueprintProps {
   readonly zone?: string;
   /**
    * Existing Secret (namespace `powerdns`) with the API key that ExternalDNS and operators use.
-   * @default `{ name: 'powerdns-api-credentials', key: 'api-key' }`
+   * @default `{ name: 'powerdns-api-credentials', key: 'api-key' }`, generated with a random key at bootstrap
    */
   readonly apiKeySecret?: SecretKeyRef;
   /**
@@ -149,5 +149,14 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
         additionalConfig: extra.length > 0 ? `${extra.join('\n')}\n` : '',
       },
     };
+  }
+
+  /**
+   * Generates the API key Secret at bootstrap unless the props name one of your own. ExternalDNS
+   * declares the same Secret in its namespace; the Sovereign merges the two so both get one key.
+   * The database Secret is not generated: it comes with the database.
+   */
+  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+    return this.props.apiKeySecret ? [] : [{ name: POWERDNS_API_KEY_SECRET.name, namespaces: [this.metadata.namespace], randomKeys: [POWERDNS_API_KEY_SECRET.key] }];
   }
 }

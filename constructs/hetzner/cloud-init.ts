@@ -8,6 +8,7 @@
  * the caller substitutes them after measuring the size. Literal `${` and `%{` are escaped so Terraform
  * does not read them as interpolation.
  */
+import type { GeneratedSecret } from '../../lib/blueprint';
 import { toYaml } from '../../lib/gitops';
 import { mustParseCidr } from '../../lib/net';
 
@@ -59,6 +60,8 @@ export interface NodeCloudInitProps {
     readonly manifests: string;
     /** Multi-document YAML with Secrets applied before `manifests` (may hold placeholders). @default none */
     readonly secretManifests?: string;
+    /** Secrets generated on the node with random values before Flux starts. @default none */
+    readonly generatedSecrets?: readonly GeneratedSecret[];
   };
 }
 
@@ -126,6 +129,36 @@ function discoverNodeIp(probe: string, nodeSubnet: string): string[] {
   ];
 }
 
+/** Shell name of the value of a random key: `S<secret>_<key>`. */
+function shellVar(secret: number, key: number): string {
+  return `S${secret}_${key}`;
+}
+
+/**
+ * Shell lines that create each generated Secret in each of its namespaces, unless it exists. Values
+ * are drawn once per Secret, so every namespace gets the same ones.
+ */
+function generateSecrets(secrets: readonly GeneratedSecret[]): string[] {
+  if (secrets.length === 0) return [];
+  const lines = [
+    'random_value() { head -c 96 /dev/urandom | base64 | tr -dc A-Za-z0-9 | head -c 32; }',
+    'ensure_secret() {',
+    '  ns=$1; name=$2; shift 2',
+    '  k3s kubectl get namespace "$ns" >/dev/null 2>&1 || k3s kubectl create namespace "$ns"',
+    '  k3s kubectl -n "$ns" get secret "$name" >/dev/null 2>&1 || k3s kubectl -n "$ns" create secret generic "$name" "$@"',
+    '}',
+  ];
+  secrets.forEach((s, i) => {
+    const literals = [
+      ...Object.entries(s.fixed ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `--from-literal=${k}=${v}`),
+      ...s.randomKeys.map((k, j) => `--from-literal=${k}="$${shellVar(i, j)}"`),
+    ];
+    s.randomKeys.forEach((_, j) => lines.push(`${shellVar(i, j)}=$(random_value)`));
+    for (const ns of s.namespaces) lines.push(`ensure_secret ${ns} ${s.name} ${literals.join(' ')}`);
+  });
+  return lines;
+}
+
 /** The bootstrap script of the first control plane server. */
 function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): string {
   const lines = [
@@ -145,6 +178,7 @@ function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): strin
       h.waitFor,
     );
   }
+  lines.push(...generateSecrets(b.generatedSecrets ?? []));
   if (b.secretManifests) lines.push('k3s kubectl apply -f /var/lib/catalyst/flux-secrets.yaml');
   lines.push('k3s kubectl apply -f /var/lib/catalyst/flux-sync.yaml', 'touch /var/lib/catalyst/bootstrap-complete', '');
   return lines.join('\n');

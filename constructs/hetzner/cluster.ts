@@ -6,6 +6,7 @@
  */
 import { Construct } from 'constructs';
 import type { Server } from '../../.gen/providers/hcloud/server';
+import type { GeneratedSecret } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { SynthError } from '../../lib/errors';
 import { USER_DATA_MAX_BYTES } from '../../lib/hetzner';
@@ -62,6 +63,8 @@ export interface HetznerClusterProps {
     readonly secretManifests?: string;
     /** Values spliced into `secretManifests`. @default none */
     readonly secrets?: readonly SecretSplice[];
+    /** Secrets generated on the node at bootstrap. @default none */
+    readonly generatedSecrets?: readonly GeneratedSecret[];
   };
 }
 
