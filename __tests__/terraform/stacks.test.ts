@@ -186,6 +186,9 @@ describe('solo: one region, one control plane server, two workers', () => {
     const preinstalled = parse(writtenFile(cp, '/var/lib/catalyst/preinstall/cilium.yaml'));
     const release = parse(ex.gitops.get('clusters/hz-fsn-mgt-prod/bp-cilium/helmrelease.yaml')!);
     expect(release.spec.values).toEqual(preinstalled);
+    // The load balancer's destination ports are the ingress controller's node ports.
+    const services = resources(tf, 'hcloud_load_balancer_service');
+    expect(preinstalled.ingressController.service).toEqual({ type: 'NodePort', insecureNodePort: services.http!.destination_port, secureNodePort: services.https!.destination_port });
     expect(release.spec.releaseName).toBe('cilium');
     expect(release.spec.storageNamespace).toBe('kube-system');
   });

@@ -17,6 +17,13 @@ export interface CiliumProps extends BlueprintProps {
    */
   readonly gatewayApi?: boolean;
   /**
+   * Run Cilium's Ingress controller (ingress class `cilium`, the cluster default) as one shared
+   * NodePort service on the ingress ports of the cluster context, which the Hetzner load balancer
+   * forwards 80 and 443 to.
+   * @default true
+   */
+  readonly ingressController?: boolean;
+  /**
    * Cilium operator replicas.
    * @default 1 with one control plane server, 2 with three
    */
@@ -35,6 +42,10 @@ export interface CiliumProps extends BlueprintProps {
  *
  * The agents reach the API server through k3s's node-local load balancer at `127.0.0.1:6444`, which
  * exists on servers and agents alike; the reference's `127.0.0.1:6443` only works on control plane nodes.
+ *
+ * The Ingress controller listens on the node ports the load balancer targets (`ctx.ingress`,
+ * 31080/31443), so traffic to the load balancer reaches Ingress objects, and cert-manager's HTTP-01
+ * solver (ingress class `cilium`) works from the first boot.
  */
 export class Cilium extends HelmBlueprint<CiliumProps> {
   static readonly metadata: BlueprintMetadata = {
@@ -71,6 +82,12 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
       envoy: { enabled: true },
       gatewayAPI: { enabled: p.gatewayApi ?? false },
       l2announcements: { enabled: false },
+      ingressController: {
+        enabled: p.ingressController ?? true,
+        default: true,
+        loadbalancerMode: 'shared',
+        service: { type: 'NodePort', insecureNodePort: ctx.ingress.http, secureNodePort: ctx.ingress.https },
+      },
       operator: { replicas: p.operatorReplicas ?? (ctx.network.controlPlaneIps.length >= 3 ? 2 : 1) },
       hubble: { relay: { enabled: false }, ui: { enabled: false } },
       prometheus: { enabled: false, serviceMonitor: { enabled: false } },
