@@ -28,6 +28,7 @@ import { clusterContext, type ClusterContext } from '../../lib/context';
 import { parseSpec } from '../../lib/spec/load';
 import { CHARTS, type ChartName } from '../../lib/versions';
 import { validateManifests } from '../support/k8s-validate';
+import { KIT_EDGES } from '../support/kit';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -138,22 +139,7 @@ describe('the built-in registry', () => {
 
 describe('catalog edges', () => {
   const catalog = builtinCatalog();
-  const edges: Record<string, string[]> = {
-    cilium: [],
-    'cert-manager': ['cilium'],
-    flux: ['cert-manager'],
-    crossplane: ['flux'],
-    'sealed-secrets': ['cert-manager'],
-    spire: ['cert-manager'],
-    'nats-jetstream': ['spire'],
-    openbao: ['spire'],
-    keycloak: ['cert-manager'],
-    gitea: ['keycloak'],
-    powerdns: ['cert-manager'],
-    'external-dns': ['cert-manager', 'powerdns'],
-  };
-
-  it.each(Object.entries(edges))('%s depends on exactly %j', (name, deps) => {
+  it.each(Object.entries(KIT_EDGES))('%s depends on exactly %j', (name, deps) => {
     expect(catalog.dependenciesOf(name)).toEqual(deps);
   });
 
@@ -176,7 +162,7 @@ describe('catalog edges', () => {
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
     const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
     expect(order).toHaveLength(12);
-    for (const [name, deps] of Object.entries(edges)) {
+    for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }
     expect(catalog.resolve(BOOTSTRAP_KIT).added).toEqual([]);

@@ -3,23 +3,8 @@ import { parse } from 'yaml';
 import { CHARTS } from '../../lib/versions';
 import { kustomizeBuild } from '../support/kustomize';
 import { isKustomizeFile, validateManifest } from '../support/k8s-validate';
+import { KIT_EDGES } from '../support/kit';
 import { EXAMPLES, synthExample, yamlDocs } from '../support/synth';
-
-/** The reference bootstrap kit's Flux dependsOn edges (catalog/bootstrap-kit.json, slots 1-12). */
-const KIT_EDGES: Record<string, string[]> = {
-  cilium: [],
-  'cert-manager': ['cilium'],
-  flux: ['cert-manager'],
-  crossplane: ['flux'],
-  'sealed-secrets': ['cert-manager'],
-  spire: ['cert-manager'],
-  'nats-jetstream': ['spire'],
-  openbao: ['spire'],
-  keycloak: ['cert-manager'],
-  gitea: ['keycloak'],
-  powerdns: ['cert-manager'],
-  'external-dns': ['cert-manager', 'powerdns'],
-};
 
 const CLUSTERS: Record<(typeof EXAMPLES)[number], string[]> = {
   solo: ['clusters/hz-fsn-mgt-prod'],
