@@ -193,6 +193,20 @@ describe('solo: one region, one control plane server, two workers', () => {
     expect(release.spec.storageNamespace).toBe('kube-system');
   });
 
+  it.each([
+    ['cilium', 'kube-system'],
+    ['flux', 'flux-system'],
+  ])('adopts the pre-installed %s release: same release name, namespace, chart, version and values', (bp, ns) => {
+    const cp = resources(tf, 'hcloud_server').control_plane_1!;
+    const release = parse(ex.gitops.get(`clusters/hz-fsn-mgt-prod/bp-${bp}/helmrelease.yaml`)!);
+    const repo = parse(ex.gitops.get(`clusters/hz-fsn-mgt-prod/bp-${bp}/helmrepository.yaml`)!);
+    const { chart, version } = release.spec.chart.spec;
+    const script = writtenFile(cp, '/usr/local/sbin/catalyst-bootstrap.sh');
+    expect(script).toContain(`helm upgrade --install ${release.spec.releaseName} ${chart} --repo ${repo.spec.url} --version ${version} --namespace ${ns} `);
+    expect(release.spec).toMatchObject({ targetNamespace: ns, storageNamespace: ns });
+    expect(parse(writtenFile(cp, `/var/lib/catalyst/preinstall/${release.spec.releaseName}.yaml`))).toEqual(release.spec.values);
+  });
+
   it('outputs the load balancer and server addresses', () => {
     expect(Object.keys(tf.output).sort()).toEqual(
       ['cluster_name', 'control_plane_ipv4', 'control_plane_private_ips', 'gitops_path', 'load_balancer_ipv4', 'load_balancer_ipv6', 'network_id', 'worker_ipv4'].sort(),
