@@ -52,12 +52,15 @@ export function toMultiDocYaml(objects: readonly Manifest[]): string {
 
 /** A Blueprint selected for a cluster, with the names of the Blueprints it depends on. */
 export interface PlannedBlueprint {
+  /** The Blueprint instance, with its props. */
   readonly blueprint: Blueprint;
+  /** Catalog names of the Blueprints it depends on directly, e.g. `['cilium']`, sorted; each becomes a Flux `dependsOn` on `bp-<name>`. */
   readonly dependsOn: readonly string[];
 }
 
 /** What the GitOps tree of a cluster holds, for reports and tests. */
 export interface ClusterTree {
+  /** Path relative to the repository root (e.g. `clusters/<cluster>/bp-cilium/helmrelease.yaml`) → YAML text. */
   readonly files: FileTree;
   /** Number of Kubernetes objects written (kustomize's own kustomization.yaml files not counted). */
   readonly objectCount: number;
@@ -68,6 +71,8 @@ export interface ClusterTree {
  *
  * @param ctx the cluster's shared facts
  * @param planned the Blueprints in install order, each with its dependency names
+ * @throws Error when two objects of one folder would get the same file name, when a Blueprint's
+ *   `timeout` is not whole minutes, or whatever a Blueprint's `render` throws
  */
 export function renderClusterTree(ctx: ClusterContext, planned: readonly PlannedBlueprint[]): ClusterTree {
   const files: FileTree = new Map();

@@ -26,8 +26,11 @@ const GIT_SECRET_MAX = 256;
 
 /** Props of a `RegionStack`. */
 export interface RegionStackProps {
+  /** The loaded spec: Terraform backend, SSH keys and sources, API sources, load balancer type. */
   readonly spec: SovereignSpec;
+  /** The region this stack builds (control plane and worker pools). */
   readonly region: RegionSpec;
+  /** The region's cluster context, the same object the GitOps tree is rendered from. */
   readonly ctx: ClusterContext;
   /**
    * Whether this stack creates the SSH keys. Hetzner rejects a second key with the same fingerprint
@@ -43,7 +46,10 @@ export interface RegionStackProps {
   readonly generatedSecrets: readonly GeneratedSecret[];
 }
 
-/** MD5 fingerprint of an OpenSSH public key in Hetzner's format (`aa:bb:...`). */
+/**
+ * MD5 fingerprint of an OpenSSH public key in Hetzner's format (`aa:bb:...`).
+ * @throws sshpk's `KeyParseError` when the text is not an OpenSSH public key
+ */
 export function sshFingerprint(publicKey: string): string {
   return sshpk.parseKey(publicKey.trim(), 'ssh').fingerprint('md5').toString('hex');
 }
@@ -53,8 +59,13 @@ export function sshFingerprint(publicKey: string): string {
  * Terraform replace servers): see each construct's docstring.
  */
 export class RegionStack extends TerraformStack {
+  /** The cluster's Hetzner resources: network, firewall, servers, load balancer. */
   readonly cluster: HetznerCluster;
 
+  /**
+   * @param id stack name, e.g. `omantel-hz-fsn-rtz-prod`; also names the S3 state object `<id>.tfstate` (under `keyPrefix/` when set)
+   * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit
+   */
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id);
     const { spec, region, ctx } = props;

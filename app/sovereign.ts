@@ -30,7 +30,9 @@ export interface SovereignOptions {
 
 /** One cluster of the Sovereign. */
 export interface ClusterPlan {
+  /** The region as loaded from the spec, defaults applied. */
   readonly region: RegionSpec;
+  /** The cluster context computed from the spec and this region. */
   readonly ctx: ClusterContext;
 }
 
@@ -57,8 +59,11 @@ export interface SynthTargets {
  * runs (the spec's selection, the Blueprints cloud-init pre-installs, and their dependency closure).
  */
 export class Sovereign {
+  /** The loaded spec the model was built from. */
   readonly spec: SovereignSpec;
+  /** Catalog the Blueprints were resolved against (`options.catalog`, else the built-in catalog). */
   readonly catalog: Catalog;
+  /** One cluster per region, in spec order; the first is the primary. */
   readonly clusters: readonly ClusterPlan[];
   /** Blueprints to install, dependencies first. */
   readonly blueprints: readonly PlannedBlueprint[];
@@ -85,7 +90,7 @@ export class Sovereign {
 
   /**
    * @param spec a loaded spec (see `loadSpec`)
-   * @throws CatalogError when a Blueprint instance's class is not in the catalog
+   * @throws CatalogError when a Blueprint instance's class is not in the catalog, or a selected name is unknown
    */
   constructor(spec: SovereignSpec, options: SovereignOptions = {}) {
     this.spec = spec;
@@ -122,7 +127,11 @@ export class Sovereign {
       .map((bp) => bp.preinstall(ctx));
   }
 
-  /** Builds the cdktf stacks into `app`, one per region; the standby region's stack depends on the primary's. */
+  /**
+   * Builds the cdktf stacks into `app`, one per region; the standby region's stack depends on the primary's.
+   * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit
+   * @throws CatalogError when Blueprints declare one generated Secret with different keys
+   */
   buildStacks(app: App): RegionStack[] {
     const stacks: RegionStack[] = [];
     for (const { region, ctx } of this.clusters) {
@@ -141,7 +150,10 @@ export class Sovereign {
     return stacks;
   }
 
-  /** Renders the GitOps tree of every cluster (paths relative to the repository root). */
+  /**
+   * Renders the GitOps tree of every cluster (paths relative to the repository root).
+   * @throws Error as `renderClusterTree` does
+   */
   gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {
     const files: FileTree = new Map();
     const clusters = this.clusters.map(({ ctx }) => {

@@ -11,7 +11,10 @@ import { HelmChartSource, HelmRelease, HelmRepository, OciRepository } from '../
 import { PlatformNamespace } from '../constructs/k8s/namespace';
 import type { HelmPreinstall } from '../constructs/hetzner/cloud-init';
 
-/** Parses a Go-style duration of minutes (`15m`) into a cdk8s Duration. */
+/**
+ * Parses a Go-style duration of whole minutes (`15m`) into a cdk8s Duration.
+ * @throws Error when `text` is not whole minutes, e.g. `90s` or `1h`
+ */
 export function minutes(text: string): Duration {
   const m = /^(\d+)m$/.exec(text);
   if (!m) throw new Error(`duration ${text} must be whole minutes such as 15m`);
@@ -21,7 +24,8 @@ export function minutes(text: string): Duration {
 /** A Blueprint that installs one upstream Helm chart with Flux. */
 export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> extends Blueprint<P> {
   /**
-   * The Blueprint's curated Helm values for a cluster, derived from its typed props and the context.
+   * The Blueprint's curated Helm values for a cluster (the upstream chart's values schema), derived
+   * from its typed props and the context; `props.values` is merged over them.
    */
   protected abstract curatedValues(ctx: ClusterContext): Record<string, unknown>;
 
@@ -35,7 +39,13 @@ export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> e
     return { ...ctx.labels, [LABELS.blueprint]: this.metadata.name };
   }
 
-  /** Renders the chart source for the pinned chart and returns how a HelmRelease refers to it. */
+  /**
+   * Renders the chart source for the pinned chart and returns how a HelmRelease refers to it: an
+   * `OCIRepository` per chart for `oci://` pins, else one shared `HelmRepository` named `bp-<name>`.
+   *
+   * @param chartName chart to refer to. @default the pinned chart (`metadata.chart.chart`)
+   * @param version exact chart version. @default the pinned version (`metadata.chart.version`)
+   */
   protected renderSource(chart: Chart, ctx: ClusterContext, chartName = this.metadata.chart.chart, version = this.metadata.chart.version): HelmChartSource {
     const m = this.metadata;
     const name = blueprintObjectName(m.name);
@@ -84,7 +94,10 @@ export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> e
     return true;
   }
 
-  /** Renders namespace, chart source and HelmRelease. */
+  /**
+   * Renders namespace (unless `ownsNamespace` is false), chart source and HelmRelease.
+   * @throws Error when `metadata.timeout` is not whole minutes
+   */
   render(chart: Chart, ctx: ClusterContext): void {
     const m = this.metadata;
     if (m.ownsNamespace !== false) {

@@ -36,6 +36,7 @@ export interface BlueprintMetadata {
   readonly title: string;
   /** Catalog category, e.g. `networking`, `security`, `gitops-iac`. */
   readonly category: string;
+  /** How it is installed: by the bootstrap kit, always (`mandatory`), or only when selected (`a-la-carte`). */
   readonly tier: BlueprintTier;
   /** One sentence saying what it does. */
   readonly summary: string;
@@ -101,6 +102,7 @@ export interface BlueprintProps {
 /** A Blueprint class: constructible with its props, carrying static metadata. */
 export interface BlueprintClass<T extends Blueprint = Blueprint> {
   new (props?: never): T;
+  /** The class's static catalog metadata. */
   readonly metadata: BlueprintMetadata;
 }
 

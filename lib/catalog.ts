@@ -13,6 +13,7 @@ export const BLUEPRINT_NAME = /^[a-z][a-z0-9-]{0,39}[a-z0-9]$/;
 
 /** A Blueprint added to a selection because a selected one depends on it. */
 export interface AddedDependency {
+  /** Catalog name of the added Blueprint, e.g. `cert-manager`. */
   readonly name: string;
   /** Names of the Blueprints in the closure that depend on it directly, sorted. */
   readonly requiredBy: readonly string[];

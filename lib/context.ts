@@ -46,12 +46,18 @@ export interface IngressPorts {
 
 /** Everything about one cluster that Blueprints, cloud-init and the GitOps writer share. */
 export interface ClusterContext {
+  /** The Sovereign this cluster belongs to. */
   readonly sovereign: {
+    /** Sovereign slug (`metadata.name`), e.g. `omantel`. */
     readonly name: string;
+    /** DNS name of the Sovereign (`spec.fqdn`), e.g. `omantel.omani.works`. */
     readonly fqdn: string;
+    /** Organization slug (`spec.organization.name`). */
     readonly organization: string;
+    /** Email of the first sovereign-admin (`spec.organization.adminEmail`). */
     readonly adminEmail: string;
   };
+  /** This cluster's identity and place in the Sovereign. */
   readonly cluster: {
     /** Cluster name, e.g. `hz-fsn-rtz-prod`. */
     readonly name: string;
@@ -59,14 +65,18 @@ export interface ClusterContext {
     readonly resourcePrefix: string;
     /** Hetzner location, e.g. `fsn1`. */
     readonly location: string;
+    /** Building block: `mgt`, `rtz` or `dmz`. */
     readonly buildingBlock: string;
+    /** Environment type: `prod`, `stg`, `uat`, `dev` or `poc`. */
     readonly envType: string;
     /** Position of the region in the spec; 0 is the primary. */
     readonly index: number;
     /** `primary` for the first region, `standby` for the second. */
     readonly role: 'primary' | 'standby';
   };
+  /** Network ranges and the fixed private IPs derived from them. */
   readonly network: ClusterNetwork;
+  /** k3s version and how the Kubernetes API is exposed. */
   readonly kubernetes: {
     /** k3s release, e.g. `v1.31.4+k3s1`. */
     readonly k3sVersion: string;
@@ -75,7 +85,9 @@ export interface ClusterContext {
     /** Whether the spec opens the API to outside sources (firewall + load balancer service 6443). */
     readonly apiPublic: boolean;
   };
+  /** Where this cluster's Flux reads its desired state. */
   readonly gitops: ClusterGitops;
+  /** Node ports of the ingress gateway (31080 and 31443). */
   readonly ingress: IngressPorts;
   /** Default StorageClass of the cluster (k3s local-path provisioner). */
   readonly storageClass: string;
@@ -88,6 +100,7 @@ export interface ClusterContext {
  *
  * @param spec a loaded spec (validated, defaults applied)
  * @param region one of `spec.spec.regions`
+ * @throws Error when `region.network.nodeSubnet` is not an IPv4 CIDR (only for a spec that skipped validation)
  */
 export function clusterContext(spec: SovereignSpec, region: RegionSpec): ClusterContext {
   const subnet = mustParseCidr(region.network.nodeSubnet);

@@ -13,6 +13,7 @@ export interface SpecProblem {
   readonly message: string;
   /** Source position in the YAML file (1-based), when known. */
   readonly line?: number;
+  /** Column of that position (1-based), when known. */
   readonly column?: number;
 }
 

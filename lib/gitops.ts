@@ -9,8 +9,11 @@ import { stringify } from 'yaml';
 
 /** A Kubernetes manifest as plain JSON. */
 export interface Manifest {
+  /** API group and version, e.g. `helm.toolkit.fluxcd.io/v2`. */
   readonly apiVersion: string;
+  /** Object kind, e.g. `HelmRelease`. */
   readonly kind: string;
+  /** Name, namespace (absent for cluster-scoped objects) and any further metadata such as labels. */
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
   readonly [key: string]: unknown;
 }
@@ -60,7 +63,8 @@ export function fileNames(objects: readonly Manifest[]): string[] {
  * @param tree the tree to add to
  * @param folder folder path inside the tree, e.g. `clusters/hz-fsn-rtz-prod/bp-cilium`
  * @param objects the folder's manifests
- * @param extraResources further kustomize resources (sub-folders or files) to list
+ * @param extraResources further kustomize resources (sub-folders or files) to list. @default none
+ * @throws Error when two objects would get the same file name (see `fileNames`)
  */
 export function addFolder(tree: FileTree, folder: string, objects: readonly Manifest[], extraResources: readonly string[] = []): void {
   const names = fileNames(objects);
@@ -83,6 +87,7 @@ export interface StagedTree {
 
 /**
  * Creates an empty staging folder next to `target` (same file system, so the final move is a rename).
+ * @throws the file system error when the parent folder cannot be created or written
  */
 export function stageFolder(target: string): StagedTree {
   const parent = dirname(target);
@@ -90,7 +95,7 @@ export function stageFolder(target: string): StagedTree {
   return { target, staging: mkdtempSync(join(parent, `.${basename(target)}.staging-`)) };
 }
 
-/** Writes a file tree into a staged folder. */
+/** Writes a file tree into a staged folder. @throws the file system error of a failed write */
 export function writeTree(stage: StagedTree, tree: FileTree): void {
   for (const [path, content] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
     const file = join(stage.staging, path);
@@ -102,6 +107,7 @@ export function writeTree(stage: StagedTree, tree: FileTree): void {
 /**
  * Moves every staged folder into place. Each previous target is first renamed aside and deleted
  * only after all new trees are in place; if a move fails, the targets already moved are put back.
+ * @throws the file system error of the failed move, after restoring the targets and deleting the staging folders
  */
 export function commitStaged(stages: readonly StagedTree[]): void {
   const moved: Array<{ stage: StagedTree; backup?: string }> = [];

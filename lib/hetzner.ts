@@ -34,7 +34,9 @@ const ALL = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'] as const;
 
 /** A Hetzner Cloud server type. */
 export interface ServerType {
+  /** Type name as the API knows it, e.g. `cx42`. */
   readonly name: string;
+  /** CPU architecture: `x86` (Intel/AMD) or `arm` (Ampere). */
   readonly architecture: 'x86' | 'arm';
   /** Virtual CPUs. */
   readonly vcpu: number;

@@ -13,16 +13,24 @@ import { TERRAFORM_PROVIDERS } from '../lib/versions';
 
 /** One provider to generate: its schema file, registry address and the version constraint `required_providers` pins. */
 interface ProviderToGenerate {
+  /** File name of the provider schema in `schemas/`, e.g. `hcloud-provider-schema.json`. */
   schemaFile: string;
+  /** Registry address, e.g. `registry.terraform.io/hetznercloud/hcloud`. */
   address: string;
+  /** Version constraint from `TERRAFORM_PROVIDERS`, e.g. `~> 1.68.0`. */
   constraint: string;
 }
 
+/** The providers whose bindings are generated, pinned by `TERRAFORM_PROVIDERS` in `lib/versions.ts`. */
 const PROVIDERS: ProviderToGenerate[] = [
   { schemaFile: 'hcloud-provider-schema.json', address: 'registry.terraform.io/hetznercloud/hcloud', constraint: TERRAFORM_PROVIDERS.hcloud.constraint },
   { schemaFile: 'random-provider-schema.json', address: 'registry.terraform.io/hashicorp/random', constraint: TERRAFORM_PROVIDERS.random.constraint },
 ];
 
+/**
+ * Deletes `.gen/providers/` and writes fresh bindings for every provider.
+ * @throws the read, JSON parse or generator error (the script then exits with code 2)
+ */
 async function main(): Promise<void> {
   const root = join(__dirname, '..');
   const out = join(root, '.gen');

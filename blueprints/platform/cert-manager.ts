@@ -65,6 +65,7 @@ export interface CertManagerProps extends BlueprintProps {
  * so every pod has requests (the reference sized only controller and webhook).
  */
 export class CertManager extends HelmBlueprint<CertManagerProps> {
+  /** Catalog metadata: chart cert-manager v1.16.2 (charts.jetstack.io), namespace cert-manager, bootstrap kit, depends on Cilium. */
   static readonly metadata: BlueprintMetadata = {
     name: 'cert-manager',
     title: 'cert-manager',
@@ -87,6 +88,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     return this.props.issuerName ?? DEFAULT_CLUSTER_ISSUER;
   }
 
+  /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, requests and memory limits on controller, webhook and cainjector, metrics off. */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const requests = { cpu: '50m', memory: '64Mi' };
     return {

@@ -48,6 +48,7 @@ export interface CiliumProps extends BlueprintProps {
  * solver (ingress class `cilium`) works from the first boot.
  */
 export class Cilium extends HelmBlueprint<CiliumProps> {
+  /** Catalog metadata: chart cilium 1.16.5 (helm.cilium.io), namespace kube-system (not owned), bootstrap kit, no dependencies, pre-installed by cloud-init. */
   static readonly metadata: BlueprintMetadata = {
     name: 'cilium',
     title: 'Cilium',
@@ -67,6 +68,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
     sources: ['https://docs.cilium.io/en/v1.16/helm-reference/', 'catalog/components.json#cilium', 'catalog/bootstrap-kit.json slot 1'],
   };
 
+  /** Values of chart cilium 1.16.5 from the props and context: kube-proxy replacement through k3s's local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, the Ingress controller on the context's ingress node ports, operator replicas by control plane size. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     return {

@@ -37,6 +37,7 @@ export interface CrossplaneProps extends BlueprintProps {
  * capabilities.
  */
 export class Crossplane extends HelmBlueprint<CrossplaneProps> {
+  /** Catalog metadata: chart crossplane 1.18.0 (charts.crossplane.io/stable), namespace crossplane-system, bootstrap kit, depends on Flux, timeout 15m. */
   static readonly metadata: BlueprintMetadata = {
     name: 'crossplane',
     title: 'Crossplane',
@@ -55,6 +56,7 @@ export class Crossplane extends HelmBlueprint<CrossplaneProps> {
     sources: [CHARTS.crossplane.docs, 'catalog/components.json#crossplane', 'catalog/bootstrap-kit.json slot 4'],
   };
 
+  /** Values of chart crossplane 1.18.0 from the props: replicas, provider packages, requests/limits and a restricted security context for core and RBAC manager, metrics off. */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const securityContext = {
       runAsUser: 65532,

@@ -62,6 +62,7 @@ export interface ExternalDnsProps extends BlueprintProps {
  * regions do not fight over the same records.
  */
 export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
+  /** Catalog metadata: chart external-dns 1.15.2 (kubernetes-sigs.github.io/external-dns), namespace external-dns, bootstrap kit, depends on cert-manager and PowerDNS. */
   static readonly metadata: BlueprintMetadata = {
     name: 'external-dns',
     title: 'ExternalDNS',
@@ -79,6 +80,7 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
     sources: [CHARTS['external-dns'].docs, 'catalog/components.json#external-dns', 'catalog/bootstrap-kit.json slot 12'],
   };
 
+  /** Values of chart external-dns 1.15.2 from the props and context: PowerDNS provider with its API key from a Secret, TXT registry owned by the cluster name, domain filter on the Sovereign FQDN unless set. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     const apiKey = p.apiKeySecret ?? POWERDNS_API_KEY_SECRET;

@@ -38,6 +38,7 @@ export interface FluxProps extends BlueprintProps {
  * the same upstream chart, so there is nothing to reconcile between two installation methods.
  */
 export class Flux extends HelmBlueprint<FluxProps> {
+  /** Catalog metadata: chart flux2 2.14.1 (fluxcd-community.github.io/helm-charts), namespace flux-system (not owned), bootstrap kit, depends on cert-manager, pre-installed by cloud-init. */
   static readonly metadata: BlueprintMetadata = {
     name: 'flux',
     title: 'Flux',
@@ -57,6 +58,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
     sources: [CHARTS.flux.docs, 'catalog/components.json#flux', 'catalog/bootstrap-kit.json slot 3'],
   };
 
+  /** Values of chart flux2 2.14.1 from the props: CRDs installed and kept on uninstall, log level, per-controller requests, image automation controllers only when enabled, PodMonitor off. */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const imageAutomation = this.props.imageAutomation ?? false;
     const controller = (memory: string) => ({ resources: { requests: { cpu: '50m', memory }, limits: { memory: '256Mi' } } });

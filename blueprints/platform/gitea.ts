@@ -71,6 +71,7 @@ export interface GiteaProps extends BlueprintProps {
  * from `docker.io/bitnamilegacy` (Bitnami no longer publishes it under `bitnami`).
  */
 export class Gitea extends HelmBlueprint<GiteaProps> {
+  /** Catalog metadata: chart gitea 10.5.0 (dl.gitea.com/charts), namespace gitea, bootstrap kit, depends on Keycloak. */
   static readonly metadata: BlueprintMetadata = {
     name: 'gitea',
     title: 'Gitea',
@@ -93,6 +94,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
     return this.props.domain ?? `gitea.${ctx.sovereign.fqdn}`;
   }
 
+  /** Values of chart gitea 10.5.0 from the props and context: rootless image with a restricted security context, persistence on the cluster's storage class, optional Ingress and OIDC, admin and database credentials from Secrets, bundled PostgreSQL, no Redis or Valkey. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     const domain = this.domain(ctx);

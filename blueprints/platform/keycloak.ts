@@ -46,6 +46,7 @@ export interface KeycloakProps extends BlueprintProps {
  * (bootstrap-kit slot 09).
  */
 export class Keycloak extends HelmBlueprint<KeycloakProps> {
+  /** Catalog metadata: chart keycloak 25.2.0 (Bitnami), namespace keycloak, bootstrap kit, depends on cert-manager. */
   static readonly metadata: BlueprintMetadata = {
     name: 'keycloak',
     title: 'Keycloak',
@@ -63,6 +64,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     sources: [CHARTS.keycloak.docs, 'catalog/components.json#keycloak', 'catalog/bootstrap-kit.json slot 9'],
   };
 
+  /** Values of chart keycloak 25.2.0 (Bitnami) from the props and context: `bitnamilegacy` images, replicas, admin and database passwords from Secrets, bundled PostgreSQL on the cluster's storage class, no Ingress. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     return {
       global: { security: { allowInsecureImages: true } },

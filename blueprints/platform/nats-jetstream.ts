@@ -33,6 +33,7 @@ export interface NatsJetstreamProps extends BlueprintProps {
  * `nats-jetstream` (bootstrap-kit slot 07).
  */
 export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
+  /** Catalog metadata: chart nats 1.2.0 (nats-io.github.io/k8s/helm/charts), namespace nats-system, bootstrap kit, depends on SPIRE. */
   static readonly metadata: BlueprintMetadata = {
     name: 'nats-jetstream',
     title: 'NATS JetStream',
@@ -50,6 +51,7 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
     sources: [CHARTS['nats-jetstream'].docs, 'catalog/components.json#nats-jetstream', 'catalog/bootstrap-kit.json slot 7'],
   };
 
+  /** Values of chart nats 1.2.0 from the props and context: a cluster of `replicas` servers (default 3) with a JetStream file store on the cluster's storage class, restricted security contexts, nats-box and exporter off. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const replicas = this.props.replicas ?? 3;
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };

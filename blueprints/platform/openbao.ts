@@ -43,6 +43,7 @@ export interface OpenBaoProps extends BlueprintProps {
  * listener is plain HTTP (the chart's default); node-to-node traffic is encrypted by Cilium's WireGuard.
  */
 export class OpenBao extends HelmBlueprint<OpenBaoProps> {
+  /** Catalog metadata: chart openbao 0.16.0 (openbao.github.io/openbao-helm), namespace openbao, bootstrap kit, depends on SPIRE. */
   static readonly metadata: BlueprintMetadata = {
     name: 'openbao',
     title: 'OpenBao',
@@ -87,6 +88,7 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
     ].join('\n');
   }
 
+  /** Values of chart openbao 0.16.0 from the props and context: HA Raft cluster of `replicas` servers (default 3) with data on the cluster's storage class, restricted security context, injector off, UI on unless `ui: false`. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const replicas = this.props.replicas ?? 3;
     return {

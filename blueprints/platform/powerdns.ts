@@ -80,6 +80,7 @@ export interface PowerDnsProps extends BlueprintProps {
  * is in the bootstrap kit yet), hence the Secret contract above.
  */
 export class PowerDns extends HelmBlueprint<PowerDnsProps> {
+  /** Catalog metadata: chart powerdns 0.10.0 (schich.tel/helm-charts), namespace powerdns, bootstrap kit, depends on cert-manager, timeout 15m. */
   static readonly metadata: BlueprintMetadata = {
     name: 'powerdns',
     title: 'PowerDNS',
@@ -118,6 +119,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     return zone.endsWith('.') ? zone : `${zone}.`;
   }
 
+  /** Values of chart powerdns 0.10.0 from the props and context: gpgsql backend and API key read from Secrets, the zone, DNSSEC and LUA records, API reachable from the pod and node ranges only. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     const db = p.databaseSecret ?? 'pdns-pg-app';

@@ -29,6 +29,7 @@ export interface SealedSecretsProps extends BlueprintProps {
  * entry `sealed-secrets` (bootstrap-kit slot 05).
  */
 export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
+  /** Catalog metadata: chart sealed-secrets 2.16.1 (bitnami-labs.github.io/sealed-secrets), namespace kube-system (not owned), bootstrap kit, depends on cert-manager. */
   static readonly metadata: BlueprintMetadata = {
     name: 'sealed-secrets',
     title: 'Sealed Secrets',
@@ -47,6 +48,7 @@ export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
     sources: [CHARTS['sealed-secrets'].docs, 'catalog/components.json#sealed-secrets', 'catalog/bootstrap-kit.json slot 5'],
   };
 
+  /** Values of chart sealed-secrets 2.16.1 from the props: controller named `sealed-secrets-controller`, key renewal period, restricted container security context, ServiceMonitor off. */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     return {
       fullnameOverride: 'sealed-secrets-controller',

@@ -48,6 +48,7 @@ export interface SpireProps extends BlueprintProps {
  * the Sovereign and the cluster.
  */
 export class Spire extends HelmBlueprint<SpireProps> {
+  /** Catalog metadata: chart spire 0.21.0 plus spire-crds 0.5.0 (spiffe.github.io/helm-charts-hardened), namespace spire-system, bootstrap kit, depends on cert-manager. */
   static readonly metadata: BlueprintMetadata = {
     name: 'spire',
     title: 'SPIRE',
@@ -76,6 +77,7 @@ export class Spire extends HelmBlueprint<SpireProps> {
     return this.props.trustDomain ?? ctx.sovereign.fqdn;
   }
 
+  /** Values of chart spire 0.21.0 from the props and context: trust domain, cluster name and CA subject, persistence on the cluster's storage class, server and agent requests, the default ClusterSPIFFEID only when enabled. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const trustDomain = this.trustDomain(ctx);
     return {
@@ -99,7 +101,10 @@ export class Spire extends HelmBlueprint<SpireProps> {
     };
   }
 
-  /** Renders namespace, the shared HelmRepository, the `spire-crds` HelmRelease and the `spire` HelmRelease depending on it. */
+  /**
+   * Renders namespace, the shared HelmRepository, the `spire-crds` HelmRelease and the `spire` HelmRelease depending on it.
+   * @throws Error when the `spire-crds` and `spire` pins name different Helm repositories
+   */
   render(chart: Chart, ctx: ClusterContext): void {
     super.render(chart, ctx);
     const m = this.metadata;

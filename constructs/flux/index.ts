@@ -23,7 +23,7 @@ export const FLUX_NAMESPACE = 'flux-system';
 export interface FluxObjectProps {
   /** Object name. */
   readonly name: string;
-  /** @default 'flux-system' */
+  /** Namespace of the object. @default 'flux-system' */
   readonly namespace?: string;
   /** Labels. @default {} */
   readonly labels?: Record<string, string>;
@@ -46,8 +46,9 @@ export function goDuration(d: Duration): string {
 export interface GitRepositoryProps extends FluxObjectProps {
   /** https:// URL. */
   readonly url: string;
+  /** Branch to follow (`spec.ref.branch`), e.g. `main`. */
   readonly branch: string;
-  /** @default 1 minute */
+  /** How often Flux fetches the repository. @default 1 minute */
   readonly interval?: Duration;
   /** Secret in the same namespace with `username`/`password` for HTTPS. @default none (public repository) */
   readonly secretName?: string;
@@ -77,7 +78,7 @@ export class GitRepository extends ApiObject {
 export interface HelmRepositoryProps extends FluxObjectProps {
   /** https:// index URL. */
   readonly url: string;
-  /** @default 1 hour */
+  /** How often Flux fetches the index. @default 1 hour */
   readonly interval?: Duration;
 }
 
@@ -99,7 +100,7 @@ export interface OciRepositoryProps extends FluxObjectProps {
   readonly url: string;
   /** Exact tag (the chart version). */
   readonly tag: string;
-  /** @default 1 hour */
+  /** How often Flux checks the tag. @default 1 hour */
   readonly interval?: Duration;
   /**
    * Verify cosign signatures with this provider. @default none
@@ -132,11 +133,13 @@ export type HelmChartSource =
 
 /** Props of a `HelmRelease` (https://fluxcd.io/flux/components/helm/helmreleases/). */
 export interface HelmReleaseProps extends FluxObjectProps {
+  /** Helm release name (`spec.releaseName`). */
   readonly releaseName: string;
   /** Namespace the chart is installed into; Helm's release storage lives there too. */
   readonly targetNamespace: string;
+  /** Chart source: a HelmRepository plus chart name and exact version (`spec.chart`), or an OCIRepository (`spec.chartRef`). */
   readonly source: HelmChartSource;
-  /** @default 30 minutes */
+  /** How often Flux reconciles the release. @default 30 minutes */
   readonly interval?: Duration;
   /** Timeout of Helm actions. @default 10 minutes */
   readonly timeout?: Duration;
@@ -189,11 +192,11 @@ export interface FluxKustomizationProps extends FluxObjectProps {
   readonly sourceName: string;
   /** Names of Kustomizations (in flux-system) that must be Ready first. @default none */
   readonly dependsOn?: readonly string[];
-  /** @default 10 minutes */
+  /** How often Flux reconciles the path. @default 10 minutes */
   readonly interval?: Duration;
-  /** @default 2 minutes */
+  /** Wait before retrying a failed reconciliation. @default 2 minutes */
   readonly retryInterval?: Duration;
-  /** @default 10 minutes */
+  /** Timeout of apply and health checks. @default 10 minutes */
   readonly timeout?: Duration;
   /** Wait for every applied object to be Ready. @default true */
   readonly wait?: boolean;

@@ -17,12 +17,17 @@ export type K3sRole = 'server-init' | 'server-join' | 'agent';
 
 /** A Helm chart installed by cloud-init before Flux runs (Flux's HelmRelease adopts it later). */
 export interface HelmPreinstall {
+  /** Helm release name; the HelmRelease that adopts the release uses the same. */
   readonly releaseName: string;
+  /** Namespace of the release (Helm creates it when missing). */
   readonly namespace: string;
   /** https:// repository URL. */
   readonly repository: string;
+  /** Chart name in the repository, e.g. `cilium`. */
   readonly chart: string;
+  /** Exact chart version, e.g. `1.16.5`. */
   readonly version: string;
+  /** Helm values, written to `/var/lib/catalyst/preinstall/<releaseName>.yaml` on the node. */
   readonly values: Record<string, unknown>;
   /** Shell command that waits for the release to be ready, e.g. a `kubectl rollout status`. */
   readonly waitFor: string;
@@ -30,20 +35,23 @@ export interface HelmPreinstall {
 
 /** Everything cloud-init needs for one node. */
 export interface NodeCloudInitProps {
+  /** `server-init` (first server, initializes etcd), `server-join` (further servers) or `agent` (workers). */
   readonly role: K3sRole;
   /** k3s release, e.g. `v1.31.4+k3s1`. */
   readonly k3sVersion: string;
   /** Text put where the join token goes (a placeholder or a Terraform expression); never a literal secret. */
   readonly tokenPlaceholder: string;
-  /** `https://<first server private IP>:6443` for joining servers and agents. */
+  /** `https://<first server private IP>:6443` for joining servers and agents. @default none (ignored for `server-init`) */
   readonly joinUrl?: string;
-  /** Fixed private IP (servers); agents discover theirs from the route to `routeProbeIp`. */
+  /** Fixed private IP (servers); agents discover theirs from the route to `routeProbeIp`. @default none (discovered) */
   readonly nodeIp?: string;
   /** An address on the private network used to discover an agent's private IP. */
   readonly routeProbeIp: string;
   /** The node subnet; a discovered private IP must lie inside it. */
   readonly nodeSubnet: string;
+  /** Kubernetes pod range (k3s `cluster-cidr`, servers only), e.g. `10.42.0.0/16`. */
   readonly clusterCidr: string;
+  /** Kubernetes service range (k3s `service-cidr`, servers only), e.g. `10.43.0.0/16`. */
   readonly serviceCidr: string;
   /** Extra names/IPs in the API server certificate (servers). */
   readonly tlsSans: readonly string[];
@@ -51,10 +59,11 @@ export interface NodeCloudInitProps {
   readonly nodeLabels: readonly string[];
   /** Kubernetes node taints, `key=value:Effect`. */
   readonly nodeTaints: readonly string[];
-  /** Only for `server-init`: the bootstrap that runs after k3s is up. */
+  /** Only for `server-init`: the bootstrap that runs after k3s is up. @default none */
   readonly bootstrap?: {
     /** Helm CLI version, e.g. `v3.16.4`. */
     readonly helmVersion: string;
+    /** Charts installed with Helm, in order, each followed by its `waitFor` command. */
     readonly preinstall: readonly HelmPreinstall[];
     /** Multi-document YAML applied with kubectl after the preinstalls (Flux GitRepository + Kustomization). */
     readonly manifests: string;
@@ -189,6 +198,7 @@ function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): strin
  *
  * @returns `#cloud-config` YAML, Terraform-escaped, still holding `tokenPlaceholder` and any
  *   placeholders of `bootstrap.secretManifests`.
+ * @throws Error when an agent without `nodeIp` has a `nodeSubnet` that is not an IPv4 CIDR
  */
 export function renderNodeCloudInit(p: NodeCloudInitProps): string {
   const files: Array<Record<string, unknown>> = [

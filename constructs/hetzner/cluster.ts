@@ -19,15 +19,21 @@ import { NodePool } from './node-pool';
 
 /** A worker pool as the cluster needs it. */
 export interface ClusterWorkerPool {
+  /** Pool name, unique in the cluster; part of server names and of the Terraform addresses `hcloud_server.pool_<name>_<n>`. */
   readonly name: string;
+  /** Hetzner server type, e.g. `cx42`. */
   readonly serverType: string;
+  /** Number of servers (1-50). */
   readonly count: number;
+  /** Kubernetes node labels set at registration, on top of the role and pool labels. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Kubernetes node taints set at registration; `effect` is `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
   readonly taints: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
 }
 
 /** A secret value spliced into cloud-init: the placeholder text and the Terraform expression that replaces it. */
 export interface SecretSplice {
+  /** Text that stands for the value in the rendered cloud-init, e.g. `CATALYST_K3S_TOKEN`. */
   readonly placeholder: string;
   /** Terraform expression (a cdktf token string), e.g. a variable or `random_password` result. */
   readonly expression: string;
@@ -39,7 +45,9 @@ export interface SecretSplice {
 export interface HetznerClusterProps {
   /** The cluster's shared facts (names, network plan, k3s version, GitOps path). */
   readonly ctx: ClusterContext;
+  /** Control plane server type and count (1, or 3 for HA). */
   readonly controlPlane: { readonly serverType: string; readonly count: number };
+  /** Worker pools; none means workloads run on the control plane. */
   readonly workerPools: readonly ClusterWorkerPool[];
   /** OS image of every server. */
   readonly image: string;
@@ -55,7 +63,9 @@ export interface HetznerClusterProps {
   readonly joinToken: SecretSplice;
   /** What the first control plane server installs before handing over to Flux. */
   readonly bootstrap: {
+    /** Helm CLI version, e.g. `v3.16.4`. */
     readonly helmVersion: string;
+    /** Charts pre-installed before Flux, in order (the CNI, Flux). */
     readonly preinstall: readonly HelmPreinstall[];
     /** Flux GitRepository + Kustomization (multi-document YAML). */
     readonly manifests: string;
@@ -83,10 +93,15 @@ function splice(text: string, splices: readonly SecretSplice[], pick: (s: Secret
  * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit.
  */
 export class HetznerCluster extends Construct {
+  /** Private network and node subnet. */
   readonly network: HetznerNetwork;
+  /** Cloud firewall attached to every server. */
   readonly firewall: NodeFirewall;
+  /** Control plane servers (`hcloud_server.control_plane_<n>`), the first initializes etcd. */
   readonly controlPlane: NodePool;
+  /** Worker pools, sorted by name. */
   readonly workerPools: readonly NodePool[];
+  /** Load balancer in front of every server of the cluster. */
   readonly loadBalancer: ClusterLoadBalancer;
   /** Bytes of the largest user_data rendered, with secrets at their longest. */
   readonly largestUserDataBytes: number;

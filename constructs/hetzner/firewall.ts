@@ -11,11 +11,13 @@ export const ANYWHERE: readonly string[] = ['0.0.0.0/0', '::/0'];
 
 /** Props of a `NodeFirewall`. */
 export interface NodeFirewallProps {
+  /** Firewall name, unique in the Hetzner project, e.g. `<sovereign>-<cluster>`. */
   readonly name: string;
   /** Sources allowed to reach SSH (22/tcp); empty means no rule, port closed. */
   readonly sshSources: readonly string[];
   /** Sources allowed to reach the Kubernetes API (6443/tcp); empty means no rule, port closed. */
   readonly apiSources: readonly string[];
+  /** Hetzner labels of the firewall. */
   readonly labels: Record<string, string>;
 }
 
@@ -24,6 +26,7 @@ export interface NodeFirewallProps {
  * sources given, and no rule at all when none are given. Terraform address: `hcloud_firewall.nodes`.
  */
 export class NodeFirewall extends Construct {
+  /** The `hcloud_firewall.nodes` resource. */
   readonly firewall: Firewall;
   /** The rules, in the order they are written. */
   readonly rules: readonly FirewallRule[];

@@ -13,22 +13,29 @@ import { LoadBalancerTargetA } from '../../.gen/providers/hcloud/load-balancer-t
 export interface LoadBalancerPort {
   /** Short name, used in the Terraform address `hcloud_load_balancer_service.<name>`. */
   readonly name: string;
+  /** Public port the load balancer listens on, e.g. `443`. */
   readonly listenPort: number;
+  /** Port on the targets' private IPs, e.g. the ingress node port `31443`; also the health-checked port. */
   readonly destinationPort: number;
 }
 
 /** Props of a `ClusterLoadBalancer`. */
 export interface ClusterLoadBalancerProps {
+  /** Load balancer name, unique in the Hetzner project. */
   readonly name: string;
   /** e.g. `lb11`. */
   readonly type: string;
+  /** Hetzner location, e.g. `fsn1`. */
   readonly location: string;
+  /** ID of the private network to attach to (a Terraform token). */
   readonly networkId: string;
   /** Fixed private IP in the node subnet. */
   readonly privateIp: string;
   /** Hetzner label selector of the target servers, e.g. `catalyst.openova.io/cluster=hz-fsn-rtz-prod`. */
   readonly targetSelector: string;
+  /** TCP services, one per port. */
   readonly ports: readonly LoadBalancerPort[];
+  /** Hetzner labels of the load balancer. */
   readonly labels: Record<string, string>;
   /** Resources the network attachment waits for (the subnet). @default none */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -42,8 +49,11 @@ export interface ClusterLoadBalancerProps {
  * `hcloud_load_balancer_target.cluster`, `hcloud_load_balancer_service.<port name>`.
  */
 export class ClusterLoadBalancer extends Construct {
+  /** The `hcloud_load_balancer.ingress` resource. */
   readonly loadBalancer: LoadBalancer;
+  /** The `hcloud_load_balancer_network.ingress` attachment to the private network. */
   readonly attachment: LoadBalancerNetwork;
+  /** One `hcloud_load_balancer_service` per port, in `props.ports` order. */
   readonly services: readonly LoadBalancerService[];
 
   constructor(scope: Construct, id: string, props: ClusterLoadBalancerProps) {

@@ -17,12 +17,15 @@ export interface HetznerNetworkProps {
   readonly subnetCidr: string;
   /** Network zone of the location, e.g. `eu-central`. */
   readonly zone: string;
+  /** Hetzner labels of the network. */
   readonly labels: Record<string, string>;
 }
 
 /** A Hetzner network with one cloud subnet. Terraform addresses: `hcloud_network.network`, `hcloud_network_subnet.nodes`. */
 export class HetznerNetwork extends Construct {
+  /** The `hcloud_network.network` resource. */
   readonly network: Network;
+  /** The `hcloud_network_subnet.nodes` cloud subnet. */
   readonly subnet: NetworkSubnet;
 
   constructor(scope: Construct, id: string, props: HetznerNetworkProps) {

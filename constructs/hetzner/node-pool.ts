@@ -16,7 +16,9 @@ export interface NodePoolProps {
   readonly serverNames: readonly string[];
   /** Name of the first placement group; further groups get `-2`, `-3`, ... */
   readonly placementGroupName: string;
+  /** Hetzner server type, e.g. `cx42`. */
   readonly serverType: string;
+  /** Hetzner location, e.g. `fsn1`. */
   readonly location: string;
   /** OS image, e.g. `ubuntu-24.04`. */
   readonly image: string;
@@ -45,7 +47,9 @@ export interface NodePoolProps {
  * `hcloud_placement_group.<stem>` and `<stem>_2`, ... for every further 10 servers.
  */
 export class NodePool extends Construct {
+  /** The servers, in `serverNames` order. */
   readonly servers: readonly Server[];
+  /** Spread placement groups, one per 10 servers. */
   readonly placementGroups: readonly PlacementGroup[];
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {

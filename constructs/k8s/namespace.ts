@@ -9,6 +9,7 @@ import type { PodSecurityLevel } from '../../lib/blueprint';
 
 /** Props of a `PlatformNamespace`. */
 export interface PlatformNamespaceProps {
+  /** Namespace name, e.g. `cert-manager`. */
   readonly name: string;
   /** Level enforced on pods in the namespace. */
   readonly podSecurity: PodSecurityLevel;

@@ -27,10 +27,15 @@ export interface RegionSpec extends Omit<RegionSpecParsed, 'network'> {
 
 /** A loaded Sovereign spec: shape and cross-field rules checked, every default applied. */
 export interface SovereignSpec {
+  /** Always `catalyst.openova.io/v1alpha1`. */
   readonly apiVersion: SovereignSpecParsed['apiVersion'];
+  /** Always `Sovereign`. */
   readonly kind: SovereignSpecParsed['kind'];
+  /** `name`: the Sovereign slug, e.g. `omantel`; it prefixes every Hetzner resource name. */
   readonly metadata: SovereignSpecParsed['metadata'];
+  /** The spec body with defaults applied; regions and the Blueprint selection are in their loaded form. */
   readonly spec: Omit<SovereignSpecParsed['spec'], 'regions' | 'blueprints'> & {
+    /** One or two regions, in spec order; the first is the primary. */
     readonly regions: readonly RegionSpec[];
     readonly blueprints: {
       /** Blueprint names to install as the spec lists them (the catalog default when the spec lists none), sorted. */
