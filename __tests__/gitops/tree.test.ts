@@ -42,6 +42,8 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
         expect(k.spec).toMatchObject({ path: `./${cluster}/bp-${bp}`, prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
         expect((k.spec.dependsOn ?? []).map((d: { name: string }) => d.name)).toEqual(deps.map((d) => `bp-${d}`).sort());
       }
+      // Custom resources that need cert-manager's CRDs wait for the controller's Kustomization.
+      expect(ks.get('bp-cert-manager-config').spec).toMatchObject({ path: `./${cluster}/bp-cert-manager-config`, dependsOn: [{ name: 'bp-cert-manager' }] });
       expect(ks.get('bp-crossplane').spec.timeout).toBe('15m');
       expect(ks.get('bp-cilium').spec.timeout).toBe('10m');
     }
