@@ -71,6 +71,8 @@ export interface ClusterContext {
     readonly envType: string;
     /** Position of the region in the spec; 0 is the primary. */
     readonly index: number;
+    /** Servers in the cluster: control plane plus every worker pool. Blueprints size replicas by it. */
+    readonly nodeCount: number;
     /** `primary` for the first region, `standby` for the second. */
     readonly role: 'primary' | 'standby';
   };
@@ -120,6 +122,7 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       buildingBlock: region.buildingBlock,
       envType: region.envType,
       index: region.index,
+      nodeCount: region.controlPlane.count + region.workerPools.reduce((n, p) => n + p.count, 0),
       role: region.index === 0 ? 'primary' : 'standby',
     },
     network: {

@@ -112,6 +112,13 @@ describe('GitOps details', () => {
     }
   });
 
+  it('sizes the OpenBao Raft cluster by the nodes the cluster has (the chart keeps servers on separate nodes)', () => {
+    const replicas = (name: 'solo' | 'omantel') =>
+      parse(synthExample(name).gitops.get('clusters/hz-fsn-mgt-prod/bp-openbao/helmrelease.yaml')!).spec.values.server.ha.replicas;
+    expect(replicas('solo')).toBe(3);
+    expect(replicas('omantel')).toBe(1);
+  });
+
   it('declares Pod Security labels on every namespace it creates', () => {
     const ex = synthExample('solo');
     const namespaces = [...ex.gitops].filter(([p]) => p.endsWith('/namespace.yaml')).map(([, t]) => parse(t));

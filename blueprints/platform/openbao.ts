@@ -7,8 +7,9 @@ import { Spire } from './spire';
 /** Props of the OpenBao Blueprint. */
 export interface OpenBaoProps extends BlueprintProps {
   /**
-   * OpenBao servers in the Raft cluster. Three tolerate the loss of one; one is a single node.
-   * @default 3
+   * OpenBao servers in the Raft cluster. Three tolerate the loss of one; one is a single node. The
+   * chart keeps servers on different nodes, so more servers than nodes never all schedule.
+   * @default 3 on clusters of three or more nodes, else 1
    */
   readonly replicas?: number;
   /**
@@ -37,9 +38,8 @@ export interface OpenBaoProps extends BlueprintProps {
  * Source: chart `openbao` 0.16.0 (OpenBao v2.3.1) from https://openbao.github.io/openbao-helm
  * (https://github.com/openbao/openbao-helm); reference catalog entry `openbao` (bootstrap-kit slot 08).
  *
- * Deviation: the reference disabled Helm's wait because sealed pods never become Ready. Here the
- * readiness probe asks `/v1/sys/health` to answer 204 for sealed and uninitialized servers, so the
- * release becomes Ready once the pods run and Flux can still wait on it. Inside the cluster the
+ * Sealed servers are not Ready until an operator unseals them, so Helm does not wait for the
+ * release (as in the reference kit): the HelmRelease is Ready once applied. Inside the cluster the
  * listener is plain HTTP (the chart's default); node-to-node traffic is encrypted by Cilium's WireGuard.
  */
 export class OpenBao extends HelmBlueprint<OpenBaoProps> {
@@ -88,16 +88,15 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
     ].join('\n');
   }
 
-  /** Values of chart openbao 0.16.0 from the props and context: HA Raft cluster of `replicas` servers (default 3) with data on the cluster's storage class, restricted security context, injector off, UI on unless `ui: false`. */
+  /** Values of chart openbao 0.16.0 from the props and context: HA Raft cluster of `replicas` servers (default 3, or 1 on clusters of fewer than three nodes) with data on the cluster's storage class, restricted security context, injector off, UI on unless `ui: false`. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
-    const replicas = this.props.replicas ?? 3;
+    const replicas = this.props.replicas ?? (ctx.cluster.nodeCount >= 3 ? 3 : 1);
     return {
       injector: { enabled: false },
       server: {
         ha: { enabled: true, replicas, raft: { enabled: true, setNodeId: true, config: this.raftConfig(replicas) } },
         dataStorage: { enabled: true, size: this.props.dataStorageSize ?? '10Gi', storageClass: ctx.storageClass },
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
-        readinessProbe: { enabled: true, path: '/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204' },
         statefulSet: {
           securityContext: {
             pod: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
@@ -107,5 +106,10 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
       },
       ui: { enabled: this.props.ui ?? true },
     };
+  }
+
+  /** Sealed servers are not Ready until unsealed by an operator, so Helm must not wait for them. */
+  protected waitForResources(): boolean {
+    return false;
   }
 }
