@@ -13,9 +13,9 @@
  */
 import { App, Chart, Duration } from 'cdk8s';
 import type { Blueprint } from '../lib/blueprint';
-import type { ClusterContext } from '../lib/context';
+import { clusterLabels, type ClusterContext } from '../lib/context';
 import { addFolder, FileTree, Manifest, toYaml } from '../lib/gitops';
-import { blueprintObjectName, LABELS } from '../lib/naming';
+import { blueprintObjectName } from '../lib/naming';
 import { FluxKustomization, GitRepository } from '../constructs/flux';
 import { minutes } from '../blueprints/helm';
 
@@ -33,7 +33,7 @@ function manifests(chart: Chart): Manifest[] {
  */
 export function fluxSyncManifests(ctx: ClusterContext): Manifest[] {
   const chart = new Chart(new App(), 'flux-sync');
-  const labels = { ...ctx.labels, [LABELS.cluster]: ctx.cluster.name };
+  const labels = clusterLabels(ctx);
   new GitRepository(chart, 'source', { name: FLUX_SYNC_NAME, url: ctx.gitops.url, branch: ctx.gitops.branch, secretName: ctx.gitops.secretName, labels });
   new FluxKustomization(chart, 'sync', {
     name: FLUX_SYNC_NAME,
@@ -79,7 +79,7 @@ export function renderClusterTree(ctx: ClusterContext, planned: readonly Planned
   const root = ctx.gitops.clusterPath;
   const app = new App();
   const fluxChart = new Chart(app, 'flux-system');
-  const labels = { ...ctx.labels, [LABELS.cluster]: ctx.cluster.name };
+  const labels = clusterLabels(ctx);
   let objectCount = 0;
   const kustomization = (id: string, folder: string, dependsOn: readonly string[], timeout: string) =>
     new FluxKustomization(fluxChart, id, {

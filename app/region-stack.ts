@@ -13,7 +13,7 @@ import { Password } from '../.gen/providers/random/password';
 import { RandomProvider } from '../.gen/providers/random/provider';
 import type { GeneratedSecret } from '../lib/blueprint';
 import type { ClusterContext } from '../lib/context';
-import { LABELS } from '../lib/naming';
+import { LABELS, MANAGED_BY } from '../lib/naming';
 import type { RegionSpec, SovereignSpec } from '../lib/spec/types';
 import { NODE_SOFTWARE } from '../lib/versions';
 import { HelmPreinstall } from '../constructs/hetzner/cloud-init';
@@ -101,7 +101,7 @@ export class RegionStack extends TerraformStack {
 
     const sshKeyIds = spec.spec.ssh.publicKeys.map((key, i) => {
       if (props.createsSshKeys) {
-        const res = new SshKey(this, `ssh_key_${i + 1}`, { name: `${spec.metadata.name}-admin-${i + 1}`, publicKey: key.trim(), labels: { ...ctx.labels, [LABELS.managedBy]: 'catalyst-cdk' } });
+        const res = new SshKey(this, `ssh_key_${i + 1}`, { name: `${spec.metadata.name}-admin-${i + 1}`, publicKey: key.trim(), labels: { ...ctx.labels, [LABELS.managedBy]: MANAGED_BY } });
         res.overrideLogicalId(`admin_${i + 1}`);
         return res.id;
       }

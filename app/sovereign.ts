@@ -104,12 +104,10 @@ export class Sovereign {
       instances.set(name, bp);
     }
     const bootstrap = this.catalog.names().filter((n) => this.catalog.get(n).metadata.preinstalled);
-    const selection = [...new Set([...spec.spec.blueprints.install, ...instances.keys(), ...bootstrap])];
-    const resolution = this.catalog.resolve(selection);
     const explicit = new Set([...spec.spec.blueprints.install, ...instances.keys()]);
-    this.added = resolution.added.concat(
-      bootstrap.filter((n) => !explicit.has(n) && !resolution.added.some((a) => a.name === n)).map((name) => ({ name, requiredBy: ['bootstrap'] })),
-    ).sort((a, b) => a.name.localeCompare(b.name));
+    const resolution = this.catalog.resolve([...new Set([...explicit, ...bootstrap])]);
+    const forBootstrap = bootstrap.filter((n) => !explicit.has(n)).map((name) => ({ name, requiredBy: ['bootstrap'] }));
+    this.added = [...resolution.added, ...forBootstrap].sort((a, b) => a.name.localeCompare(b.name));
     this.blueprints = resolution.ordered.map((cls) => {
       const name = cls.metadata.name;
       const values = spec.spec.blueprints.values[name];

@@ -5,7 +5,7 @@
  * installed at boot are the ones its HelmRelease adopts.
  */
 import { LOCATIONS } from './hetzner';
-import { LABELS, resourcePrefix } from './naming';
+import { LABELS, MANAGED_BY, resourcePrefix } from './naming';
 import { host, mustParseCidr } from './net';
 import type { RegionSpec, SovereignSpec } from './spec/types';
 import type { NetworkPlan } from './spec/types';
@@ -95,6 +95,11 @@ export interface ClusterContext {
   readonly storageClass: string;
   /** Labels every object of this Sovereign carries. */
   readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Labels of every object of a cluster: the Sovereign's, plus the cluster name, plus `managed-by` when `managed` is set. */
+export function clusterLabels(ctx: ClusterContext, managed = false): Record<string, string> {
+  return { ...ctx.labels, [LABELS.cluster]: ctx.cluster.name, ...(managed ? { [LABELS.managedBy]: MANAGED_BY } : {}) };
 }
 
 /**

@@ -20,7 +20,7 @@ export interface SpecProblem {
 /** Renders a value for an error message: strings quoted, objects as compact JSON, long values cut. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import type { Server } from '../../.gen/providers/hcloud/server';
 import type { GeneratedSecret } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import { clusterLabels, type ClusterContext } from '../../lib/context';
 import { SynthError } from '../../lib/errors';
 import { USER_DATA_MAX_BYTES } from '../../lib/hetzner';
 import { controlPlaneServerName, LABELS, workerServerName } from '../../lib/naming';
@@ -110,7 +110,7 @@ export class HetznerCluster extends Construct {
     super(scope, id);
     const { ctx } = props;
     const prefix = ctx.cluster.resourcePrefix;
-    const labels = { ...ctx.labels, [LABELS.cluster]: ctx.cluster.name, [LABELS.managedBy]: 'catalyst-cdk' };
+    const labels = clusterLabels(ctx, true);
     const sizes: number[] = [];
     const finish = (doc: string, splices: readonly SecretSplice[], what: string): string => {
       const worst = Buffer.byteLength(splice(doc, splices, (s) => 'x'.repeat(s.maxLength)));
