@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Sovereign } from './app/sovereign';
-import { SpecError } from './lib/errors';
+import { formatProblem, SpecError } from './lib/errors';
 
 /** The spec used when none is given. */
 export const DEFAULT_SPEC = join(__dirname, 'examples', 'solo.yaml');
@@ -53,6 +53,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     const sovereign = Sovereign.fromFile(specFile);
     const report = sovereign.synthesize({ terraformOut, gitopsOut });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    for (const w of report.warnings) process.stderr.write(`warning: ${formatProblem(w, specFile)}\n`);
     for (const a of report.added) process.stderr.write(`note: added Blueprint ${a.name} (required by ${a.requiredBy.join(', ')})\n`);
     for (const s of report.stacks) process.stdout.write(`terraform  ${terraformOut}/stacks/${s.name}: ${s.resources} resources, largest user_data ${s.largestUserDataBytes} bytes\n`);
     for (const c of report.clusters) process.stdout.write(`gitops     ${gitopsOut}/${c.path}: ${c.objects} objects in ${c.files} files\n`);

@@ -6,13 +6,15 @@ import { App } from 'cdktf';
 import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
 import { ClusterContext, clusterContext } from '../lib/context';
-import { CatalogError } from '../lib/errors';
+import { CatalogError, type SpecProblem } from '../lib/errors';
 import { commitStaged, discardStaged, FileTree, stageFolder, StagedTree, writeTree } from '../lib/gitops';
 import { stackName } from '../lib/naming';
 import { loadSpec, parseSpec } from '../lib/spec/load';
+import { specWarnings, type BlueprintNames } from '../lib/spec/validate';
 import type { RegionSpec, SovereignSpec } from '../lib/spec/types';
 import { BOOTSTRAP_KIT, builtinCatalog } from '../blueprints';
 import { HelmBlueprint } from '../blueprints/helm';
+import { RETIRED_BLUEPRINTS } from '../blueprints/retired';
 import { fluxSyncManifests, PlannedBlueprint, renderClusterTree, toMultiDocYaml } from './gitops-tree';
 import { RegionStack } from './region-stack';
 
@@ -44,6 +46,8 @@ export interface SynthReport {
   readonly clusters: ReadonlyArray<{ readonly name: string; readonly path: string; readonly objects: number; readonly files: number }>;
   /** Blueprints added because selected ones need them. */
   readonly added: readonly AddedDependency[];
+  /** Allowed settings that weaken the security posture (see `Sovereign.warnings`). */
+  readonly warnings: readonly SpecProblem[];
 }
 
 /** Where `synthesize` writes; an omitted output is not produced. */
@@ -52,6 +56,20 @@ export interface SynthTargets {
   readonly terraformOut?: string;
   /** Root of the GitOps repository tree (the spec's `gitops.path` folder is created inside it). */
   readonly gitopsOut?: string;
+}
+
+/**
+ * What spec validation needs from a catalog: its names, the retired names, and which Blueprints a
+ * selection installs (with the pre-installed ones and the library's Blueprint instances).
+ */
+function specCatalog(catalog: Catalog, options: SovereignOptions): BlueprintNames {
+  const known = catalog.names();
+  const always = [...known.filter((n) => catalog.get(n).metadata.preinstalled), ...(options.blueprints ?? []).map((bp) => bp.metadata.name).filter((n) => known.includes(n))];
+  return {
+    known,
+    retired: RETIRED_BLUEPRINTS,
+    installed: (selection) => catalog.resolve([...new Set([...selection, ...always])]).ordered.map((cls) => cls.metadata.name),
+  };
 }
 
 /**
@@ -69,6 +87,11 @@ export class Sovereign {
   readonly blueprints: readonly PlannedBlueprint[];
   /** Blueprints added to the spec's selection, with who needs them. */
   readonly added: readonly AddedDependency[];
+  /**
+   * Settings the spec confirmed but that weaken the security posture, e.g. SSH open to `0.0.0.0/0`
+   * with `spec.ssh.allowFromInternet: true`. The CLI prints them on every synth.
+   */
+  readonly warnings: readonly SpecProblem[];
 
   /**
    * Loads and validates a spec file and builds the model.
@@ -76,7 +99,7 @@ export class Sovereign {
    */
   static fromFile(file: string, options: SovereignOptions = {}): Sovereign {
     const catalog = options.catalog ?? builtinCatalog();
-    return new Sovereign(loadSpec(file, { catalog: { known: catalog.names() }, defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
+    return new Sovereign(loadSpec(file, { catalog: specCatalog(catalog, options), defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
   }
 
   /**
@@ -85,7 +108,7 @@ export class Sovereign {
    */
   static fromYaml(text: string, options: SovereignOptions = {}): Sovereign {
     const catalog = options.catalog ?? builtinCatalog();
-    return new Sovereign(parseSpec(text, { catalog: { known: catalog.names() }, defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
+    return new Sovereign(parseSpec(text, { catalog: specCatalog(catalog, options), defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
   }
 
   /**
@@ -94,6 +117,7 @@ export class Sovereign {
    */
   constructor(spec: SovereignSpec, options: SovereignOptions = {}) {
     this.spec = spec;
+    this.warnings = specWarnings(spec);
     this.catalog = options.catalog ?? builtinCatalog();
     const instances = new Map<string, Blueprint>();
     for (const bp of options.blueprints ?? []) {
@@ -193,7 +217,7 @@ export class Sovereign {
         clusters = tree.clusters;
       }
       commitStaged(stages);
-      return { stacks, clusters, added: this.added };
+      return { stacks, clusters, added: this.added, warnings: this.warnings };
     } catch (err) {
       discardStaged(stages);
       throw err;

@@ -97,5 +97,22 @@ export function checkSourceCidr(text: string): string | undefined {
   return undefined;
 }
 
+/** IPv4 blocks shorter than this prefix (more than a /8) count as the whole internet for firewall sources. */
+export const INTERNET_WIDE_IPV4_PREFIX = 8;
+/** IPv6 blocks shorter than this prefix count as the whole internet for firewall sources. */
+export const INTERNET_WIDE_IPV6_PREFIX = 16;
+
+/**
+ * Whether a valid source CIDR opens a port to the whole internet or a large part of it: `0.0.0.0/0`,
+ * `::/0`, and any IPv4 block larger than a /8 or IPv6 block larger than a /16 (so splitting
+ * `0.0.0.0/0` into `0.0.0.0/1` + `128.0.0.0/1` is caught too).
+ *
+ * @param text a CIDR that passed `checkSourceCidr`
+ */
+export function isInternetWide(text: string): boolean {
+  const [addr, prefix] = ipaddr.parseCIDR(text);
+  return prefix < (addr.kind() === 'ipv4' ? INTERNET_WIDE_IPV4_PREFIX : INTERNET_WIDE_IPV6_PREFIX);
+}
+
 /** The private (RFC 1918) IPv4 ranges Hetzner accepts for networks. */
 export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(mustParseCidr);

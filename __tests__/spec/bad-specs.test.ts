@@ -2,7 +2,10 @@
  * Invalid Sovereign specs: each kind of mistake is reported with the exact field path, the offending
  * value, a message naming what is allowed, and (where it can be found) the YAML line.
  */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run } from '../../main';
 import { SpecError } from '../../lib/errors';
 import { loadSpec, parseSpec } from '../../lib/spec/load';
 import { CATALOG, Doc, KEYS, lineOf, OPTIONS, PRIVATE_KEY, PRIVATE_KEY_BODY, problemsOf, specErrorOf, yamlOf } from './fixtures';
@@ -148,12 +151,12 @@ const CASES: BadCase[] = [
     yaml: region0((r) => {
       r.location = 'ash';
       r.controlPlane.serverType = 'cpx31';
-      r.workerPools[0].serverType = 'cax21';
+      r.workerPools[0].serverType = 'cx22';
     }),
     path: 'spec.regions[0].workerPools[0].serverType',
-    value: 'cax21',
+    value: 'cx22',
     message: /^is not offered in ash \(Ashburn, VA\); it is offered in fsn1, nbg1, hel1$/,
-    line: 'cax21',
+    line: 'cx22',
     single: true,
   },
   { name: 'control plane type not offered in the location', yaml: region0((r) => (r.location = 'sin')), path: 'spec.regions[0].controlPlane.serverType', value: 'cx42', message: /is not offered in sin \(Singapore\)/ },
@@ -259,6 +262,95 @@ const CASES: BadCase[] = [
     single: true,
   },
   { name: 'values that are not a mapping', yaml: edit((d) => (d.spec.blueprints = { values: { keycloak: 'replicas=2' } })), path: 'spec.blueprints.values.keycloak', value: 'replicas=2', message: /^must be a mapping, not a string$/, line: 'replicas=2', single: true },
+  {
+    name: 'removed Blueprint (replaced)',
+    yaml: edit((d) => (d.spec.blueprints = { install: ['cilium', 'minio'] })),
+    path: 'spec.blueprints.install[1]',
+    value: 'minio',
+    message: /^is not a Blueprint any more: it was replaced by seaweedfs as the S3 store$/,
+    line: '- minio',
+    single: true,
+  },
+  { name: 'rejected Blueprint (istio)', yaml: edit((d) => (d.spec.blueprints = { install: ['istio'] })), path: 'spec.blueprints.install[0]', value: 'istio', message: /^is not a Blueprint any more: it was rejected as the service mesh; Cilium \(cilium\)/, single: true },
+  { name: 'values for a removed Blueprint', yaml: edit((d) => (d.spec.blueprints = { values: { k8gb: { replicas: 2 } } })), path: 'spec.blueprints.values.k8gb', value: 'k8gb', message: /^is not a Blueprint any more: it was replaced by powerdns/, line: 'k8gb:', single: true },
+  {
+    name: 'values for a Blueprint that is not installed',
+    yaml: edit((d) => (d.spec.blueprints = { install: ['cert-manager'], values: { gitea: { replicaCount: 2 } } })),
+    path: 'spec.blueprints.values.gitea',
+    value: 'gitea',
+    message: /^sets values for a Blueprint that is not installed \(neither in spec\.blueprints\.install nor a dependency of one\); add gitea to spec\.blueprints\.install or remove these values$/,
+    line: 'gitea:',
+    single: true,
+  },
+
+  // --- CPU architecture
+  {
+    name: 'arm server type in an x86 region',
+    yaml: pool0((p) => (p.serverType = 'cax21')),
+    path: 'spec.regions[0].workerPools[0].serverType',
+    value: 'cax21',
+    message: /^is an arm server type but spec\.regions\[0\]\.architecture is x86; choose one of ccx13, .*cx42.*, or set spec\.regions\[0\]\.architecture: arm for every server of the region$/,
+    line: 'cax21',
+    single: true,
+  },
+  {
+    name: 'x86 control plane in an arm region',
+    yaml: region0((r) => {
+      r.architecture = 'arm';
+      r.workerPools[0].serverType = 'cax21';
+    }),
+    path: 'spec.regions[0].controlPlane.serverType',
+    value: 'cx42',
+    message: /^is an x86 server type but spec\.regions\[0\]\.architecture is arm; choose one of cax11, cax21, cax31, cax41,/,
+    single: true,
+  },
+  {
+    name: 'arm region in a location without arm servers',
+    yaml: region0((r) => {
+      r.location = 'ash';
+      r.architecture = 'arm';
+      r.controlPlane.serverType = 'cax21';
+      r.workerPools = [];
+    }),
+    path: 'spec.regions[0].architecture',
+    value: 'arm',
+    message: /^has no server type in ash \(Ashburn, VA\); arm types are offered in fsn1, hel1, nbg1$/,
+    line: 'architecture: arm',
+  },
+  { name: 'unknown architecture', yaml: region0((r) => (r.architecture = 'amd64')), path: 'spec.regions[0].architecture', value: 'amd64', message: /^must be one of x86, arm$/, single: true },
+
+  // --- firewall sources open to the internet
+  {
+    name: 'SSH open to 0.0.0.0/0 without confirmation',
+    yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['203.0.113.0/24', '0.0.0.0/0'])),
+    path: 'spec.ssh.allowedCidrs[1]',
+    value: '0.0.0.0/0',
+    message: /^opens SSH \(22\) to the whole internet; list only your own networks, or set spec\.ssh\.allowFromInternet: true to confirm$/,
+    line: '0.0.0.0/0',
+    single: true,
+  },
+  {
+    name: 'Kubernetes API open to ::/0 without confirmation',
+    yaml: edit((d) => (d.spec.kubernetes = { apiAllowedCidrs: ['::/0'] })),
+    path: 'spec.kubernetes.apiAllowedCidrs[0]',
+    value: '::/0',
+    message: /^opens the Kubernetes API \(6443\) to the whole internet; .*set spec\.kubernetes\.allowApiFromInternet: true/,
+    single: true,
+  },
+  { name: 'SSH open to half the internet (0.0.0.0/1)', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['0.0.0.0/1', '128.0.0.0/1'])), path: 'spec.ssh.allowedCidrs[0]', value: '0.0.0.0/1', message: /^opens SSH \(22\) to the whole internet/ },
+  {
+    name: 'internet confirmation without an internet-wide source (conflicting options)',
+    yaml: edit((d) => (d.spec.ssh.allowFromInternet = true)),
+    path: 'spec.ssh.allowFromInternet',
+    value: true,
+    message: /^confirms internet-wide access but spec\.ssh\.allowedCidrs lists no such source; remove spec\.ssh\.allowFromInternet or add 0\.0\.0\.0\/0/,
+    line: 'allowFromInternet: true',
+    single: true,
+  },
+
+  // --- DNS length limits
+  { name: 'FQDN label longer than 63 characters', yaml: edit((d) => (d.spec.fqdn = `${'a'.repeat(64)}.example.org`)), path: 'spec.fqdn', value: `${'a'.repeat(64)}.example.org`, message: /^must be a lowercase DNS name/, single: true },
+  { name: 'FQDN longer than 253 characters', yaml: edit((d) => (d.spec.fqdn = `${Array.from({ length: 5 }, () => 'b'.repeat(60)).join('.')}.org`)), path: 'spec.fqdn', message: /^must be a lowercase DNS name/, single: true },
 ];
 
 describe('bad Sovereign specs', () => {
@@ -285,6 +377,34 @@ describe('bad Sovereign specs', () => {
     if (c.line !== undefined) expect(problem.line).toBe(lineOf(c.yaml, c.line));
     if (c.single) expect(problems).toHaveLength(1);
     for (const p of problems) expect(p.message).not.toMatch(/Invalid input|expected \w+, received/);
+  });
+});
+
+describe('every bad spec through the command line', () => {
+  /** Runs `main.ts` in-process with stdout and stderr captured. */
+  function runCli(args: string[]): { code: number; out: string; err: string } {
+    let out = '';
+    let err = '';
+    const o = jest.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
+    const e = jest.spyOn(process.stderr, 'write').mockImplementation((t) => ((err += String(t)), true));
+    try {
+      return { code: run(args, {}), out, err };
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+  }
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s: exit 1, the problem on stderr, nothing written', (_name, c) => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalyst-bad-'));
+    const file = join(dir, 'spec.yaml');
+    writeFileSync(file, c.yaml);
+    const r = runCli([file, '--terraform-out', join(dir, 'tf'), '--gitops-out', join(dir, 'gitops')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain(`${c.path}: `);
+    expect(r.err).toMatch(/nothing was written\.\n$/);
+    expect(readdirSync(dir)).toEqual(['spec.yaml']);
   });
 });
 

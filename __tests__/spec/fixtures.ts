@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import { SpecError, SpecProblem } from '../../lib/errors';
 import { LoadSpecOptions, parseSpec } from '../../lib/spec/load';
+import { RETIRED_BLUEPRINTS } from '../../blueprints/retired';
 
 /** Blueprint names the tests treat as the catalog. */
 export const CATALOG = ['cilium', 'cert-manager', 'flux', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'gitea', 'powerdns', 'external-dns'];
@@ -12,7 +13,13 @@ export const CATALOG = ['cilium', 'cert-manager', 'flux', 'crossplane', 'sealed-
 /** Default Blueprints, deliberately unsorted (the loader sorts them). */
 export const DEFAULT_BLUEPRINTS = ['flux', 'cilium', 'sealed-secrets', 'cert-manager'];
 
-export const OPTIONS: LoadSpecOptions = { catalog: { known: CATALOG }, defaultBlueprints: DEFAULT_BLUEPRINTS };
+/** Blueprints the fixture catalog always installs (as cloud-init pre-installs Cilium and Flux). */
+export const ALWAYS_INSTALLED = ['cilium', 'flux'];
+
+export const OPTIONS: LoadSpecOptions = {
+  catalog: { known: CATALOG, retired: RETIRED_BLUEPRINTS, installed: (selection) => [...new Set([...selection, ...ALWAYS_INSTALLED])] },
+  defaultBlueprints: DEFAULT_BLUEPRINTS,
+};
 
 /** Public keys generated with `ssh-keygen` (private halves discarded). */
 export const KEYS = {

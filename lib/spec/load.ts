@@ -204,7 +204,7 @@ export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec
 
   const spec: SovereignSpecParsed = parsed.data;
   const plans = spec.spec.regions.map((r, i) => networkPlan(r.network, i));
-  const problems = validateSpec(spec, plans, options.catalog).map((p) => {
+  const problems = validateSpec(spec, plans, { ...options.catalog, defaults: options.defaultBlueprints }).map((p) => {
     const path = p.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
     return p.line === undefined ? { ...p, ...position(doc, counter, path) } : p;
   });

@@ -17,6 +17,8 @@ export const SPEC_API_VERSION = 'catalyst.openova.io/v1alpha1';
 export const BUILDING_BLOCKS = ['mgt', 'rtz', 'dmz'] as const;
 /** Environment types (naming facts). */
 export const ENV_TYPES = ['prod', 'stg', 'uat', 'dev', 'poc'] as const;
+/** CPU architectures a region can run: Hetzner's x86 (Intel/AMD) and arm (Ampere) server types. */
+export const ARCHITECTURES = ['x86', 'arm'] as const;
 
 /** Slugs used for Sovereign and Organization names: lowercase, 3-32 characters, starting with a letter. */
 const SLUG = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
@@ -72,6 +74,10 @@ const RegionSchema = z.strictObject({
   location: z.enum(LOCATION_NAMES as [string, ...string[]], { error: `must be a Hetzner location: one of ${LOCATION_NAMES.join(', ')}` }).describe('Hetzner location'),
   buildingBlock: z.enum(BUILDING_BLOCKS, { error: `must be one of ${BUILDING_BLOCKS.join(', ')}` }).prefault('mgt').describe('Building block of this cluster: mgt, rtz or dmz'),
   envType: z.enum(ENV_TYPES, { error: `must be one of ${ENV_TYPES.join(', ')}` }).prefault('prod').describe('Environment type'),
+  architecture: z
+    .enum(ARCHITECTURES, { error: `must be one of ${ARCHITECTURES.join(', ')}` })
+    .prefault('x86')
+    .describe('CPU architecture of every server of the region: x86 (cx, cpx, ccx types) or arm (cax types). One per region, so no image is pulled for an architecture it was not built for'),
   network: z
     .strictObject({
       cidr: cidr.optional().describe('Private network range; default 10.<region index>.0.0/16'),
@@ -137,11 +143,19 @@ export const SovereignSchema = z
       ssh: z.strictObject({
         publicKeys: z.array(z.string()).min(1, { error: 'must list at least one OpenSSH public key for break-glass access' }).describe('OpenSSH public keys (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256)'),
         allowedCidrs: z.array(sourceCidr).prefault([]).describe('Sources allowed to reach port 22; empty keeps SSH closed'),
+        allowFromInternet: z
+          .boolean()
+          .prefault(false)
+          .describe('Confirms that allowedCidrs may contain 0.0.0.0/0 or ::/0 (SSH open to the whole internet); a warning is printed on every synth'),
       }),
       kubernetes: z
         .strictObject({
           k3sVersion: z.string().regex(K3S_VERSION, { error: 'must be a k3s release such as v1.31.4+k3s1' }).prefault(NODE_SOFTWARE.k3s),
           apiAllowedCidrs: z.array(sourceCidr).prefault([]).describe('Sources allowed to reach the Kubernetes API (6443) through the firewall and load balancer; empty keeps it closed'),
+          allowApiFromInternet: z
+            .boolean()
+            .prefault(false)
+            .describe('Confirms that apiAllowedCidrs may contain 0.0.0.0/0 or ::/0 (Kubernetes API open to the whole internet); a warning is printed on every synth'),
         })
         .prefault({}),
       loadBalancer: z

@@ -7,7 +7,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { SpecProblem } from '../errors';
 import { LOAD_BALANCER_TYPES, LOCATIONS, SERVER_TYPES } from '../hetzner';
 import { clusterName, resourcePrefix, SERVER_NAME_MAX, workerServerName } from '../naming';
-import { checkSourceCidr, Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES } from '../net';
+import { checkSourceCidr, Cidr, contains, isInternetWide, overlaps, parseCidr, PRIVATE_RANGES } from '../net';
 import type { SovereignSpecParsed } from './schema';
 import type { NetworkPlan } from './types';
 
@@ -18,6 +18,21 @@ const RESERVED_SUBNET_ADDRESSES = 4;
 export interface BlueprintNames {
   /** Every Blueprint name the catalog knows. */
   readonly known: readonly string[];
+  /**
+   * Names that are no longer Blueprints, each with a clause completing "was …" (why, and what to use
+   * instead). A known name wins over a retired one.
+   * @default {}
+   */
+  readonly retired?: Readonly<Record<string, string>>;
+  /**
+   * Returns every Blueprint a selection of known names installs (the selection, what is always
+   * installed, and their dependency closure), so values for a Blueprint that is not installed can be
+   * reported. Without it, values are only checked against `known`.
+   * @default none
+   */
+  readonly installed?: (selection: readonly string[]) => readonly string[];
+  /** Blueprints installed when the spec lists none (the bootstrap kit); `loadSpec` sets it from its `defaultBlueprints`. @default [] */
+  readonly defaults?: readonly string[];
 }
 
 /** Returns ` (did you mean "x"?)` when a known name is close to `value`, else an empty string. */
@@ -110,6 +125,19 @@ function checkSshKeys(keys: readonly string[], problems: SpecProblem[]): void {
   });
 }
 
+/** Server types of an architecture offered in a location, sorted. */
+function typesFor(architecture: string, location: string): string[] {
+  return Object.values(SERVER_TYPES)
+    .filter((t) => t.architecture === architecture && t.locations.includes(location))
+    .map((t) => t.name)
+    .sort();
+}
+
+/** Locations offering at least one server type of an architecture, sorted. */
+function locationsFor(architecture: string): string[] {
+  return [...new Set(Object.values(SERVER_TYPES).filter((t) => t.architecture === architecture).flatMap((t) => t.locations))].sort();
+}
+
 /** Validates servers per region: names fit hostnames, pool names unique, types offered in the location, LB target limits. */
 function checkServers(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
   const seenLocations = new Map<string, number>();
@@ -124,10 +152,15 @@ function checkServers(spec: SovereignSpecParsed, problems: SpecProblem[]): void 
     const prefix = resourcePrefix(spec.metadata.name, clusterName(region.location, region.buildingBlock, region.envType));
     const offered = (type: string, path: string) => {
       const t = SERVER_TYPES[type];
-      if (t && !t.locations.includes(region.location)) {
+      if (t && t.architecture !== region.architecture) {
+        problems.push({ path, value: type, message: `is an ${t.architecture} server type but ${base}.architecture is ${region.architecture}; choose one of ${typesFor(region.architecture, region.location).join(', ')}, or set ${base}.architecture: ${t.architecture} for every server of the region` });
+      } else if (t && !t.locations.includes(region.location)) {
         problems.push({ path, value: type, message: `is not offered in ${region.location} (${LOCATIONS[region.location]!.city}); it is offered in ${t.locations.join(', ')}` });
       }
     };
+    if (typesFor(region.architecture, region.location).length === 0) {
+      problems.push({ path: `${base}.architecture`, value: region.architecture, message: `has no server type in ${region.location} (${LOCATIONS[region.location]!.city}); ${region.architecture} types are offered in ${locationsFor(region.architecture).join(', ')}` });
+    }
     offered(region.controlPlane.serverType, `${base}.controlPlane.serverType`);
     const pools = new Map<string, number>();
     region.workerPools.forEach((pool, p) => {
@@ -150,24 +183,59 @@ function checkServers(spec: SovereignSpecParsed, problems: SpecProblem[]): void 
   });
 }
 
-/** Validates firewall source lists. */
-function checkSources(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
-  const lists: Array<[string, readonly string[]]> = [
-    ['spec.ssh.allowedCidrs', spec.spec.ssh.allowedCidrs],
-    ['spec.kubernetes.apiAllowedCidrs', spec.spec.kubernetes.apiAllowedCidrs],
+/** The parts of a spec that name firewall sources. */
+type SourceSettings = { readonly spec: Pick<SovereignSpecParsed['spec'], 'ssh' | 'kubernetes'> };
+
+/** The two firewall source lists, each with the flag that allows internet-wide sources in it. */
+function sourceLists(spec: SourceSettings) {
+  return [
+    { what: 'SSH (22)', path: 'spec.ssh.allowedCidrs', list: spec.spec.ssh.allowedCidrs, flagPath: 'spec.ssh.allowFromInternet', flag: spec.spec.ssh.allowFromInternet },
+    { what: 'the Kubernetes API (6443)', path: 'spec.kubernetes.apiAllowedCidrs', list: spec.spec.kubernetes.apiAllowedCidrs, flagPath: 'spec.kubernetes.allowApiFromInternet', flag: spec.spec.kubernetes.allowApiFromInternet },
   ];
-  for (const [path, list] of lists) {
+}
+
+/**
+ * Validates firewall source lists: valid CIDRs, and internet-wide sources (see `isInternetWide`) only
+ * with their confirming flag; a flag with no internet-wide source is a contradiction and is reported too.
+ */
+function checkSources(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
+  for (const { what, path, list, flagPath, flag } of sourceLists(spec)) {
+    let wide = false;
     list.forEach((text, i) => {
       const wrong = checkSourceCidr(text);
       if (wrong) problems.push({ path: `${path}[${i}]`, value: text, message: wrong });
+      else if (isInternetWide(text)) {
+        wide = true;
+        if (!flag) problems.push({ path: `${path}[${i}]`, value: text, message: `opens ${what} to the whole internet; list only your own networks, or set ${flagPath}: true to confirm` });
+      }
+    });
+    if (flag && !wide) problems.push({ path: flagPath, value: true, message: `confirms internet-wide access but ${path} lists no such source; remove ${flagPath} or add 0.0.0.0/0 / ::/0 to ${path}` });
+  }
+}
+
+/**
+ * Warnings for a valid spec: settings that are allowed but weaken the Sovereign's security posture
+ * (today: SSH or the Kubernetes API open to the whole internet). Printed by the CLI on every synth.
+ *
+ * @param spec a spec (or a loaded `SovereignSpec`) that passed `validateSpec`
+ * @returns one problem-shaped warning per internet-wide source, in spec order
+ */
+export function specWarnings(spec: SourceSettings): SpecProblem[] {
+  const warnings: SpecProblem[] = [];
+  for (const { what, path, list } of sourceLists(spec)) {
+    list.forEach((text, i) => {
+      if (!checkSourceCidr(text) && isInternetWide(text)) warnings.push({ path: `${path}[${i}]`, value: text, message: `opens ${what} to the whole internet` });
     });
   }
+  return warnings;
 }
 
 /** Validates Blueprint names in `spec.blueprints` against the catalog, with suggestions for typos. */
 function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, problems: SpecProblem[]): void {
   const known = catalog.known;
-  const unknown = (name: string) => `is not a Blueprint this catalog knows${didYouMean(name, known)}; known: ${[...known].sort().join(', ')}`;
+  const retired = catalog.retired ?? {};
+  const unknown = (name: string) =>
+    Object.hasOwn(retired, name) ? `is not a Blueprint any more: it was ${retired[name]}` : `is not a Blueprint this catalog knows${didYouMean(name, known)}; known: ${[...known].sort().join(', ')}`;
   const seen = new Set<string>();
   (spec.spec.blueprints.install ?? []).forEach((name, i) => {
     const path = `spec.blueprints.install[${i}]`;
@@ -175,8 +243,14 @@ function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, pro
     else if (seen.has(name)) problems.push({ path, value: name, message: 'is listed twice; list each Blueprint once' });
     seen.add(name);
   });
+  const selection = [...seen].filter((n) => known.includes(n));
+  const installed = catalog.installed?.(spec.spec.blueprints.install ? selection : (catalog.defaults ?? []));
   for (const name of Object.keys(spec.spec.blueprints.values)) {
-    if (!known.includes(name)) problems.push({ path: `spec.blueprints.values.${name}`, value: name, message: unknown(name) });
+    const path = `spec.blueprints.values.${name}`;
+    if (!known.includes(name)) problems.push({ path, value: name, message: unknown(name) });
+    else if (installed && !installed.includes(name)) {
+      problems.push({ path, value: name, message: `sets values for a Blueprint that is not installed (neither in spec.blueprints.install nor a dependency of one); add ${name} to spec.blueprints.install or remove these values` });
+    }
   }
 }
 

@@ -1,0 +1,67 @@
+/**
+ * Internet-wide firewall sources: refused unless confirmed in the spec, and then synthesized as
+ * written with a warning on every synth.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Sovereign } from '../../app/sovereign';
+import { run } from '../../main';
+import { yamlOf } from './fixtures';
+
+const OPEN = yamlOf((d) => {
+  d.spec.ssh.allowedCidrs = ['0.0.0.0/0', '::/0'];
+  d.spec.ssh.allowFromInternet = true;
+  d.spec.kubernetes = { apiAllowedCidrs: ['203.0.113.0/24', '::/0'], allowApiFromInternet: true };
+});
+
+function synth(text: string): { code: number; out: string; err: string; tf: { resource: Record<string, Record<string, Record<string, unknown>>> } } {
+  const dir = mkdtempSync(join(tmpdir(), 'catalyst-warn-'));
+  const file = join(dir, 'spec.yaml');
+  writeFileSync(file, text);
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((t) => ((err += String(t)), true));
+  let code: number;
+  try {
+    code = run([file, '--terraform-out', join(dir, 'tf'), '--gitops-out', join(dir, 'gitops')], {});
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+  const tf = JSON.parse(readFileSync(join(dir, 'tf', 'stacks', 'acme-hz-fsn-mgt-prod', 'cdk.tf.json'), 'utf8'));
+  return { code, out, err, tf };
+}
+
+describe('internet-wide SSH and API sources', () => {
+  it('are listed as warnings of the Sovereign, one per source, in spec order', () => {
+    const sovereign = Sovereign.fromYaml(OPEN);
+    expect(sovereign.warnings.map((w) => [w.path, w.value, w.message])).toEqual([
+      ['spec.ssh.allowedCidrs[0]', '0.0.0.0/0', 'opens SSH (22) to the whole internet'],
+      ['spec.ssh.allowedCidrs[1]', '::/0', 'opens SSH (22) to the whole internet'],
+      ['spec.kubernetes.apiAllowedCidrs[1]', '::/0', 'opens the Kubernetes API (6443) to the whole internet'],
+    ]);
+  });
+
+  it('are synthesized as confirmed, with a warning per source on stderr', () => {
+    const r = synth(OPEN);
+    expect(r.code).toBe(0);
+    expect(r.err.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([
+      expect.stringMatching(/^warning: .*spec\.yaml: spec\.ssh\.allowedCidrs\[0\]: "0\.0\.0\.0\/0": opens SSH \(22\) to the whole internet$/),
+      expect.stringMatching(/spec\.ssh\.allowedCidrs\[1\]: "::\/0": opens SSH/),
+      expect.stringMatching(/spec\.kubernetes\.apiAllowedCidrs\[1\]: "::\/0": opens the Kubernetes API \(6443\)/),
+    ]);
+    expect(r.out).not.toContain('warning');
+    const rules = Object.values(r.tf.resource.hcloud_firewall!)[0]!.rule as Array<{ port?: string; source_ips: string[] }>;
+    expect(rules.find((x) => x.port === '22')!.source_ips).toEqual(['0.0.0.0/0', '::/0']);
+    expect(rules.find((x) => x.port === '6443')!.source_ips).toEqual(['203.0.113.0/24', '::/0']);
+  });
+
+  it('give no warning when the spec names only its own networks', () => {
+    const r = synth(yamlOf((d) => (d.spec.ssh.allowedCidrs = ['203.0.113.0/24'])));
+    expect(r.code).toBe(0);
+    expect(r.err).not.toContain('warning');
+    expect(Sovereign.fromYaml(yamlOf()).warnings).toEqual([]);
+  });
+});
