@@ -11,6 +11,36 @@ import { didYouMean } from './spec/validate';
 /** Blueprint names: 2-41 characters of a-z, 0-9 and '-', starting with a letter. */
 export const BLUEPRINT_NAME = /^[a-z][a-z0-9-]{0,39}[a-z0-9]$/;
 
+/** Kubernetes namespace names: RFC 1123 labels of at most 63 characters. */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Helm release names: at most 53 characters (Helm's limit), lowercase RFC 1123 characters. */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
+/** An exact chart version: semver with an optional `v`, pre-release and build, and no range operator. */
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'];
+const TIERS = ['bootstrap-kit', 'mandatory', 'a-la-carte'];
+
+/**
+ * Checks the metadata of one Blueprint class beyond its name, so a platform team's own Blueprint
+ * gets the same rules as the built-in ones.
+ *
+ * @returns what is wrong, one sentence per problem naming the field, the value and the fix; empty when valid
+ */
+export function metadataProblems(cls: BlueprintClass): string[] {
+  const m = cls.metadata;
+  const problems: string[] = [];
+  const bad = (field: string, value: unknown, fix: string) => problems.push(`metadata.${field} ${JSON.stringify(value)} ${fix}`);
+  if (!NAMESPACE_NAME.test(m.namespace ?? '')) bad('namespace', m.namespace, "is not a namespace name; use at most 63 characters of a-z, 0-9 and '-'");
+  if (!RELEASE_NAME.test(m.releaseName ?? '')) bad('releaseName', m.releaseName, "is not a Helm release name; use at most 53 characters of a-z, 0-9 and '-'");
+  if (!/^(https|oci):\/\/\S+$/.test(m.chart?.repository ?? '')) bad('chart.repository', m.chart?.repository, 'must be an https:// Helm repository or an oci:// registry path');
+  if (!EXACT_VERSION.test(m.chart?.version ?? '')) bad('chart.version', m.chart?.version, 'must be one exact chart version such as 1.16.5 (no range, no latest), so every synth installs the same chart');
+  if (!POD_SECURITY_LEVELS.includes(m.podSecurity?.level)) bad('podSecurity.level', m.podSecurity?.level, `must be one of ${POD_SECURITY_LEVELS.join(', ')}`);
+  else if (m.podSecurity.level !== 'restricted' && !m.podSecurity.reason?.trim()) bad('podSecurity.reason', m.podSecurity.reason ?? '', `must say why the namespace needs ${m.podSecurity.level} instead of restricted`);
+  if (!TIERS.includes(m.tier)) bad('tier', m.tier, `must be one of ${TIERS.join(', ')}`);
+  if (!(m.resources?.cpuMillis > 0 && m.resources?.memoryMiB > 0)) bad('resources', m.resources, 'must give positive cpuMillis and memoryMiB requests for sizing');
+  return problems;
+}
+
 /** A Blueprint added to a selection because a selected one depends on it. */
 export interface AddedDependency {
   /** Catalog name of the added Blueprint, e.g. `cert-manager`. */
@@ -34,7 +64,8 @@ export class Catalog {
 
   /**
    * @param classes Blueprint classes to register
-   * @throws CatalogError for an invalid or duplicate name, a dependency that is not registered, or a cycle
+   * @throws CatalogError for an invalid or duplicate name, invalid metadata (see `metadataProblems`), a
+   *   dependency that is not registered, or a cycle
    */
   constructor(classes: readonly BlueprintClass[]) {
     const byName = new Map<string, BlueprintClass>();
@@ -43,6 +74,8 @@ export class Catalog {
       if (typeof name !== 'string' || !BLUEPRINT_NAME.test(name)) {
         throw new CatalogError(`Blueprint class ${cls.name || '(anonymous)'}: name ${JSON.stringify(name)} is invalid; use 2-41 characters of a-z, 0-9 and '-', starting with a letter`);
       }
+      const problems = metadataProblems(cls);
+      if (problems.length > 0) throw new CatalogError(`Blueprint "${name}" (${cls.name || 'anonymous class'}): ${problems.join('; ')}`);
       const other = byName.get(name);
       if (other && other !== cls) throw new CatalogError(`Blueprint name "${name}" is used by both ${other.name} and ${cls.name}; names must be unique`);
       byName.set(name, cls);

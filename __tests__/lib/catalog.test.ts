@@ -76,6 +76,29 @@ describe('Catalog', () => {
     expect(() => new Catalog([bp('dup'), bp('dup')])).toThrow(/Blueprint name "dup" is used by both/);
   });
 
+  it('rejects metadata the built-in Blueprints could not have, naming the field, the value and the fix', () => {
+    const withMeta = (name: string, patch: Partial<BlueprintMetadata>): BlueprintClass =>
+      class extends Blueprint {
+        static readonly metadata = { ...meta(name), ...patch };
+        render(_chart: Chart): void {}
+      };
+    const cases: Array<[Partial<BlueprintMetadata>, RegExp]> = [
+      [{ chart: { ...CHARTS.cilium, version: '^1.16.0' } }, /metadata\.chart\.version "\^1\.16\.0" must be one exact chart version such as 1\.16\.5 \(no range, no latest\)/],
+      [{ chart: { ...CHARTS.cilium, version: 'latest' } }, /metadata\.chart\.version "latest" must be one exact chart version/],
+      [{ chart: { ...CHARTS.cilium, repository: 'http://charts.example.org' } }, /metadata\.chart\.repository "http:\/\/charts\.example\.org" must be an https:\/\/ Helm repository or an oci:\/\/ registry path/],
+      [{ namespace: 'My_Namespace' }, /metadata\.namespace "My_Namespace" is not a namespace name/],
+      [{ releaseName: 'r'.repeat(54) }, /metadata\.releaseName "r{54}" is not a Helm release name; use at most 53 characters/],
+      [{ podSecurity: { level: 'privileged', reason: ' ' } }, /metadata\.podSecurity\.reason " " must say why the namespace needs privileged instead of restricted/],
+      [{ resources: { cpuMillis: 0, memoryMiB: 64 } }, /metadata\.resources \{"cpuMillis":0,"memoryMiB":64\} must give positive cpuMillis and memoryMiB/],
+    ];
+    for (const [patch, message] of cases) {
+      expect(() => new Catalog([withMeta('mine', patch)])).toThrow(CatalogError);
+      expect(() => new Catalog([withMeta('mine', patch)])).toThrow(message);
+    }
+    expect(() => new Catalog([withMeta('mine', { chart: { ...CHARTS.cilium, version: '1.0' }, namespace: 'A' })])).toThrow(/^Blueprint "mine" \(.*\): metadata\.namespace "A" .*; metadata\.chart\.version "1\.0" /);
+    expect(new Catalog([withMeta('mine', { chart: { ...CHARTS.cilium, version: 'v2.0.0-rc.1+build.5' } })]).names()).toEqual(['mine']);
+  });
+
   it('extends with more classes and checks them the same way', () => {
     const c = new Catalog([base]).with(mid);
     expect(c.names()).toEqual(['base', 'mid']);
