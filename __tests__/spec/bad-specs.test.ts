@@ -283,6 +283,41 @@ const CASES: BadCase[] = [
     single: true,
   },
 
+  // --- credentials where they do not belong
+  {
+    name: 'gitops URL with a token in it',
+    yaml: edit((d) => (d.spec.gitops.url = 'https://bot:glpat-s3cr3tT0k3nV4lu3@git.acme.example/gitops.git')),
+    path: 'spec.gitops.url',
+    value: 'https://(credentials not shown)@git.acme.example/gitops.git',
+    message: /^must not carry credentials \(user:token@\); set auth: 'token' and pass the Terraform variables git_username\/git_token instead, and rotate the exposed token$/,
+    single: true,
+  },
+  {
+    name: 's3 endpoint with keys in it',
+    yaml: edit((d) => (d.spec.terraform = { backend: { type: 's3', bucket: 'acme-state', region: 'fsn1', endpoint: 'https://AKIAEXAMPLE:wJalrXUtnFEMI@fsn1.your-objectstorage.com' } })),
+    path: 'spec.terraform.backend.endpoint',
+    value: 'https://(credentials not shown)@fsn1.your-objectstorage.com',
+    message: /^must not carry credentials \(user:key@\); give the S3 keys to Terraform through AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY$/,
+    single: true,
+  },
+  {
+    name: 'password literal in Helm values',
+    yaml: edit((d) => (d.spec.blueprints = { install: ['keycloak'], values: { keycloak: { auth: { adminUser: 'admin', adminPassword: 'Tr0ub4dor&3', existingSecret: 'keycloak-admin', existingSecretKey: 'password' } } } })),
+    path: 'spec.blueprints.values.keycloak.auth.adminPassword',
+    value: '(not shown)',
+    message: /^is a credential that would be committed to the GitOps repository in plain text; remove it and point the chart at a Kubernetes Secret/,
+    line: 'adminPassword:',
+    single: true,
+  },
+  {
+    name: 'token literal in a list inside Helm values',
+    yaml: edit((d) => (d.spec.blueprints = { install: ['external-dns'], values: { 'external-dns': { env: [{ name: 'PDNS', apiToken: 'abc123' }] } } })),
+    path: 'spec.blueprints.values.external-dns.env[0].apiToken',
+    value: '(not shown)',
+    message: /^is a credential that would be committed/,
+    single: true,
+  },
+
   // --- CPU architecture
   {
     name: 'arm server type in an x86 region',
@@ -457,6 +492,18 @@ describe('reporting', () => {
     const column = text.split('\n')[line - 1]!.indexOf('fra1') + 1;
     expect(err.file).toBe('acme.yaml');
     expect(err.message).toContain(`acme.yaml:${line}:${column}: spec.regions[0].location: "fra1": must be a Hetzner location`);
+  });
+
+  it('never echoes a credential found in the spec', () => {
+    for (const [text, secret] of [
+      [yamlOf((d) => (d.spec.gitops.url = 'http://bot:glpat-s3cr3tT0k3nV4lu3@git.acme.example/g.git')), 'glpat-s3cr3tT0k3nV4lu3'],
+      [yamlOf((d) => (d.spec.blueprints = { install: ['gitea'], values: { gitea: { gitea: { admin: { password: 'Tr0ub4dor&3' } } } } })), 'Tr0ub4dor&3'],
+    ] as const) {
+      const err = specErrorOf(text);
+      expect(err.problems.length).toBeGreaterThan(0);
+      expect(err.message).not.toContain(secret);
+      expect(JSON.stringify(err.problems)).not.toContain(secret);
+    }
   });
 
   it('never echoes a pasted private key', () => {

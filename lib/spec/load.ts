@@ -101,9 +101,15 @@ function allowedKeys(path: readonly PathKey[]): string[] {
 }
 
 /** Problems as `SpecError` reports them: in document order, and never echoing a pasted private key. */
+/** Hides secret material in a reported value: a pasted private key entirely, URL credentials (`user:token@`) in place. */
+function redact(value: string): string {
+  if (/PRIVATE KEY/.test(value)) return '(private key, not shown)';
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1(credentials not shown)@');
+}
+
 function reportable(problems: readonly SpecProblem[]): SpecProblem[] {
   return problems
-    .map((p) => (typeof p.value === 'string' && /PRIVATE KEY/.test(p.value) ? { ...p, value: '(private key, not shown)' } : p))
+    .map((p) => (typeof p.value === 'string' ? { ...p, value: redact(p.value) } : p))
     .map((p, i) => ({ p, i }))
     .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
     .map(({ p }) => p);

@@ -32,6 +32,9 @@ const K8S_LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** Organization names that would collide with platform namespaces or Gitea orgs (naming facts). */
 export const RESERVED_ORGANIZATION_NAMES = ['system', 'flux', 'crossplane', 'catalyst', 'gitea'] as const;
 
+/** Whether an https URL carries user info (`user@` or `user:secret@`) before its host. */
+const hasUserInfo = (url: string) => /^https:\/\/[^/?#]*@/.test(url);
+
 const slug = (what: string) =>
   z.string().regex(SLUG, { error: `must be a ${what}: 3-32 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'` });
 
@@ -106,7 +109,10 @@ const BackendSchema = z.discriminatedUnion(
       type: z.literal('s3'),
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid S3 bucket name' }),
       region: z.string().min(1).describe('S3 region, e.g. fsn1 for Hetzner Object Storage'),
-      endpoint: z.string().regex(/^https:\/\/[^\s/]+\/?$/, { error: 'must be an https:// endpoint URL, e.g. https://fsn1.your-objectstorage.com' }),
+      endpoint: z
+        .string()
+        .regex(/^https:\/\/[^\s/]+\/?$/, { error: 'must be an https:// endpoint URL, e.g. https://fsn1.your-objectstorage.com' })
+        .refine((u) => !hasUserInfo(u), { error: 'must not carry credentials (user:key@); give the S3 keys to Terraform through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY' }),
       keyPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/).prefault('').describe('Prefix of the state object keys'),
     }),
   ],
@@ -164,7 +170,11 @@ export const SovereignSchema = z
         })
         .prefault({}),
       gitops: z.strictObject({
-        url: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'must be an https:// Git URL' }).describe('Git repository Flux watches'),
+        url: z
+          .string()
+          .regex(/^https:\/\/[^\s]+$/, { error: 'must be an https:// Git URL' })
+          .refine((u) => !hasUserInfo(u), { error: "must not carry credentials (user:token@); set auth: 'token' and pass the Terraform variables git_username/git_token instead, and rotate the exposed token" })
+          .describe('Git repository Flux watches'),
         branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a Git branch name' }).prefault('main'),
         path: z
           .string()

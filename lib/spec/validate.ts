@@ -230,6 +230,22 @@ export function specWarnings(spec: SourceSettings): SpecProblem[] {
   return warnings;
 }
 
+/**
+ * Helm value keys that hold a credential: passwords, tokens, API and access keys, client secrets,
+ * private keys. Keys that only name a Secret or a key in it (`existingSecret`, `existingSecretKey`,
+ * `secretName`, `passwordKey`) do not match.
+ */
+const CREDENTIAL_KEY = /^(?!existing)(secret|.*(password|passwd|passphrase|token|api[-_]?key|access[-_]?key|secret[-_]?key|client[-_]?secret|private[-_]?key))$/i;
+
+/** Paths (below `path`) of string leaves under credential-named keys in raw Helm values. */
+function credentialLiterals(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => credentialLiterals(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    typeof v === 'string' && v !== '' && CREDENTIAL_KEY.test(k) ? [`${path}.${k}`] : credentialLiterals(v, `${path}.${k}`),
+  );
+}
+
 /** Validates Blueprint names in `spec.blueprints` against the catalog, with suggestions for typos. */
 function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, problems: SpecProblem[]): void {
   const known = catalog.known;
@@ -245,8 +261,11 @@ function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, pro
   });
   const selection = [...seen].filter((n) => known.includes(n));
   const installed = catalog.installed?.(spec.spec.blueprints.install ? selection : (catalog.defaults ?? []));
-  for (const name of Object.keys(spec.spec.blueprints.values)) {
+  for (const [name, values] of Object.entries(spec.spec.blueprints.values)) {
     const path = `spec.blueprints.values.${name}`;
+    for (const at of credentialLiterals(values, path)) {
+      problems.push({ path: at, value: '(not shown)', message: 'is a credential that would be committed to the GitOps repository in plain text; remove it and point the chart at a Kubernetes Secret (e.g. its existingSecret value) that OpenBao/external-secrets or sealed-secrets provide' });
+    }
     if (!known.includes(name)) problems.push({ path, value: name, message: unknown(name) });
     else if (installed && !installed.includes(name)) {
       problems.push({ path, value: name, message: `sets values for a Blueprint that is not installed (neither in spec.blueprints.install nor a dependency of one); add ${name} to spec.blueprints.install or remove these values` });
