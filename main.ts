@@ -8,12 +8,13 @@
  * by `cdktf synth` (which sets CDKTF_OUTDIR) only Terraform is written there; when run by
  * `cdk8s synth` (CDK8S_OUTDIR) only the GitOps tree.
  *
- * Exit codes: 0 success, 1 invalid spec (every problem on stderr), 2 internal error.
+ * Exit codes: 0 success, 1 invalid spec (every problem on stderr) or a spec whose output would break a
+ * hard limit such as Hetzner's 32 KiB user_data (`SynthError`), 2 internal error or bad arguments.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Sovereign } from './app/sovereign';
-import { formatProblem, SpecError } from './lib/errors';
+import { formatProblem, SpecError, SynthError } from './lib/errors';
 
 /** The spec used when none is given. */
 export const DEFAULT_SPEC = join(__dirname, 'examples', 'solo.yaml');
@@ -62,6 +63,10 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     if (err instanceof SpecError) {
       process.stderr.write(`${err.message}\nnothing was written.\n`);
+      return 1;
+    }
+    if (err instanceof SynthError) {
+      process.stderr.write(`cannot synthesize ${specFile}: ${err.message}\nnothing was written.\n`);
       return 1;
     }
     process.stderr.write(`internal error: ${(err as Error).stack ?? String(err)}\nnothing was written.\n`);
