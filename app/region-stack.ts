@@ -142,6 +142,7 @@ export class RegionStack extends TerraformStack {
       sshSources: spec.spec.ssh.allowedCidrs,
       apiSources: spec.spec.kubernetes.apiAllowedCidrs,
       loadBalancerType: spec.spec.loadBalancer.type,
+      deleteProtection: spec.spec.deleteProtection,
       joinToken: { placeholder: 'CATALYST_K3S_TOKEN', expression: joinToken.result, maxLength: JOIN_TOKEN_LENGTH },
       bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets, generatedSecrets: props.generatedSecrets },
     });
@@ -152,11 +153,15 @@ export class RegionStack extends TerraformStack {
     new TerraformOutput(this, 'load_balancer_ipv6', { value: lb.ipv6, description: 'Public IPv6 of the load balancer' });
     new TerraformOutput(this, 'control_plane_ipv4', { value: this.cluster.controlPlane.servers.map((s) => s.ipv4Address), description: 'Public IPv4 of the control plane servers (first = etcd initializer)' });
     new TerraformOutput(this, 'control_plane_private_ips', { value: [...ctx.network.controlPlaneIps], description: 'Private IPs of the control plane servers (fixed)' });
-    new TerraformOutput(this, 'worker_ipv4', { value: Object.fromEntries(this.cluster.workerPools.flatMap((p) => p.servers).map((s) => [s.name, s.ipv4Address])), description: 'Public IPv4 of every worker server' });
+    const publicWorkers = this.cluster.workerPools.filter((p) => !p.privateOnly).flatMap((p) => p.servers);
+    new TerraformOutput(this, 'worker_ipv4', { value: Object.fromEntries(publicWorkers.map((s) => [s.name, s.ipv4Address])), description: 'Public IPv4 of every worker server that has one (private-only pools have none)' });
     new TerraformOutput(this, 'network_id', { value: this.cluster.network.network.id, description: 'ID of the private network' });
     new TerraformOutput(this, 'gitops_path', { value: ctx.gitops.clusterPath, description: 'Folder of the GitOps repository Flux reconciles for this cluster' });
-    if (ctx.kubernetes.apiPublic) {
-      new TerraformOutput(this, 'kubernetes_api_url', { value: `https://${lb.ipv4}:${ctx.kubernetes.apiPort}`, description: 'Kubernetes API through the load balancer' });
+    if (ctx.kubernetes.apiViaLoadBalancer) {
+      new TerraformOutput(this, 'kubernetes_api_url', { value: `https://${lb.ipv4}:${ctx.kubernetes.apiPort}`, description: 'Kubernetes API through the load balancer (confirmed open to the internet)' });
+    } else if (ctx.kubernetes.apiPublic) {
+      const first = this.cluster.controlPlane.servers[0]!;
+      new TerraformOutput(this, 'kubernetes_api_url', { value: `https://${first.ipv4Address}:${ctx.kubernetes.apiPort}`, description: 'Kubernetes API on the first control plane server, reachable from spec.kubernetes.apiAllowedCidrs only (the firewall filters it; the load balancer could not)' });
     }
   }
 }

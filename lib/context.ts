@@ -7,6 +7,7 @@
 import { LOCATIONS } from './hetzner';
 import { LABELS, MANAGED_BY, resourcePrefix } from './naming';
 import { host, mustParseCidr } from './net';
+import type { GitVerificationMode } from './signing';
 import type { RegionSpec, SovereignSpec } from './spec/types';
 import type { NetworkPlan } from './spec/types';
 
@@ -34,6 +35,15 @@ export interface ClusterGitops {
   readonly clusterPath: string;
   /** Name of the Secret with HTTPS credentials in `flux-system`, or undefined for a public repository. */
   readonly secretName?: string;
+  /** OpenPGP verification of the commits Flux applies (`spec.gitops.verify`), or undefined when they are not verified. */
+  readonly verify?: {
+    /** What Flux verifies (`HEAD` for a branch checkout). */
+    readonly mode: GitVerificationMode;
+    /** Name of the Secret in `flux-system` holding the public keys; the GitOps tree and the bootstrap both create it. */
+    readonly secretName: string;
+    /** ASCII-armored OpenPGP public key blocks of the trusted committers. */
+    readonly publicKeys: readonly string[];
+  };
 }
 
 /** Node ports the ingress gateway listens on; the load balancer forwards 80/443 to them. */
@@ -84,8 +94,15 @@ export interface ClusterContext {
     readonly k3sVersion: string;
     /** Port of the Kubernetes API on control plane servers. */
     readonly apiPort: 6443;
-    /** Whether the spec opens the API to outside sources (firewall + load balancer service 6443). */
+    /** Whether the spec opens the API to outside sources: a firewall rule for 6443 on the control plane servers. */
     readonly apiPublic: boolean;
+    /**
+     * Whether the load balancer forwards 6443 too. Only when the spec confirmed the API open to the
+     * whole internet (`spec.kubernetes.allowApiFromInternet`): a Hetzner load balancer cannot filter
+     * sources and reaches servers over the private network, which the firewall does not filter. With
+     * named sources, clients use the control plane servers' public IPs instead.
+     */
+    readonly apiViaLoadBalancer: boolean;
   };
   /** Where this cluster's Flux reads its desired state. */
   readonly gitops: ClusterGitops;
@@ -140,12 +157,14 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       k3sVersion: spec.spec.kubernetes.k3sVersion,
       apiPort: 6443,
       apiPublic: spec.spec.kubernetes.apiAllowedCidrs.length > 0,
+      apiViaLoadBalancer: spec.spec.kubernetes.allowApiFromInternet,
     },
     gitops: {
       url: gitops.url,
       branch: gitops.branch,
       clusterPath: `${gitops.path}/${region.cluster}`,
       secretName: gitops.auth === 'token' ? 'flux-system-git' : undefined,
+      verify: gitops.verify ? { mode: gitops.verify.mode, secretName: 'flux-system-pgp-keys', publicKeys: gitops.verify.publicKeys } : undefined,
     },
     ingress: { http: 31080, https: 31443 },
     storageClass: 'local-path',

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
+import { BlueprintMetadata, builtinCatalog, CertManager, HelmBlueprint, Sovereign } from '../../index';
 import { run } from '../../main';
 import { readTree, ROOT } from '../support/synth';
 
@@ -53,6 +54,8 @@ describe('npm run synth', () => {
   it('gives the same output when meaningless list orders change', () => {
     const spec = parse(readFileSync(join(ROOT, 'examples/bank-dr.yaml'), 'utf8'));
     spec.spec.regions[0].workerPools.reverse();
+    spec.spec.ssh.allowedCidrs.reverse();
+    expect(spec.spec.ssh.allowedCidrs.length).toBeGreaterThan(1);
     spec.spec.blueprints = { install: ['gitea', 'cilium', 'external-dns', 'flux', 'cert-manager', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'powerdns'] };
     const dir = tmp();
     const file = join(dir, 'reordered.yaml');
@@ -103,5 +106,155 @@ describe('npm run synth', () => {
     mkdirSync(join(dir, 'out'));
     expect(runCli([join(ROOT, 'examples/omantel.yaml'), '--terraform-out', join(dir, 'out', 'tf'), '--gitops-out', join(dir, 'out', 'repo')]).code).toBe(0);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['repo', 'tf']);
+  });
+});
+
+/** The solo example with an edit, written to `dir/<file>`. */
+function soloSpecIn(dir: string, file: string, edit: (spec: any) => void): string {
+  const spec = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
+  edit(spec);
+  const path = join(dir, file);
+  writeFileSync(path, stringify(spec));
+  return path;
+}
+
+/** Entries of `dir` that are staging or backup folders of an output (`.<name>.staging-*`). */
+function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((e) => e.includes('.staging-') || e.endsWith('.previous'));
+}
+
+/** Asserts that two trees are byte-identical, naming the first differing files. */
+function expectSameTree(after: Map<string, string>, before: Map<string, string>): void {
+  expect([...after.keys()]).toEqual([...before.keys()]);
+  const changed = [...before].filter(([path, content]) => after.get(path) !== content).map(([path]) => path);
+  expect(changed).toEqual([]);
+}
+
+/** A Blueprint whose rendering fails: an internal error after validation and after the Terraform half. */
+class BrokenBlueprint extends HelmBlueprint {
+  static readonly metadata: BlueprintMetadata = {
+    name: 'broken',
+    title: 'broken',
+    category: 'apps',
+    tier: 'a-la-carte',
+    summary: 'Fails to render (test double).',
+    chart: { repository: 'oci://ghcr.io/stefanprodan/charts', chart: 'podinfo', version: '6.7.1', docs: 'https://github.com/stefanprodan/podinfo' },
+    namespace: 'broken',
+    podSecurity: { level: 'restricted', reason: 'runs as non-root' },
+    releaseName: 'broken',
+    dependsOn: [CertManager],
+    installsCrds: false,
+    placementModes: ['active-active'],
+    resources: { cpuMillis: 10, memoryMiB: 32 },
+    sources: ['https://github.com/stefanprodan/podinfo'],
+  };
+
+  protected curatedValues(): Record<string, unknown> {
+    return {};
+  }
+
+  override render(): void {
+    throw new Error('broken Blueprint cannot render');
+  }
+}
+
+describe('a synthesis that fails after the spec was accepted', () => {
+  it('user_data over 32 KiB: exits 1 (SynthError), says why on stderr, prints no summary, leaves both previous trees byte-identical', () => {
+    const dir = tmp();
+    expect(synthTo(join(ROOT, 'examples/solo.yaml'), dir).code).toBe(0);
+    const before = readTree(dir);
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    const r = synthTo(big, dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot synthesize .*big\.yaml: cloud-init of solo-hz-fsn-mgt-prod-cp-1 is \d+ bytes, over Hetzner's 32768-byte user_data limit/);
+    expect(r.err).not.toMatch(/internal error|invalid Sovereign spec/);
+    expect(r.err).toContain('nothing was written');
+    expect(r.out).toBe('');
+    const after = readTree(dir);
+    after.delete('big.yaml');
+    expectSameTree(after, before);
+    expect(readdirSync(dir).sort()).toEqual(['big.yaml', 'cdktf.out', 'gitops']);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('an internal error after the Terraform output was staged: exits 2, leaves both previous trees byte-identical and no staging folder', () => {
+    const dir = tmp();
+    expect(synthTo(join(ROOT, 'examples/bank-dr.yaml'), dir).code).toBe(0);
+    const before = readTree(dir);
+    let stagedAtFailure: string[] = [];
+    const spy = jest.spyOn(Sovereign.prototype, 'gitopsTree').mockImplementation(() => {
+      // By now the new Terraform tree is complete in its staging folder, next to the previous one.
+      const staging = readdirSync(dir).filter((e) => e.startsWith('.cdktf.out.staging-'));
+      stagedAtFailure = staging.flatMap((s) => [...readTree(join(dir, s)).keys()].filter((f) => f.endsWith('cdk.tf.json')));
+      throw new Error('simulated failure while rendering the GitOps tree');
+    });
+    let r: ReturnType<typeof runCli>;
+    try {
+      r = synthTo(join(ROOT, 'examples/bank-dr.yaml'), dir);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stagedAtFailure).toEqual(['stacks/bank-hz-fsn-rtz-prod/cdk.tf.json', 'stacks/bank-hz-hel-rtz-prod/cdk.tf.json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^internal error: Error: simulated failure while rendering the GitOps tree/);
+    expect(r.err).toContain('nothing was written');
+    expect(r.out).toBe('');
+    expectSameTree(readTree(dir), before);
+    expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'gitops']);
+  });
+
+  it('library use: a Blueprint whose render throws leaves the previous outputs byte-identical and no staging folder', () => {
+    const dir = tmp();
+    const targets = { terraformOut: join(dir, 'cdktf.out'), gitopsOut: join(dir, 'gitops') };
+    expect(synthTo(join(ROOT, 'examples/solo.yaml'), dir).code).toBe(0);
+    const before = readTree(dir);
+    const spec = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
+    spec.spec.blueprints = { install: ['broken'] };
+    const sovereign = Sovereign.fromYaml(stringify(spec), { catalog: builtinCatalog().with(BrokenBlueprint), blueprints: [new BrokenBlueprint()] });
+    // The Terraform half alone synthesizes: the failure really comes after it.
+    const tfOnly = join(tmp(), 'tf');
+    expect(sovereign.synthesize({ terraformOut: tfOnly }).stacks.map((s) => s.name)).toEqual(['solo-hz-fsn-mgt-prod']);
+    expect(() => sovereign.synthesize(targets)).toThrow('broken Blueprint cannot render');
+    expectSameTree(readTree(dir), before);
+    expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'gitops']);
+  });
+
+  it('a first synthesis that fails creates neither output folder', () => {
+    const dir = tmp();
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    expect(synthTo(big, dir).code).toBe(1);
+    expect(readdirSync(dir)).toEqual(['big.yaml']);
+  });
+});
+
+describe('output streams', () => {
+  it('writes warnings and notes to stderr and only the summary to stdout', () => {
+    const dir = tmp();
+    const spec = soloSpecIn(dir, 'open.yaml', (s) => {
+      s.spec.ssh.allowedCidrs = ['0.0.0.0/0'];
+      s.spec.ssh.allowFromInternet = true;
+      s.spec.blueprints = { install: ['external-dns'] };
+    });
+    const r = synthTo(spec, dir);
+    expect(r.code).toBe(0);
+    const err = r.err.split('\n').filter(Boolean);
+    const out = r.out.split('\n').filter(Boolean);
+    expect(err.filter((l) => l.startsWith('warning: '))).toEqual([expect.stringMatching(/open\.yaml: spec\.ssh\.allowedCidrs\[0\]: "0\.0\.0\.0\/0": opens SSH \(22\) to the whole internet$/)]);
+    expect(err.filter((l) => l.startsWith('note: added Blueprint ')).length).toBeGreaterThan(0);
+    expect(err.filter((l) => !/^(warning|note): /.test(l))).toEqual([]);
+    expect(out).toEqual([
+      expect.stringMatching(/^terraform  .*cdktf\.out\/stacks\/solo-hz-fsn-mgt-prod: \d+ resources, largest user_data \d+ bytes$/),
+      expect.stringMatching(/^gitops     .*gitops\/clusters\/hz-fsn-mgt-prod: \d+ objects in \d+ files$/),
+      expect.stringMatching(/^synthesized .*open\.yaml in \d+ ms$/),
+    ]);
+  });
+
+  it('writes spec problems to stderr and nothing to stdout', () => {
+    const dir = tmp();
+    const bad = soloSpecIn(dir, 'bad.yaml', (s) => (s.spec.regions[0].location = 'fsn2'));
+    const r = synthTo(bad, dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('spec.regions[0].location');
   });
 });

@@ -9,6 +9,7 @@ import { run } from '../../main';
 import { SpecError } from '../../lib/errors';
 import { loadSpec, parseSpec } from '../../lib/spec/load';
 import { CATALOG, Doc, KEYS, lineOf, OPTIONS, PRIVATE_KEY, PRIVATE_KEY_BODY, problemsOf, specErrorOf, yamlOf } from './fixtures';
+import { armor, packet, PGP_KEYS, PGP_PRIVATE_BODY, pgpPrivateKeyBlock } from '../support/pgp';
 
 interface BadCase {
   /** What is wrong, for the test name. */
@@ -31,6 +32,11 @@ const edit = (f: (d: Doc) => void) => yamlOf(f);
 const region0 = (f: (r: Doc) => void) => yamlOf((d) => f(d.spec.regions[0]));
 const pool0 = (f: (p: Doc) => void) => yamlOf((d) => f(d.spec.regions[0].workerPools[0]));
 const withSecondRegion = (second: Doc) => yamlOf((d) => d.spec.regions.push(second));
+
+const gitVerify = (verify: Doc) => yamlOf((d) => (d.spec.gitops.verify = verify));
+const chartVerify = (name: string, verify: Doc) => yamlOf((d) => (d.spec.blueprints = { verify: { [name]: verify } }));
+/** A keyless identity of GitHub Actions release workflows. */
+const GITHUB_IDENTITY = { issuer: '^https://token\\.actions\\.githubusercontent\\.com$', subject: '^https://github\\.com/acme/charts/\\.github/workflows/release\\.yml@refs/tags/.+$' };
 
 const LONG_NAME = 'a'.repeat(32);
 const LONG_POOL = 'b'.repeat(20);
@@ -223,6 +229,44 @@ const CASES: BadCase[] = [
   { name: "gitops path with '..'", yaml: edit((d) => (d.spec.gitops.path = 'clusters/../etc')), path: 'spec.gitops.path', value: 'clusters/../etc', message: /must not contain '\.\.'/, single: true },
   { name: 'absolute gitops path', yaml: edit((d) => (d.spec.gitops.path = '/clusters')), path: 'spec.gitops.path', value: '/clusters', message: /relative folder such as 'clusters'/, single: true },
   { name: 'unknown gitops auth', yaml: edit((d) => (d.spec.gitops.auth = 'ssh')), path: 'spec.gitops.auth', value: 'ssh', message: /'none'.*'token'/, single: true },
+
+  // --- signed commits (spec.gitops.verify)
+  { name: 'commit verification key that is not OpenPGP', yaml: gitVerify({ publicKeys: [KEYS.ed25519A] }), path: 'spec.gitops.verify.publicKeys[0]', value: KEYS.ed25519A, message: /^must be one ASCII-armored OpenPGP public key block, from "-----BEGIN PGP PUBLIC KEY BLOCK-----"/, single: true },
+  { name: 'OpenPGP private key pasted', yaml: gitVerify({ publicKeys: [PGP_KEYS.ed25519.armored, pgpPrivateKeyBlock()] }), path: 'spec.gitops.verify.publicKeys[1]', value: '(private key, not shown)', message: /^is a private key; put only the public key \(gpg --export --armor <key-id>\)/, single: true },
+  {
+    name: 'private key packets under a public key header',
+    yaml: gitVerify({ publicKeys: [armor(packet(5, [4, 0, 0, 0, 1, 22]))] }),
+    path: 'spec.gitops.verify.publicKeys[0]',
+    value: '(private key, not shown)',
+    message: /^holds private key packets under a public key header/,
+    single: true,
+  },
+  {
+    name: 'commit verification key with a broken checksum',
+    yaml: gitVerify({ publicKeys: [PGP_KEYS.ed25519.armored.replace('=NoTk', '=NoTl')] }),
+    path: 'spec.gitops.verify.publicKeys[0]',
+    message: /^is not a valid OpenPGP public key block: its checksum does not match its body/,
+    single: true,
+  },
+  {
+    name: 'same commit verification key twice',
+    yaml: gitVerify({ publicKeys: [PGP_KEYS.ed25519.armored, PGP_KEYS.rsa3072.armored, PGP_KEYS.ed25519.armored.replace('\n\n', '\nComment: again\n\n')] }),
+    path: 'spec.gitops.verify.publicKeys[2]',
+    value: PGP_KEYS.ed25519.fingerprint,
+    message: /^is the same key as spec\.gitops\.verify\.publicKeys\[0\]; list each key once$/,
+    single: true,
+  },
+  { name: 'unknown commit verification mode', yaml: gitVerify({ mode: 'Commit', publicKeys: [PGP_KEYS.ed25519.armored] }), path: 'spec.gitops.verify.mode', value: 'Commit', message: /^must be one of HEAD, Tag, TagAndHEAD$/, line: 'mode: Commit', single: true },
+  {
+    name: 'tag verification of a branch',
+    yaml: gitVerify({ mode: 'TagAndHEAD', publicKeys: [PGP_KEYS.ed25519.armored] }),
+    path: 'spec.gitops.verify.mode',
+    value: 'TagAndHEAD',
+    message: /^verifies a signed tag, but Flux checks out the branch spec\.gitops\.branch \("main"\), .*; use HEAD/,
+    line: 'mode: TagAndHEAD',
+    single: true,
+  },
+  { name: 'commit verification without keys', yaml: gitVerify({ publicKeys: [] }), path: 'spec.gitops.verify.publicKeys', value: [], message: /^must list at least one ASCII-armored OpenPGP public key$/, single: true },
   {
     name: 's3 backend without bucket',
     yaml: edit((d) => (d.spec.terraform = { backend: { type: 's3', region: 'fsn1', endpoint: 'https://fsn1.your-objectstorage.com' } })),
@@ -262,6 +306,37 @@ const CASES: BadCase[] = [
     single: true,
   },
   { name: 'values that are not a mapping', yaml: edit((d) => (d.spec.blueprints = { values: { keycloak: 'replicas=2' } })), path: 'spec.blueprints.values.keycloak', value: 'replicas=2', message: /^must be a mapping, not a string$/, line: 'replicas=2', single: true },
+
+  // --- chart signatures (spec.blueprints.verify)
+  { name: 'chart verification for an unknown Blueprint', yaml: chartVerify('cert-manger', { matchOIDCIdentity: [GITHUB_IDENTITY] }), path: 'spec.blueprints.verify.cert-manger', value: 'cert-manger', message: /^is not a Blueprint this catalog knows \(did you mean "cert-manager"\?\)/, line: 'cert-manger:', single: true },
+  {
+    name: 'chart verification with both identity and key',
+    yaml: chartVerify('cert-manager', { matchOIDCIdentity: [GITHUB_IDENTITY], publicKeySecret: 'cosign-keys' }),
+    path: 'spec.blueprints.verify.cert-manager',
+    value: 'cosign-keys',
+    message: /^sets both matchOIDCIdentity and publicKeySecret; set matchOIDCIdentity for a chart signed keyless, or publicKeySecret for one signed with a cosign key, not both$/,
+    single: true,
+  },
+  { name: 'chart verification with neither identity nor key', yaml: chartVerify('cert-manager', { provider: 'cosign' }), path: 'spec.blueprints.verify.cert-manager', message: /^sets neither matchOIDCIdentity nor publicKeySecret/, line: 'cert-manager:', single: true },
+  { name: 'chart verification with an empty identity list', yaml: chartVerify('cert-manager', { matchOIDCIdentity: [] }), path: 'spec.blueprints.verify.cert-manager.matchOIDCIdentity', value: [], message: /^must list at least one issuer\/subject pair$/, single: true },
+  {
+    name: 'unanchored OIDC subject',
+    yaml: chartVerify('cert-manager', { matchOIDCIdentity: [{ ...GITHUB_IDENTITY, subject: 'https://github.com/acme/' }] }),
+    path: 'spec.blueprints.verify.cert-manager.matchOIDCIdentity[0].subject',
+    value: 'https://github.com/acme/',
+    message: /^must be anchored with \^ and \$ so it matches the whole subject/,
+    line: 'subject: https://github.com/acme/',
+    single: true,
+  },
+  {
+    name: 'OIDC issuer with a lookahead Go cannot compile',
+    yaml: chartVerify('cert-manager', { matchOIDCIdentity: [{ ...GITHUB_IDENTITY, issuer: '^(?!http:)https://.*$' }] }),
+    path: 'spec.blueprints.verify.cert-manager.matchOIDCIdentity[0].issuer',
+    message: /^uses lookaround, which Go regular expressions \(RE2\) do not have/,
+    single: true,
+  },
+  { name: 'chart verification with the notation provider', yaml: chartVerify('cert-manager', { provider: 'notation', publicKeySecret: 'keys' }), path: 'spec.blueprints.verify.cert-manager.provider', value: 'notation', message: /^must be 'cosign'$/, single: true },
+  { name: 'cosign key Secret name with uppercase', yaml: chartVerify('cert-manager', { publicKeySecret: 'Cosign_Keys' }), path: 'spec.blueprints.verify.cert-manager.publicKeySecret', value: 'Cosign_Keys', message: /^must be a Kubernetes Secret name/, single: true },
   {
     name: 'removed Blueprint (replaced)',
     yaml: edit((d) => (d.spec.blueprints = { install: ['cilium', 'minio'] })),
@@ -383,9 +458,15 @@ const CASES: BadCase[] = [
     single: true,
   },
 
+  { name: 'same SSH source listed twice', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['203.0.113.0/24', '198.51.100.0/24', '203.0.113.0/24'])), path: 'spec.ssh.allowedCidrs[2]', value: '203.0.113.0/24', message: /^is already listed as spec\.ssh\.allowedCidrs\[0\]; list each source once$/, single: true },
+
   // --- DNS length limits
   { name: 'FQDN label longer than 63 characters', yaml: edit((d) => (d.spec.fqdn = `${'a'.repeat(64)}.example.org`)), path: 'spec.fqdn', value: `${'a'.repeat(64)}.example.org`, message: /^must be a lowercase DNS name/, single: true },
   { name: 'FQDN longer than 253 characters', yaml: edit((d) => (d.spec.fqdn = `${Array.from({ length: 5 }, () => 'b'.repeat(60)).join('.')}.org`)), path: 'spec.fqdn', message: /^must be a lowercase DNS name/, single: true },
+
+  // --- Hetzner posture switches
+  { name: 'deleteProtection that is not a boolean', yaml: edit((d) => (d.spec.deleteProtection = 'yes')), path: 'spec.deleteProtection', value: 'yes', message: /^must be a boolean, not a string$/, line: 'deleteProtection: yes', single: true },
+  { name: 'privateOnly that is not a boolean', yaml: pool0((p) => (p.privateOnly = 1)), path: 'spec.regions[0].workerPools[0].privateOnly', value: 1, message: /^must be a boolean, not a number$/, line: 'privateOnly: 1', single: true },
 ];
 
 describe('bad Sovereign specs', () => {
@@ -516,6 +597,19 @@ describe('reporting', () => {
       expect(err.problems.length).toBeGreaterThan(0);
       expect(err.message).not.toContain(PRIVATE_KEY_BODY.slice(20, 60));
       expect(JSON.stringify(err.problems)).not.toContain(PRIVATE_KEY_BODY.slice(20, 60));
+      expect(err.problems.some((p) => p.value === '(private key, not shown)')).toBe(true);
+    }
+  });
+
+  it('never echoes a pasted OpenPGP private key', () => {
+    for (const text of [
+      yamlOf((d) => (d.spec.gitops.verify = { publicKeys: [pgpPrivateKeyBlock()] })),
+      yamlOf((d) => (d.spec.gitops.verify = { publicKeys: pgpPrivateKeyBlock() })),
+      yamlOf((d) => (d.spec.gitops.verify = { mode: 'Tag', publicKeys: [PGP_KEYS.rsa3072.armored, pgpPrivateKeyBlock()] })),
+    ]) {
+      const err = specErrorOf(text);
+      expect(err.message).not.toContain(PGP_PRIVATE_BODY.slice(10, 50));
+      expect(JSON.stringify(err.problems)).not.toContain(PGP_PRIVATE_BODY.slice(10, 50));
       expect(err.problems.some((p) => p.value === '(private key, not shown)')).toBe(true);
     }
   });

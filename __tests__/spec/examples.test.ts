@@ -34,12 +34,12 @@ describe('examples/solo.yaml', () => {
     expect(spec.spec.terraform).toEqual({ backend: { type: 'local' } });
     expect(spec.spec.ssh.allowedCidrs).toEqual([]);
     expect(region.controlPlane).toEqual({ serverType: 'cx42', count: 1 });
-    expect(region.workerPools).toEqual([{ name: 'general', serverType: 'cx32', count: 2, labels: {}, taints: [] }]);
+    expect(region.workerPools).toEqual([{ name: 'general', serverType: 'cx32', count: 2, labels: {}, taints: [], privateOnly: false }]);
   });
 
   it('installs the default Blueprints, sorted', () => {
     expect(DEFAULT_BLUEPRINTS).not.toEqual(SORTED_DEFAULTS); // the loader, not the fixture, sorts
-    expect(spec.spec.blueprints).toEqual({ install: SORTED_DEFAULTS, values: {} });
+    expect(spec.spec.blueprints).toEqual({ install: SORTED_DEFAULTS, values: {}, verify: {} });
   });
 });
 
@@ -128,7 +128,7 @@ describe('defaults of a minimal spec', () => {
 
   it('sorts an explicit Blueprint list and does not add the defaults', () => {
     const spec = parseSpec(yamlOf((d) => (d.spec.blueprints = { install: ['openbao', 'cilium', 'flux'], values: { cilium: { hubble: { enabled: true } } } })), OPTIONS);
-    expect(spec.spec.blueprints).toEqual({ install: ['cilium', 'flux', 'openbao'], values: { cilium: { hubble: { enabled: true } } } });
+    expect(spec.spec.blueprints).toEqual({ install: ['cilium', 'flux', 'openbao'], values: { cilium: { hubble: { enabled: true } } }, verify: {} });
   });
 
   it('keeps an explicitly empty Blueprint list empty', () => {

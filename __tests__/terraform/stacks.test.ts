@@ -225,11 +225,19 @@ describe('omantel: API and SSH open to one operator network', () => {
     expect(rules.find((r) => r.port === '6443')!.source_ips).toEqual(['203.0.113.0/24']);
   });
 
-  it('forwards 6443 through the load balancer and outputs the API URL', () => {
-    const api = resources(tf, 'hcloud_load_balancer_service').kubernetes_api!;
-    expect(api).toMatchObject({ listen_port: 6443, destination_port: 6443, protocol: 'tcp' });
-    expect(api.health_check).toMatchObject({ protocol: 'tcp', port: 6443 });
-    expect(tf.output.kubernetes_api_url!.value).toBe('https://${hcloud_load_balancer.ingress.ipv4}:6443');
+  it('keeps 6443 off the load balancer (it cannot filter sources) and outputs the API URL on the first control plane server', () => {
+    expect(Object.keys(resources(tf, 'hcloud_load_balancer_service')).sort()).toEqual(['http', 'https']);
+    expect(tf.output.kubernetes_api_url!.value).toBe('https://${hcloud_server.control_plane_1.ipv4_address}:6443');
+  });
+
+  it('puts each control plane server\'s own public IPv4 into the API certificate at boot', () => {
+    const userData = String(resources(tf, 'hcloud_server').control_plane_1!.user_data);
+    const install = userData.indexOf('https://get.k3s.io');
+    const dropIn = userData.indexOf('/etc/rancher/k3s/config.yaml.d/50-public-ip.yaml');
+    expect(userData).toContain('http://169.254.169.254/hetzner/v1/metadata/public-ipv4');
+    expect(userData).toMatch(/printf 'tls-san\+:\\n {2}- %s\\n' "\$PUBLIC_IP" > \/etc\/rancher\/k3s\/config\.yaml\.d\/50-public-ip\.yaml/);
+    expect(dropIn).toBeGreaterThan(0);
+    expect(dropIn).toBeLessThan(install);
   });
 
   it('has only the control plane server and no worker pool', () => {

@@ -3,6 +3,8 @@
  * of a k3s node on Hetzner: OS hardening, the pinned k3s install (https://docs.k3s.io/installation/configuration)
  * configured through `/etc/rancher/k3s/config.yaml`, and on the first control plane server the
  * bootstrap that pre-installs Helm charts (the CNI, Flux) and points Flux at the cluster's GitOps folder.
+ * A NAT server (the first control plane server of a region with private-only pools) and the nodes
+ * without a public interface get `bootcmd` lines for their internet access.
  *
  * The result may contain placeholders for Terraform expressions (the join token, Git credentials);
  * the caller substitutes them after measuring the size. Literal `${` and `%{` are escaped so Terraform
@@ -33,6 +35,18 @@ export interface HelmPreinstall {
   readonly waitFor: string;
 }
 
+/** Internet access of a node without a public interface. */
+export interface PrivateEgress {
+  /**
+   * Gateway of the Hetzner network: the first address of its range, e.g. `10.10.0.1` for `10.10.0.0/16`
+   * (https://docs.hetzner.com/networking/networks/technical-concepts/architecture). The network's
+   * `0.0.0.0/0` route forwards what the node sends there to the NAT server.
+   */
+  readonly gateway: string;
+  /** DNS resolvers, e.g. Hetzner's recursive resolvers `185.12.64.1` and `185.12.64.2`. */
+  readonly resolvers: readonly string[];
+}
+
 /** Everything cloud-init needs for one node. */
 export interface NodeCloudInitProps {
   /** `server-init` (first server, initializes etcd), `server-join` (further servers) or `agent` (workers). */
@@ -59,6 +73,13 @@ export interface NodeCloudInitProps {
   readonly nodeLabels: readonly string[];
   /** Kubernetes node taints, `key=value:Effect`. */
   readonly nodeTaints: readonly string[];
+  /**
+   * Makes this node the NAT server of the region network: the IPv4 range (e.g. `10.10.0.0/16`) whose
+   * traffic to the internet it forwards and masquerades behind its public IPv4. @default none
+   */
+  readonly natSourceCidr?: string;
+  /** For a node without a public interface: how it reaches the internet through the NAT server. @default none */
+  readonly privateEgress?: PrivateEgress;
   /** Only for `server-init`: the bootstrap that runs after k3s is up. @default none */
   readonly bootstrap?: {
     /** Helm CLI version, e.g. `v3.16.4`. */
@@ -138,6 +159,66 @@ function discoverNodeIp(probe: string, nodeSubnet: string): string[] {
   ];
 }
 
+/** Hetzner's metadata endpoint of a server's public IPv4 (https://docs.hetzner.cloud/#server-metadata). */
+const METADATA_PUBLIC_IPV4 = 'http://169.254.169.254/hetzner/v1/metadata/public-ipv4';
+
+/**
+ * Shell lines of a server that add its own public IPv4 to the API server certificate, through a k3s
+ * drop-in config whose `tls-san+` key appends to the list in config.yaml
+ * (https://docs.k3s.io/installation/configuration#multiple-config-files). The address is known only
+ * once the server exists, so it is read from the metadata service at boot. It lets clients reach the
+ * API directly on the control plane servers, where the firewall filters sources; the load balancer
+ * cannot filter sources.
+ */
+function publicIpSan(): string[] {
+  return [
+    'mkdir -p /etc/rancher/k3s/config.yaml.d',
+    `until PUBLIC_IP=$(curl -sf --max-time 5 ${METADATA_PUBLIC_IPV4}) && [ -n "$PUBLIC_IP" ]; do sleep 2; done`,
+    `printf 'tls-san+:\\n  - %s\\n' "$PUBLIC_IP" > /etc/rancher/k3s/config.yaml.d/50-public-ip.yaml`,
+  ];
+}
+
+/** A shell line that waits until `ip -4 route <query>` names a device and puts it into the shell variable `variable`. */
+function routeDevice(variable: string, query: string): string {
+  return `until ${variable}=$(ip -4 route ${query} 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1) && [ -n "$${variable}" ]; do sleep 2; done`;
+}
+
+/**
+ * `bootcmd` lines of the NAT server: IPv4 forwarding, and masquerading of the region network's traffic
+ * that leaves through the public interface (the device of the default route). Forwarded packets are
+ * accepted whatever the FORWARD policy. cloud-init runs `bootcmd` early on every boot, before packages
+ * and k3s, so the rules come back after a reboot without extra packages. Cilium's BPF masquerading
+ * covers only this node's pods; these rules cover the other servers.
+ */
+function natCommands(sourceCidr: string): string[] {
+  const rule = (table: string, chain: string, spec: string, add: '-A' | '-I') =>
+    `iptables ${table}-C ${chain} ${spec} 2>/dev/null || iptables ${table}${add} ${chain} ${spec}`;
+  return [
+    'sysctl -qw net.ipv4.ip_forward=1',
+    routeDevice('PUBLIC_IF', 'show default'),
+    rule('-t nat ', 'POSTROUTING', `-s ${sourceCidr} -o "$PUBLIC_IF" -j MASQUERADE`, '-A'),
+    rule('', 'FORWARD', `-s ${sourceCidr} -o "$PUBLIC_IF" -j ACCEPT`, '-I'),
+    rule('', 'FORWARD', `-d ${sourceCidr} -i "$PUBLIC_IF" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`, '-I'),
+  ];
+}
+
+/**
+ * `bootcmd` lines of a node without a public interface: the DNS resolvers for systemd-resolved,
+ * systemd-networkd told to keep routes it did not add (so a restart of it keeps the default route), and
+ * the default route via the network gateway on the private interface. cloud-init runs `bootcmd` early
+ * on every boot, before the package step needs the internet, so this comes back after a reboot.
+ */
+function privateEgressCommands(e: PrivateEgress): string[] {
+  return [
+    'mkdir -p /etc/systemd/resolved.conf.d /etc/systemd/networkd.conf.d',
+    `printf '[Resolve]\\nDNS=${e.resolvers.join(' ')}\\n' > /etc/systemd/resolved.conf.d/90-catalyst.conf`,
+    `printf '[Network]\\nManageForeignRoutes=no\\n' > /etc/systemd/networkd.conf.d/90-catalyst.conf`,
+    'systemctl restart systemd-resolved',
+    routeDevice('PRIVATE_IF', `get ${e.gateway}`),
+    `ip -4 route replace default via ${e.gateway} dev "$PRIVATE_IF" onlink`,
+  ];
+}
+
 /** Shell name of the value of a random key: `S<secret>_<key>`. */
 function shellVar(secret: number, key: number): string {
   return `S${secret}_${key}`;
@@ -207,6 +288,9 @@ export function renderNodeCloudInit(p: NodeCloudInitProps): string {
   ];
   const run: string[] = ['swapoff -a', 'sed -i "/\\sswap\\s/d" /etc/fstab', 'systemctl reload ssh || systemctl reload sshd || true'];
   if (p.role === 'agent' && !p.nodeIp) run.push(...discoverNodeIp(p.routeProbeIp, p.nodeSubnet));
+  // The NAT server may still be booting when a node without a public interface gets here.
+  if (p.privateEgress) run.push('until curl -sf -o /dev/null https://get.k3s.io; do sleep 5; done');
+  if (p.role !== 'agent') run.push(...publicIpSan());
   const mode = p.role === 'agent' ? 'agent' : 'server';
   run.push(`curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='${p.k3sVersion}' INSTALL_K3S_EXEC='${mode}' sh -`);
   if (p.bootstrap) {
@@ -218,11 +302,13 @@ export function renderNodeCloudInit(p: NodeCloudInitProps): string {
     files.push({ path: '/usr/local/sbin/catalyst-bootstrap.sh', permissions: '0700', content: bootstrapScript(p.bootstrap) });
     run.push('/usr/local/sbin/catalyst-bootstrap.sh');
   }
+  const boot = [...(p.natSourceCidr ? natCommands(p.natSourceCidr) : []), ...(p.privateEgress ? privateEgressCommands(p.privateEgress) : [])];
   const doc = {
+    bootcmd: boot.length > 0 ? boot : undefined,
     package_update: true,
     packages: ['ca-certificates', 'curl'],
     write_files: files,
     runcmd: run,
   };
-  return escapeTerraform(`#cloud-config\n${toYaml(doc)}`);
+  return escapeTerraform(`#cloud-config\n${toYaml(dropUndefined(doc))}`);
 }

@@ -10,6 +10,7 @@ import type { GeneratedSecret } from '../../lib/blueprint';
 import { clusterLabels, type ClusterContext } from '../../lib/context';
 import { SynthError } from '../../lib/errors';
 import { USER_DATA_MAX_BYTES } from '../../lib/hetzner';
+import { host, mustParseCidr } from '../../lib/net';
 import { controlPlaneServerName, LABELS, workerServerName } from '../../lib/naming';
 import { HelmPreinstall, renderNodeCloudInit } from './cloud-init';
 import { NodeFirewall } from './firewall';
@@ -29,6 +30,11 @@ export interface ClusterWorkerPool {
   readonly labels: Readonly<Record<string, string>>;
   /** Kubernetes node taints set at registration; `effect` is `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
   readonly taints: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
+  /**
+   * Servers without public IPv4 and IPv6 and without the firewall; they reach the internet through NAT
+   * on the first control plane server. @default false
+   */
+  readonly privateOnly?: boolean;
 }
 
 /** A secret value spliced into cloud-init: the placeholder text and the Terraform expression that replaces it. */
@@ -55,10 +61,17 @@ export interface HetznerClusterProps {
   readonly sshKeyIds: readonly string[];
   /** Sources allowed to reach SSH; empty keeps port 22 closed. */
   readonly sshSources: readonly string[];
-  /** Sources allowed to reach the Kubernetes API; empty keeps 6443 closed (firewall and load balancer). */
+  /** Sources allowed to reach the Kubernetes API on the control plane servers through the firewall; empty keeps 6443 closed. The load balancer forwards 6443 only when `ctx.kubernetes.apiViaLoadBalancer`. */
   readonly apiSources: readonly string[];
   /** Load balancer type, e.g. `lb11`. */
   readonly loadBalancerType: string;
+  /**
+   * Hetzner delete protection of the network, the load balancer and every server, and rebuild protection
+   * of every server (Hetzner requires a server's delete and rebuild flags to be equal). These are all
+   * the resources of the cluster the provider can protect: firewalls, placement groups, subnets, routes
+   * and SSH keys have no protection in Hetzner's API. @default false
+   */
+  readonly deleteProtection?: boolean;
   /** The k3s join token (shared by servers and agents). */
   readonly joinToken: SecretSplice;
   /** What the first control plane server installs before handing over to Flux. */
@@ -82,6 +95,12 @@ export interface HetznerClusterProps {
 const LB_IPV4 = { placeholder: 'CATALYST_LB_IPV4', maxLength: 15 };
 const LB_IPV6 = { placeholder: 'CATALYST_LB_IPV6', maxLength: 39 };
 
+/**
+ * Hetzner's recursive DNS resolvers, for servers without a public interface (they get none from the
+ * private network). https://docs.hetzner.com/dns-console/dns/general/recursive-name-servers/
+ */
+export const HETZNER_RESOLVERS: readonly string[] = ['185.12.64.1', '185.12.64.2'];
+
 /** Replaces every placeholder with `pick(splice)`. */
 function splice(text: string, splices: readonly SecretSplice[], pick: (s: SecretSplice) => string): string {
   return splices.reduce((acc, s) => acc.split(s.placeholder).join(pick(s)), text);
@@ -90,7 +109,14 @@ function splice(text: string, splices: readonly SecretSplice[], pick: (s: Secret
 /**
  * The infrastructure of one cluster. Every resource carries the Sovereign and cluster labels.
  *
+ * When a worker pool is private-only, the first control plane server is the region's NAT server: the
+ * network gets the route `0.0.0.0/0` → its private IP (`hcloud_network_route.egress`), its cloud-init
+ * forwards and masquerades the network's traffic, and the private-only servers' cloud-init routes
+ * through the network gateway (the first address of the network range) and uses Hetzner's resolvers.
+ * They wait for the route; the load balancer reaches them over their private IPs like every target.
+ *
  * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit.
+ * @throws Error when `ctx.network.cidr` is not an IPv4 CIDR (only for a context built from a spec that skipped validation)
  */
 export class HetznerCluster extends Construct {
   /** Private network and node subnet. */
@@ -121,10 +147,20 @@ export class HetznerCluster extends Construct {
       return splice(doc, splices, (s) => s.expression);
     };
 
-    this.network = new HetznerNetwork(this, 'network', { name: prefix, cidr: ctx.network.cidr, subnetCidr: ctx.network.nodeSubnet, zone: ctx.network.zone, labels });
+    const cpIps = ctx.network.controlPlaneIps;
+    const protection = props.deleteProtection ?? false;
+    const hasPrivatePools = props.workerPools.some((p) => p.privateOnly);
+    this.network = new HetznerNetwork(this, 'network', {
+      name: prefix,
+      cidr: ctx.network.cidr,
+      subnetCidr: ctx.network.nodeSubnet,
+      zone: ctx.network.zone,
+      labels,
+      deleteProtection: protection,
+      egressGateway: hasPrivatePools ? cpIps[0] : undefined,
+    });
     this.firewall = new NodeFirewall(this, 'firewall', { name: prefix, sshSources: props.sshSources, apiSources: props.apiSources, labels });
 
-    const cpIps = ctx.network.controlPlaneIps;
     const joinUrl = `https://${cpIps[0]}:${ctx.kubernetes.apiPort}`;
     const common = {
       k3sVersion: ctx.kubernetes.k3sVersion,
@@ -149,10 +185,11 @@ export class HetznerCluster extends Construct {
       ports: [
         { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http },
         { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https },
-        ...(ctx.kubernetes.apiPublic ? [{ name: 'kubernetes_api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort } satisfies LoadBalancerPort] : []),
+        ...(ctx.kubernetes.apiViaLoadBalancer ? [{ name: 'kubernetes_api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort } satisfies LoadBalancerPort] : []),
       ],
       labels,
       dependsOn: [this.network.subnet],
+      deleteProtection: protection,
     });
 
     this.controlPlane = new NodePool(this, 'control-plane', {
@@ -169,6 +206,7 @@ export class HetznerCluster extends Construct {
       labels: { ...labels, [LABELS.role]: 'control-plane' },
       dependsOn: [this.network.subnet],
       afterFirst: true,
+      protection,
       userData: (i) => {
         const first = i === 0;
         const doc = renderNodeCloudInit({
@@ -177,6 +215,7 @@ export class HetznerCluster extends Construct {
           nodeIp: cpIps[i],
           nodeLabels: [`${LABELS.role}=control-plane`],
           nodeTaints: [],
+          natSourceCidr: first && hasPrivatePools ? ctx.network.cidr : undefined,
           bootstrap: first ? props.bootstrap : undefined,
         });
         const lb = this.loadBalancer.loadBalancer;
@@ -186,6 +225,7 @@ export class HetznerCluster extends Construct {
     });
 
     const workersAfter = [...this.controlPlane.servers, this.loadBalancer.attachment];
+    const privateEgress = { gateway: host(mustParseCidr(ctx.network.cidr), 1), resolvers: HETZNER_RESOLVERS };
     this.workerPools = [...props.workerPools]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((pool) => {
@@ -202,10 +242,12 @@ export class HetznerCluster extends Construct {
           firewallId,
           networkId,
           labels: { ...labels, [LABELS.role]: 'worker', [LABELS.pool]: pool.name },
-          dependsOn: workersAfter,
+          dependsOn: [...workersAfter, ...(pool.privateOnly && this.network.egressRoute ? [this.network.egressRoute] : [])],
+          privateOnly: pool.privateOnly,
+          protection,
           userData: (i) =>
             finish(
-              renderNodeCloudInit({ ...common, role: 'agent', nodeLabels, nodeTaints }),
+              renderNodeCloudInit({ ...common, role: 'agent', nodeLabels, nodeTaints, privateEgress: pool.privateOnly ? privateEgress : undefined }),
               [props.joinToken],
               workerServerName(prefix, pool.name, i + 1),
             ),

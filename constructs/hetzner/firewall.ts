@@ -1,7 +1,8 @@
 /**
  * The cloud firewall of a cluster's servers (https://docs.hetzner.com/cloud/firewalls/overview/).
  * Hetzner firewalls filter the public interface only; private-network traffic (node to node, load
- * balancer to node) is not affected. Everything inbound that no rule allows is dropped.
+ * balancer to node) is not affected. Everything inbound that no rule allows is dropped. Servers
+ * without a public interface (private-only pools) have nothing it could filter and do not get it.
  */
 import { Construct } from 'constructs';
 import { Firewall, FirewallRule } from '../../.gen/providers/hcloud/firewall';
@@ -22,6 +23,15 @@ export interface NodeFirewallProps {
 }
 
 /**
+ * Source CIDRs in one canonical order, IPv4 before IPv6 and each sorted, so reordering a spec's list
+ * (which has no meaning) leaves the Terraform output unchanged. Validation rejects duplicates.
+ */
+export function canonicalSources(sources: readonly string[]): string[] {
+  const v6 = (s: string) => (s.includes(':') ? 1 : 0);
+  return [...sources].sort((a, b) => v6(a) - v6(b) || a.localeCompare(b));
+}
+
+/**
  * Inbound rules: HTTP and HTTPS and ICMP from anywhere; SSH and the Kubernetes API only from the
  * sources given, and no rule at all when none are given. Terraform address: `hcloud_firewall.nodes`.
  */
@@ -37,7 +47,7 @@ export class NodeFirewall extends Construct {
       direction: 'in',
       protocol: 'tcp',
       port,
-      sourceIps: [...sources],
+      sourceIps: canonicalSources(sources),
       description,
     });
     const rules: FirewallRule[] = [

@@ -39,6 +39,8 @@ export interface ClusterLoadBalancerProps {
   readonly labels: Record<string, string>;
   /** Resources the network attachment waits for (the subnet). @default none */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /** Hetzner delete protection of the load balancer (its services, targets and attachment have none of their own). @default false */
+  readonly deleteProtection?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export class ClusterLoadBalancer extends Construct {
       location: props.location,
       algorithm: { type: 'round_robin' },
       labels: props.labels,
+      deleteProtection: props.deleteProtection ?? false,
     });
     this.loadBalancer.overrideLogicalId('ingress');
     const lbId = Token.asNumber(this.loadBalancer.id);

@@ -24,7 +24,7 @@ export interface NodePoolProps {
   readonly image: string;
   /** IDs (or names) of the SSH keys installed for root. */
   readonly sshKeyIds: readonly string[];
-  /** ID of the firewall attached to every server. */
+  /** ID of the firewall attached to every server that has a public interface. */
   readonly firewallId: string;
   /** ID of the private network. */
   readonly networkId: string;
@@ -38,12 +38,30 @@ export interface NodePoolProps {
   readonly dependsOn?: readonly ITerraformDependable[];
   /** Servers after the first wait for the first (k3s servers join the one that initialized etcd). @default false */
   readonly afterFirst?: boolean;
+  /**
+   * Servers without a public interface: no public IPv4, no public IPv6 (`public_net`), only the private
+   * network they are attached to at creation, and no firewall — Hetzner firewalls filter public
+   * interfaces only and the API refuses to apply one to such a server (`private_net_only_server`,
+   * https://docs.hetzner.cloud/, Firewall Actions: Apply to Resources). Their internet traffic needs a
+   * route and a NAT server, which the caller provides.
+   * @default false
+   */
+  readonly privateOnly?: boolean;
+  /**
+   * Hetzner delete and rebuild protection of every server. Hetzner requires a server's two flags to be
+   * equal ("currently delete and rebuild attribute needs to have the same value", https://docs.hetzner.cloud/,
+   * Server Actions: Change Server Protection), so one switch sets both.
+   * @default false
+   */
+  readonly protection?: boolean;
 }
 
 /**
  * Servers of one pool. cloud-init runs once, at creation: `user_data`, `image` and `ssh_keys` are
  * ignored after that so that changing them (a k3s bump, a new key) never replaces a running node;
- * day-2 changes go through Kubernetes. Terraform addresses: `hcloud_server.<stem>_<n>` (1-based),
+ * day-2 changes go through Kubernetes. Every server is attached to the private network in its
+ * `hcloud_server` block, so it has its private interface from the first boot (a server without a
+ * public interface has no other). Terraform addresses: `hcloud_server.<stem>_<n>` (1-based),
  * `hcloud_placement_group.<stem>` and `<stem>_2`, ... for every further 10 servers.
  */
 export class NodePool extends Construct {
@@ -51,9 +69,12 @@ export class NodePool extends Construct {
   readonly servers: readonly Server[];
   /** Spread placement groups, one per 10 servers. */
   readonly placementGroups: readonly PlacementGroup[];
+  /** Whether the servers have no public interface (`props.privateOnly`). */
+  readonly privateOnly: boolean;
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
+    this.privateOnly = props.privateOnly ?? false;
     const groupCount = Math.ceil(props.serverNames.length / SPREAD_GROUP_MAX_SERVERS);
     this.placementGroups = Array.from({ length: groupCount }, (_, g) => {
       const suffix = g === 0 ? '' : `-${g + 1}`;
@@ -71,12 +92,14 @@ export class NodePool extends Construct {
         image: props.image,
         location: props.location,
         sshKeys: [...props.sshKeyIds],
-        firewallIds: [Token.asNumber(props.firewallId)],
+        firewallIds: this.privateOnly ? undefined : [Token.asNumber(props.firewallId)],
         placementGroupId: Token.asNumber(group.id),
         labels: props.labels,
-        publicNet: [{ ipv4Enabled: true, ipv6Enabled: true }],
+        publicNet: [{ ipv4Enabled: !this.privateOnly, ipv6Enabled: !this.privateOnly }],
         network: [{ networkId: Token.asNumber(props.networkId), ip: props.fixedIps?.[i] }],
         userData: props.userData(i),
+        deleteProtection: props.protection ?? false,
+        rebuildProtection: props.protection ?? false,
         dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
         lifecycle: { ignoreChanges: ['user_data', 'image', 'ssh_keys'] },
       });

@@ -231,6 +231,7 @@ export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec
       blueprints: {
         install: [...(spec.spec.blueprints.install ?? options.defaultBlueprints)].sort(),
         values: spec.spec.blueprints.values,
+        verify: spec.spec.blueprints.verify,
       },
     },
     source: options.file,

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { LOAD_BALANCER_TYPES, LOCATION_NAMES, SERVER_TYPES } from '../hetzner';
+import { GIT_VERIFICATION_MODES } from '../signing';
 import { NODE_SOFTWARE } from '../versions';
 
 /** `apiVersion` every spec must carry. */
@@ -69,6 +70,12 @@ const WorkerPoolSchema = z
       .prefault({})
       .describe('Kubernetes node labels set at registration'),
     taints: z.array(TaintSchema).prefault([]).describe('Kubernetes node taints set at registration'),
+    privateOnly: z
+      .boolean()
+      .prefault(false)
+      .describe(
+        "Servers get no public IPv4 or IPv6; they reach the internet through NAT on the region's first control plane server (a 0.0.0.0/0 route of the region network). Default false",
+      ),
   })
   .describe('A worker node pool');
 
@@ -118,6 +125,48 @@ const BackendSchema = z.discriminatedUnion(
   ],
   { error: "must have type 'local' or 's3'" },
 );
+
+/**
+ * OpenPGP verification of the GitOps repository's commits (Flux `GitRepository.spec.verify`,
+ * https://fluxcd.io/flux/components/source/gitrepositories/#verification).
+ */
+const GitVerifySchema = z
+  .strictObject({
+    mode: z
+      .enum(GIT_VERIFICATION_MODES, { error: `must be one of ${GIT_VERIFICATION_MODES.join(', ')}` })
+      .prefault('HEAD')
+      .describe('What Flux verifies: HEAD, the commit at the head of spec.gitops.branch. Tag and TagAndHEAD verify a tag object and need a tag checkout, which a branch is not'),
+    publicKeys: z
+      .array(z.string())
+      .min(1, { error: 'must list at least one ASCII-armored OpenPGP public key' })
+      .describe('ASCII-armored OpenPGP public keys of the trusted committers (gpg --export --armor <key-id>); public keys only'),
+  })
+  .describe('Refuse commits that are not signed by one of the keys: Flux verifies the OpenPGP signature of every revision before applying it');
+
+/**
+ * Cosign verification of a Blueprint's OCI chart (Flux `OCIRepository.spec.verify`,
+ * https://fluxcd.io/flux/components/source/ocirepositories/#verification). Exactly one of
+ * `matchOIDCIdentity` and `publicKeySecret` (checked in ./validate.ts).
+ */
+const ChartVerifySchema = z
+  .strictObject({
+    provider: z.literal('cosign', { error: "must be 'cosign'" }).prefault('cosign').describe('Signature technology: cosign'),
+    matchOIDCIdentity: z
+      .array(
+        z.strictObject({
+          issuer: z.string().describe('Go regex of the OIDC issuer, anchored with ^ and $, e.g. ^https://token\\.actions\\.githubusercontent\\.com$'),
+          subject: z.string().describe('Go regex of the signing identity, anchored with ^ and $, e.g. ^https://github\\.com/acme/charts/\\.github/workflows/release\\.yml@refs/tags/.+$'),
+        }),
+      )
+      .optional()
+      .describe('Keyless signing: the signature certificate must match one of these issuer/subject pairs'),
+    publicKeySecret: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: 'must be a Kubernetes Secret name (lowercase letters, digits, - and .)' })
+      .optional()
+      .describe('Signing with a key: name of a Secret in flux-system that holds the cosign public keys as <name>.pub entries (e.g. cosign.pub); create it yourself'),
+  })
+  .describe('Verify the cosign signature of the chart before Flux installs it; set matchOIDCIdentity or publicKeySecret');
 
 /** The whole Sovereign document. */
 export const SovereignSchema = z
@@ -183,12 +232,23 @@ export const SovereignSchema = z
           .prefault('clusters')
           .describe('Folder of the repository that holds one folder per cluster'),
         auth: z.enum(['none', 'token'], { error: "must be 'none' (public repository) or 'token' (HTTPS token from the Terraform variables git_username/git_token)" }).prefault('none'),
+        verify: GitVerifySchema.optional(),
       }),
       terraform: z.strictObject({ backend: BackendSchema.prefault({ type: 'local' }) }).prefault({}),
+      deleteProtection: z
+        .boolean()
+        .prefault(false)
+        .describe(
+          'Turns on Hetzner delete protection of every server, network and load balancer, and rebuild protection of every server (Hetzner requires both flags of a server to be equal); turn it off and apply before destroying. Default false',
+        ),
       blueprints: z
         .strictObject({
           install: z.array(z.string()).optional().describe('Blueprint names to install; default: the bootstrap kit. Dependencies are added automatically'),
           values: z.record(z.string(), z.record(z.string(), z.unknown())).prefault({}).describe('Raw Helm values per Blueprint name, merged last'),
+          verify: z
+            .record(z.string(), ChartVerifySchema)
+            .prefault({})
+            .describe('Cosign signature verification per Blueprint name, for Blueprints whose chart comes from an oci:// registry'),
         })
         .prefault({}),
     }),
@@ -205,6 +265,10 @@ export type RegionSpecParsed = SovereignSpecParsed['spec']['regions'][number];
 export type WorkerPoolSpec = RegionSpecParsed['workerPools'][number];
 /** One node taint. */
 export type TaintSpec = WorkerPoolSpec['taints'][number];
+/** OpenPGP verification of the GitOps repository's commits, defaults applied. */
+export type GitVerifySpec = z.output<typeof GitVerifySchema>;
+/** Cosign verification of one Blueprint's OCI chart, defaults applied. */
+export type ChartVerifySpec = z.output<typeof ChartVerifySchema>;
 /** Terraform state backend settings. */
 export type BackendSpec = SovereignSpecParsed['spec']['terraform']['backend'];
 

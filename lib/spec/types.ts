@@ -1,7 +1,7 @@
 /**
  * Types of a Sovereign spec after loading: validated, with every default applied.
  */
-import type { RegionSpecParsed, SovereignSpecParsed } from './schema';
+import type { ChartVerifySpec, RegionSpecParsed, SovereignSpecParsed } from './schema';
 
 /** The four IPv4 ranges of one region, defaults applied. */
 export interface NetworkPlan {
@@ -42,6 +42,8 @@ export interface SovereignSpec {
       readonly install: readonly string[];
       /** Raw Helm values per Blueprint name, merged last. */
       readonly values: Readonly<Record<string, Record<string, unknown>>>;
+      /** Cosign verification of the OCI chart per Blueprint name. */
+      readonly verify: Readonly<Record<string, ChartVerifySpec>>;
     };
   };
   /** The file the spec was loaded from, when it came from a file. */

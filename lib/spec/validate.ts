@@ -8,6 +8,7 @@ import { SpecProblem } from '../errors';
 import { LOAD_BALANCER_TYPES, LOCATIONS, SERVER_TYPES } from '../hetzner';
 import { clusterName, resourcePrefix, SERVER_NAME_MAX, workerServerName } from '../naming';
 import { checkSourceCidr, Cidr, contains, isInternetWide, overlaps, parseCidr, PRIVATE_RANGES } from '../net';
+import { cosignVerificationProblems, parsePgpPublicKeyBlock } from '../signing';
 import type { SovereignSpecParsed } from './schema';
 import type { NetworkPlan } from './types';
 
@@ -33,6 +34,13 @@ export interface BlueprintNames {
   readonly installed?: (selection: readonly string[]) => readonly string[];
   /** Blueprints installed when the spec lists none (the bootstrap kit); `loadSpec` sets it from its `defaultBlueprints`. @default [] */
   readonly defaults?: readonly string[];
+  /**
+   * Chart repository URL of each known Blueprint (`oci://...` for a chart in an OCI registry), so
+   * cosign verification of a Blueprint whose chart is not OCI can be reported. Without it, that
+   * check is skipped.
+   * @default none
+   */
+  readonly chartRepositories?: Readonly<Record<string, string>>;
 }
 
 /** Returns ` (did you mean "x"?)` when a known name is close to `value`, else an empty string. */
@@ -201,9 +209,13 @@ function sourceLists(spec: SourceSettings) {
 function checkSources(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
   for (const { what, path, list, flagPath, flag } of sourceLists(spec)) {
     let wide = false;
+    const seen = new Map<string, number>();
     list.forEach((text, i) => {
       const wrong = checkSourceCidr(text);
+      const first = seen.get(text);
+      if (first === undefined) seen.set(text, i);
       if (wrong) problems.push({ path: `${path}[${i}]`, value: text, message: wrong });
+      else if (first !== undefined) problems.push({ path: `${path}[${i}]`, value: text, message: `is already listed as ${path}[${first}]; list each source once` });
       else if (isInternetWide(text)) {
         wide = true;
         if (!flag) problems.push({ path: `${path}[${i}]`, value: text, message: `opens ${what} to the whole internet; list only your own networks, or set ${flagPath}: true to confirm` });
@@ -274,6 +286,63 @@ function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, pro
 }
 
 /**
+ * Validates `spec.gitops.verify`: only HEAD (Flux follows a branch, so there is no tag to verify),
+ * and each key an ASCII-armored OpenPGP public key block, listed once. A pasted private key is
+ * reported without its text.
+ */
+function checkGitVerify(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
+  const verify = spec.spec.gitops.verify;
+  if (!verify) return;
+  if (verify.mode !== 'HEAD') {
+    problems.push({
+      path: 'spec.gitops.verify.mode',
+      value: verify.mode,
+      message: `verifies a signed tag, but Flux checks out the branch spec.gitops.branch ("${spec.spec.gitops.branch}"), where there is no tag to verify and Flux would stall the source; use HEAD, which verifies the commit at the head of the branch`,
+    });
+  }
+  const seen = new Map<string, number>();
+  verify.publicKeys.forEach((text, i) => {
+    const path = `spec.gitops.verify.publicKeys[${i}]`;
+    const parsed = parsePgpPublicKeyBlock(text);
+    if (!parsed.ok) {
+      problems.push({ path, value: parsed.private ? '(private key, not shown)' : text, message: parsed.message });
+      return;
+    }
+    const fingerprint = parsed.block.fingerprints[0]!;
+    const first = seen.get(fingerprint);
+    if (first !== undefined) problems.push({ path, value: fingerprint, message: `is the same key as spec.gitops.verify.publicKeys[${first}]; list each key once` });
+    else seen.set(fingerprint, i);
+  });
+}
+
+/**
+ * Validates `spec.blueprints.verify`: each entry names a known, installed Blueprint whose chart comes
+ * from an OCI registry (Flux verifies cosign signatures of OCIRepository sources only), and sets
+ * exactly one of keyless identities and a public key Secret, with anchored Go regexes.
+ */
+function checkChartVerify(spec: SovereignSpecParsed, catalog: BlueprintNames, problems: SpecProblem[]): void {
+  const known = catalog.known;
+  const selection = (spec.spec.blueprints.install ?? catalog.defaults ?? []).filter((n) => known.includes(n));
+  const installed = catalog.installed?.(selection);
+  for (const [name, verify] of Object.entries(spec.spec.blueprints.verify)) {
+    const path = `spec.blueprints.verify.${name}`;
+    const repository = catalog.chartRepositories?.[name];
+    if (!known.includes(name)) {
+      problems.push({ path, value: name, message: `is not a Blueprint this catalog knows${didYouMean(name, known)}; known: ${[...known].sort().join(', ')}` });
+    } else if (installed && !installed.includes(name)) {
+      problems.push({ path, value: name, message: `verifies the chart of a Blueprint that is not installed (neither in spec.blueprints.install nor a dependency of one); add ${name} to spec.blueprints.install or remove this entry` });
+    } else if (repository !== undefined && !repository.startsWith('oci://')) {
+      problems.push({
+        path,
+        value: name,
+        message: `verifies a cosign signature, but the chart of ${name} comes from the Helm repository ${repository}, not an oci:// registry, and Flux verifies signatures of OCI charts only; remove spec.blueprints.verify.${name}`,
+      });
+    }
+    problems.push(...cosignVerificationProblems(verify, path));
+  }
+}
+
+/**
  * Runs every cross-field rule and returns all problems (empty when the spec is valid).
  *
  * @param spec a spec that passed the shape check
@@ -287,5 +356,7 @@ export function validateSpec(spec: SovereignSpecParsed, plans: readonly NetworkP
   checkSshKeys(spec.spec.ssh.publicKeys, problems);
   checkSources(spec, problems);
   checkBlueprints(spec, catalog, problems);
+  checkGitVerify(spec, problems);
+  checkChartVerify(spec, catalog, problems);
   return problems;
 }
