@@ -69,6 +69,7 @@ function specCatalog(catalog: Catalog, options: SovereignOptions): BlueprintName
     known,
     retired: RETIRED_BLUEPRINTS,
     installed: (selection) => catalog.resolve([...new Set([...selection, ...always])]).ordered.map((cls) => cls.metadata.name),
+    chartRepositories: Object.fromEntries(known.map((n) => [n, catalog.get(n).metadata.chart.repository])),
   };
 }
 
@@ -113,7 +114,9 @@ export class Sovereign {
 
   /**
    * @param spec a loaded spec (see `loadSpec`)
-   * @throws CatalogError when a Blueprint instance's class is not in the catalog, or a selected name is unknown
+   * @throws CatalogError when a Blueprint instance's class is not in the catalog, a selected name is
+   *   unknown, or `spec.blueprints.verify` names a Blueprint given as an instance or one that is not a `HelmBlueprint`
+   * @throws Error when a Blueprint's props are invalid, e.g. a `verify` for a chart that is not OCI (see `HelmBlueprint`)
    */
   constructor(spec: SovereignSpec, options: SovereignOptions = {}) {
     this.spec = spec;
@@ -135,7 +138,14 @@ export class Sovereign {
     this.blueprints = resolution.ordered.map((cls) => {
       const name = cls.metadata.name;
       const values = spec.spec.blueprints.values[name];
-      const blueprint = instances.get(name) ?? new cls((values ? { values } : undefined) as never);
+      const verify = spec.spec.blueprints.verify[name];
+      if (verify && instances.has(name)) {
+        throw new CatalogError(`spec.blueprints.verify.${name} is set and a Blueprint instance for "${name}" is given, whose props decide; set verify in the instance's props and remove it from the spec`);
+      }
+      const blueprint = instances.get(name) ?? new cls((values || verify ? { values, verify } : undefined) as never);
+      if (verify && !(blueprint instanceof HelmBlueprint)) {
+        throw new CatalogError(`spec.blueprints.verify.${name} is set, but ${cls.name} is not a HelmBlueprint, the kind of Blueprint that renders a verifiable chart source; remove the entry`);
+      }
       return { blueprint, dependsOn: this.catalog.dependenciesOf(name) };
     });
     this.clusters = spec.spec.regions.map((region) => ({ region, ctx: clusterContext(spec, region) }));

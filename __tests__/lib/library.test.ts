@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { BlueprintMetadata, builtinCatalog, CatalogError, CertManager, ClusterContext, ExternalDns, HelmBlueprint, Sovereign, SpecError } from '../../index';
+import { BlueprintMetadata, builtinCatalog, CatalogError, CertManager, ClusterContext, CosignVerification, ExternalDns, HelmBlueprint, HelmBlueprintProps, Sovereign, SpecError } from '../../index';
+import { validateManifest } from '../support/k8s-validate';
 import { ROOT } from '../support/synth';
 
+/** Props of Podinfo: the HelmBlueprint props (values, verify, network) and its own. */
+interface PodinfoProps extends HelmBlueprintProps {
+  readonly replicas?: number;
+}
+
 /** A platform team's own component, written against the public API only. */
-class Podinfo extends HelmBlueprint<{ replicas?: number; values?: Record<string, unknown> }> {
+class Podinfo extends HelmBlueprint<PodinfoProps> {
   static readonly metadata: BlueprintMetadata = {
     name: 'podinfo',
     title: 'podinfo',
@@ -66,5 +72,72 @@ describe('library use', () => {
   it('rejects an instance whose class is not the one registered under its name', () => {
     class FakeDns extends ExternalDns {}
     expect(() => Sovereign.fromYaml(soloText, { blueprints: [new FakeDns()] })).toThrow(CatalogError);
+  });
+});
+
+describe('chart signatures (cosign) of a user-defined OCI Blueprint', () => {
+  const c = 'clusters/hz-fsn-mgt-prod';
+  /** GitHub Actions keyless signing by the chart repository's release workflow. */
+  const identity = { issuer: '^https://token\\.actions\\.githubusercontent\\.com$', subject: '^https://github\\.com/stefanprodan/podinfo/\\.github/workflows/release\\.yml@refs/tags/.+$' };
+  const catalog = builtinCatalog().with(Podinfo);
+
+  /** solo.yaml installing podinfo, with `verify` entries under spec.blueprints. */
+  function withVerify(verify: Record<string, unknown>, install = ['podinfo']): string {
+    const spec = parse(soloText);
+    spec.spec.blueprints = { install, verify };
+    return stringify(spec);
+  }
+
+  const ociRepository = (sovereign: Sovereign) => parse(sovereign.gitopsTree().files.get(`${c}/bp-podinfo/ocirepository.yaml`)!);
+
+  it('verifies a keyless signature given in the instance props, in a schema-valid OCIRepository', async () => {
+    const sovereign = Sovereign.fromYaml(withInstall(['podinfo']), { catalog, blueprints: [new Podinfo({ verify: { matchOIDCIdentity: [identity] } })] });
+    const oci = ociRepository(sovereign);
+    expect(oci.spec.verify).toEqual({ provider: 'cosign', matchOIDCIdentity: [identity] });
+    expect(await validateManifest(oci)).toEqual([]);
+  });
+
+  it('verifies with a public key Secret named in the spec, and writes no Secret itself', async () => {
+    const sovereign = Sovereign.fromYaml(withVerify({ podinfo: { publicKeySecret: 'podinfo-cosign' } }), { catalog });
+    const oci = ociRepository(sovereign);
+    expect(oci.spec.verify).toEqual({ provider: 'cosign', secretRef: { name: 'podinfo-cosign' } });
+    expect(await validateManifest(oci)).toEqual([]);
+    expect([...sovereign.gitopsTree().files.values()].some((t) => /kind: Secret/.test(t))).toBe(false);
+  });
+
+  it('leaves the OCIRepository unverified when nothing asks for it', () => {
+    expect(ociRepository(Sovereign.fromYaml(withInstall(['podinfo']), { catalog })).spec.verify).toBeUndefined();
+  });
+
+  it('rejects spec verification of a Blueprint whose chart is not OCI, naming the repository and the fix', () => {
+    const text = withVerify({ podinfo: { matchOIDCIdentity: [identity] }, 'cert-manager': { matchOIDCIdentity: [identity] } });
+    expect(() => Sovereign.fromYaml(text, { catalog })).toThrow(SpecError);
+    expect(() => Sovereign.fromYaml(text, { catalog })).toThrow(
+      /spec\.blueprints\.verify\.cert-manager: "cert-manager": verifies a cosign signature, but the chart of cert-manager comes from the Helm repository https:\/\/charts\.jetstack\.io, not an oci:\/\/ registry, .*; remove spec\.blueprints\.verify\.cert-manager/,
+    );
+  });
+
+  it('rejects spec verification of a Blueprint that is not installed', () => {
+    expect(() => Sovereign.fromYaml(withVerify({ podinfo: { publicKeySecret: 'podinfo-cosign' } }, ['cilium']), { catalog })).toThrow(
+      /spec\.blueprints\.verify\.podinfo: "podinfo": verifies the chart of a Blueprint that is not installed .*; add podinfo to spec\.blueprints\.install or remove this entry/,
+    );
+  });
+
+  it('rejects verification in both the spec and an instance, so neither silently wins', () => {
+    const text = withVerify({ podinfo: { publicKeySecret: 'podinfo-cosign' } });
+    expect(() => Sovereign.fromYaml(text, { catalog, blueprints: [new Podinfo({ verify: { matchOIDCIdentity: [identity] } })] })).toThrow(CatalogError);
+    expect(() => Sovereign.fromYaml(text, { catalog, blueprints: [new Podinfo()] })).toThrow(/spec\.blueprints\.verify\.podinfo is set and a Blueprint instance for "podinfo" is given/);
+  });
+
+  it('rejects unusable verification props when the instance is created', () => {
+    class PodinfoFromIndex extends Podinfo {
+      static override readonly metadata: BlueprintMetadata = { ...Podinfo.metadata, name: 'podinfo-index', chart: { ...Podinfo.metadata.chart, repository: 'https://stefanprodan.github.io/podinfo' } };
+    }
+    expect(() => new PodinfoFromIndex({ verify: { matchOIDCIdentity: [identity] } })).toThrow(/Blueprint podinfo-index: props\.verify is set, but its chart comes from the Helm repository https:\/\/stefanprodan\.github\.io\/podinfo, not an oci:\/\/ registry/);
+    expect(() => new Podinfo({ verify: { matchOIDCIdentity: [] } })).toThrow(/props\.verify\.matchOIDCIdentity: must list at least one issuer\/subject pair/);
+    expect(() => new Podinfo({ verify: { matchOIDCIdentity: [{ ...identity, subject: 'stefanprodan' }] } })).toThrow(/props\.verify\.matchOIDCIdentity\[0\]\.subject: must be anchored with \^ and \$/);
+    // Plain JavaScript (or a cast) can set both; the check does not rely on the type.
+    const both = { matchOIDCIdentity: [identity], publicKeySecret: 'podinfo-cosign' } as unknown as CosignVerification;
+    expect(() => new Podinfo({ verify: both })).toThrow(/props\.verify: sets both matchOIDCIdentity and publicKeySecret/);
   });
 });

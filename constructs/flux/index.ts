@@ -1,11 +1,13 @@
 /**
- * Typed cdk8s constructs for the Flux objects catalyst-cdk emits. API versions are those of Flux
- * v2.4 (the version the bootstrap installs): https://fluxcd.io/flux/components/
+ * Typed cdk8s constructs for the Flux objects catalyst-cdk emits, and the Secret of OpenPGP public
+ * keys a GitRepository verifies commits with. API versions are those of Flux v2.4 (the version the
+ * bootstrap installs): https://fluxcd.io/flux/components/
  *
  * Each construct takes only the fields we use, with Flux's own names, and renders them unchanged.
  */
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CosignVerification, cosignVerificationProblems, GitVerificationMode, parsePgpPublicKeyBlock } from '../../lib/signing';
 
 /** API versions of the Flux kinds (Flux v2.4). */
 export const FLUX_API = {
@@ -54,6 +56,54 @@ export interface GitRepositoryProps extends FluxObjectProps {
   readonly secretName?: string;
   /** .gitignore-style patterns of files the source leaves out. @default none */
   readonly ignore?: string;
+  /** Verify OpenPGP signatures before Flux uses a revision (`spec.verify`). @default none: revisions are not verified */
+  readonly verify?: GitRepositoryVerification;
+}
+
+/**
+ * OpenPGP signature verification of a `GitRepository`
+ * (https://fluxcd.io/flux/components/source/gitrepositories/#verification): Flux refuses a revision
+ * whose commit (or tag) is not signed by one of the keys in the Secret.
+ */
+export interface GitRepositoryVerification {
+  /**
+   * What to verify: `HEAD` the commit the reference points to, `Tag` the tag object, `TagAndHEAD`
+   * both. The tag modes need a tag checkout: with a branch reference Flux stalls the source.
+   * @default 'HEAD'
+   */
+  readonly mode?: GitVerificationMode;
+  /** Secret in the GitRepository's namespace whose data entries are ASCII-armored public keys (see `PgpPublicKeys`). */
+  readonly secretName: string;
+}
+
+/** Props of a `PgpPublicKeys` Secret. */
+export interface PgpPublicKeysProps extends FluxObjectProps {
+  /**
+   * ASCII-armored OpenPGP public key blocks, checked with `parsePgpPublicKeyBlock`; each becomes the
+   * entry `<fingerprint of its first key>.asc`.
+   */
+  readonly publicKeys: readonly string[];
+}
+
+/**
+ * The Secret of OpenPGP public keys a `GitRepository` verifies signatures with
+ * (https://fluxcd.io/flux/components/source/gitrepositories/#verification-secret-example): one
+ * ASCII-armored block per data entry, named `<fingerprint>.asc`. It holds public material only.
+ */
+export class PgpPublicKeys extends ApiObject {
+  /**
+   * @throws Error when a key is not an armored OpenPGP public key block, or two blocks start with the same key
+   */
+  constructor(scope: Construct, id: string, props: PgpPublicKeysProps) {
+    const entries = props.publicKeys.map((text, i) => {
+      const parsed = parsePgpPublicKeyBlock(text);
+      if (!parsed.ok) throw new Error(`Secret ${props.name}: publicKeys[${i}] ${parsed.message}`);
+      return [`${parsed.block.fingerprints[0]}.asc`, parsed.block.armored] as const;
+    });
+    const data = Object.fromEntries(entries);
+    if (Object.keys(data).length !== entries.length) throw new Error(`Secret ${props.name}: publicKeys lists a key twice; list each key once`);
+    super(scope, id, { apiVersion: 'v1', kind: 'Secret', metadata: metadata(props), type: 'Opaque', stringData: data });
+  }
 }
 
 /** A Flux `GitRepository`. */
@@ -69,6 +119,7 @@ export class GitRepository extends ApiObject {
         ref: { branch: props.branch },
         secretRef: props.secretName ? { name: props.secretName } : undefined,
         ignore: props.ignore,
+        verify: props.verify ? { mode: props.verify.mode ?? 'HEAD', secretRef: { name: props.verify.secretName } } : undefined,
       },
     });
   }
@@ -102,15 +153,18 @@ export interface OciRepositoryProps extends FluxObjectProps {
   readonly tag: string;
   /** How often Flux checks the tag. @default 1 hour */
   readonly interval?: Duration;
-  /**
-   * Verify cosign signatures with this provider. @default none
-   */
-  readonly verifyProvider?: 'cosign';
+  /** Verify the artifact's cosign signature before Flux uses it (`spec.verify`). @default none: not verified */
+  readonly verify?: CosignVerification;
 }
 
 /** A Flux `OCIRepository` selecting the Helm chart layer of an OCI artifact. */
 export class OciRepository extends ApiObject {
+  /**
+   * @throws Error when `props.verify` has problems (see `cosignVerificationProblems`)
+   */
   constructor(scope: Construct, id: string, props: OciRepositoryProps) {
+    const problems = props.verify ? cosignVerificationProblems(props.verify, 'verify') : [];
+    if (problems.length > 0) throw new Error(`OCIRepository ${props.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     super(scope, id, {
       apiVersion: FLUX_API.ociRepository,
       kind: 'OCIRepository',
@@ -120,7 +174,13 @@ export class OciRepository extends ApiObject {
         url: props.url,
         ref: { tag: props.tag },
         layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
-        verify: props.verifyProvider ? { provider: props.verifyProvider } : undefined,
+        verify: props.verify
+          ? {
+              provider: 'cosign',
+              matchOIDCIdentity: props.verify.matchOIDCIdentity?.map((m) => ({ issuer: m.issuer, subject: m.subject })),
+              secretRef: props.verify.publicKeySecret !== undefined ? { name: props.verify.publicKeySecret } : undefined,
+            }
+          : undefined,
       },
     });
   }
