@@ -7,6 +7,7 @@ export * from './lib/versions';
 export * from './lib/hetzner';
 export * from './lib/naming';
 export * from './lib/net';
+export * from './lib/signing';
 export * from './lib/context';
 export * from './lib/blueprint';
 export * from './lib/catalog';
@@ -17,6 +18,7 @@ export { loadSpec, parseSpec, networkPlan, formatPath, LoadSpecOptions } from '.
 export { validateSpec, didYouMean, BlueprintNames } from './lib/spec/validate';
 export * from './constructs/flux';
 export * from './constructs/k8s/namespace';
+export * from './constructs/k8s/network-policy';
 export * from './constructs/hetzner/cloud-init';
 export * from './constructs/hetzner/network';
 export * from './constructs/hetzner/firewall';

@@ -5,9 +5,10 @@
  * ```
  * <gitops.path>/<cluster>/
  *   kustomization.yaml          lists flux-system (what the bootstrap applies)
- *   flux-system/                GitRepository + Kustomization `flux-system` (Flux manages itself)
+ *   flux-system/                Namespace flux-system (Pod Security labels, never pruned),
+ *                               GitRepository + Kustomization `flux-system` (Flux manages itself)
  *                               + one Flux Kustomization per Blueprint, with dependsOn
- *   bp-<name>/                  Namespace, chart source, HelmRelease, ...
+ *   bp-<name>/                  Namespace, NetworkPolicies, chart source, HelmRelease, ...
  *   bp-<name>-config/           custom resources that need the Blueprint's CRDs (only where needed)
  * ```
  */
@@ -16,11 +17,35 @@ import type { Blueprint } from '../lib/blueprint';
 import { clusterLabels, type ClusterContext } from '../lib/context';
 import { addFolder, FileTree, Manifest, toYaml } from '../lib/gitops';
 import { blueprintObjectName } from '../lib/naming';
-import { FluxKustomization, GitRepository } from '../constructs/flux';
+import { FLUX_NAMESPACE, FluxKustomization, GitRepository, PgpPublicKeys } from '../constructs/flux';
+import { PlatformNamespace } from '../constructs/k8s/namespace';
 import { minutes } from '../blueprints/helm';
+import { Flux } from '../blueprints/platform/flux';
 
 /** Name of the GitRepository and root Kustomization, as `flux bootstrap` names them. */
 export const FLUX_SYNC_NAME = 'flux-system';
+
+/**
+ * Annotation that keeps kustomize-controller from ever deleting an object it applied
+ * (https://fluxcd.io/flux/components/kustomize/kustomizations/#prune).
+ */
+export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
+
+/**
+ * Declares `flux-system` with Pod Security labels at the Flux Blueprint's level (restricted: every
+ * controller runs restricted). cloud-init creates the namespace with `helm --create-namespace`
+ * before Flux runs, so no object carried those labels; the root Kustomization applies this one and
+ * never prunes it. `kube-system` is not declared: it belongs to k3s, which creates it, and no
+ * Blueprint owns what runs in it.
+ */
+function fluxNamespace(chart: Chart, ctx: ClusterContext): void {
+  new PlatformNamespace(chart, 'namespace', {
+    name: FLUX_NAMESPACE,
+    podSecurity: Flux.metadata.podSecurity.level,
+    labels: clusterLabels(ctx),
+    annotations: { ...PRUNE_DISABLED },
+  });
+}
 
 /** Manifests of a chart, resolved. */
 function manifests(chart: Chart): Manifest[] {
@@ -28,13 +53,27 @@ function manifests(chart: Chart): Manifest[] {
 }
 
 /**
- * The GitRepository and root Flux Kustomization of a cluster. Cloud-init applies exactly these
- * objects at bootstrap, and the tree carries them too, so Flux then manages its own sync.
+ * The GitRepository and root Flux Kustomization of a cluster, preceded by the Secret of OpenPGP
+ * public keys when commits are verified (`ctx.gitops.verify`). Cloud-init applies exactly these
+ * objects at bootstrap, in this order, so the Secret exists before Flux first reconciles the
+ * GitRepository; the tree carries them too, so Flux then manages its own sync.
+ *
+ * @throws Error when a verification key is not an armored OpenPGP public key block (see `PgpPublicKeys`)
  */
 export function fluxSyncManifests(ctx: ClusterContext): Manifest[] {
   const chart = new Chart(new App(), 'flux-sync');
   const labels = clusterLabels(ctx);
-  new GitRepository(chart, 'source', { name: FLUX_SYNC_NAME, url: ctx.gitops.url, branch: ctx.gitops.branch, secretName: ctx.gitops.secretName, labels });
+  const verify = ctx.gitops.verify;
+  const keys = verify ? new PgpPublicKeys(chart, 'verify-keys', { name: verify.secretName, publicKeys: verify.publicKeys, labels }) : undefined;
+  const source = new GitRepository(chart, 'source', {
+    name: FLUX_SYNC_NAME,
+    url: ctx.gitops.url,
+    branch: ctx.gitops.branch,
+    secretName: ctx.gitops.secretName,
+    labels,
+    verify: verify ? { mode: verify.mode, secretName: verify.secretName } : undefined,
+  });
+  if (keys) source.addDependency(keys);
   new FluxKustomization(chart, 'sync', {
     name: FLUX_SYNC_NAME,
     labels,
@@ -79,6 +118,7 @@ export function renderClusterTree(ctx: ClusterContext, planned: readonly Planned
   const root = ctx.gitops.clusterPath;
   const app = new App();
   const fluxChart = new Chart(app, 'flux-system');
+  fluxNamespace(fluxChart, ctx);
   const labels = clusterLabels(ctx);
   let objectCount = 0;
   const kustomization = (id: string, folder: string, dependsOn: readonly string[], timeout: string) =>

@@ -1,14 +1,17 @@
 /**
  * `HelmBlueprint`: the base of every Blueprint that installs one upstream Helm chart. It renders the
- * namespace (with Pod Security labels), the chart source and a `HelmRelease`; subclasses supply the
- * curated values from their typed props and may add objects.
+ * namespace (with Pod Security labels), its NetworkPolicies (default deny plus the Blueprint's
+ * allowances), the chart source and a `HelmRelease`; subclasses supply the curated values from their
+ * typed props and may add objects.
  */
 import { Duration, type Chart } from 'cdk8s';
 import { Blueprint, BlueprintProps, mergeValues } from '../lib/blueprint';
 import type { ClusterContext } from '../lib/context';
 import { blueprintObjectName, LABELS } from '../lib/naming';
+import { CosignVerification, cosignVerificationProblems } from '../lib/signing';
 import { HelmChartSource, HelmRelease, HelmRepository, OciRepository } from '../constructs/flux';
 import { PlatformNamespace } from '../constructs/k8s/namespace';
+import { NamespaceNetworkPolicies } from '../constructs/k8s/network-policy';
 import type { HelmPreinstall } from '../constructs/hetzner/cloud-init';
 
 /**
@@ -21,8 +24,36 @@ export function minutes(text: string): Duration {
   return Duration.minutes(Number(m[1]));
 }
 
+/** Props every `HelmBlueprint` accepts. */
+export interface HelmBlueprintProps extends BlueprintProps {
+  /**
+   * Verify the chart's cosign signature before Flux installs it: keyless (`matchOIDCIdentity`) or
+   * with a public key Secret in `flux-system` (`publicKeySecret`); see `CosignVerification`. Only for
+   * charts in an `oci://` registry: every `OCIRepository` of the Blueprint gets `spec.verify`.
+   * @default none: the chart is not verified
+   */
+  readonly verify?: CosignVerification;
+}
+
 /** A Blueprint that installs one upstream Helm chart with Flux. */
-export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> extends Blueprint<P> {
+export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprintProps> extends Blueprint<P> {
+  /**
+   * @param props the Blueprint's props
+   * @throws Error when `props.verify` is set for a chart that is not in an `oci://` registry, or is
+   *   not usable (see `cosignVerificationProblems`)
+   */
+  constructor(props?: P) {
+    super(props);
+    const verify = this.props.verify;
+    if (!verify) return;
+    const m = this.metadata;
+    if (!m.chart.repository.startsWith('oci://')) {
+      throw new Error(`Blueprint ${m.name}: props.verify is set, but its chart comes from the Helm repository ${m.chart.repository}, not an oci:// registry, and Flux verifies signatures of OCI charts only; remove verify`);
+    }
+    const problems = cosignVerificationProblems(verify, 'props.verify');
+    if (problems.length > 0) throw new Error(`Blueprint ${m.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  }
+
   /**
    * The Blueprint's curated Helm values for a cluster (the upstream chart's values schema), derived
    * from its typed props and the context; `props.values` is merged over them.
@@ -41,7 +72,8 @@ export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> e
 
   /**
    * Renders the chart source for the pinned chart and returns how a HelmRelease refers to it: an
-   * `OCIRepository` per chart for `oci://` pins, else one shared `HelmRepository` named `bp-<name>`.
+   * `OCIRepository` per chart for `oci://` pins (verified when `props.verify` is set), else one
+   * shared `HelmRepository` named `bp-<name>`.
    *
    * @param chartName chart to refer to. @default the pinned chart (`metadata.chart.chart`)
    * @param version exact chart version. @default the pinned version (`metadata.chart.version`)
@@ -52,7 +84,7 @@ export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> e
     if (m.chart.repository.startsWith('oci://')) {
       const id = chartName === m.chart.chart ? 'source' : `source-${chartName}`;
       const ociName = chartName === m.chart.chart ? name : `${name}-${chartName}`;
-      new OciRepository(chart, id, { name: ociName, url: `${m.chart.repository.replace(/\/$/, '')}/${chartName}`, tag: version, labels: this.labels(ctx) });
+      new OciRepository(chart, id, { name: ociName, url: `${m.chart.repository.replace(/\/$/, '')}/${chartName}`, tag: version, labels: this.labels(ctx), verify: this.props.verify });
       return { kind: 'OCIRepository', name: ociName };
     }
     if (!chart.node.tryFindChild('source')) new HelmRepository(chart, 'source', { name, url: m.chart.repository, labels: this.labels(ctx) });
@@ -95,13 +127,23 @@ export abstract class HelmBlueprint<P extends BlueprintProps = BlueprintProps> e
   }
 
   /**
-   * Renders namespace (unless `ownsNamespace` is false), chart source and HelmRelease.
-   * @throws Error when `metadata.timeout` is not whole minutes
+   * Renders namespace (unless `ownsNamespace` is false), the namespace's NetworkPolicies (when the
+   * Blueprint polices it, see `policesNetwork`), chart source and HelmRelease.
+   * @throws Error when `metadata.timeout` is not whole minutes, or for an invalid network rule (see `NamespaceNetworkPolicies`)
    */
   render(chart: Chart, ctx: ClusterContext): void {
     const m = this.metadata;
     if (m.ownsNamespace !== false) {
       new PlatformNamespace(chart, 'namespace', { name: m.namespace, podSecurity: m.podSecurity.level, labels: this.labels(ctx) });
+    }
+    if (this.policesNetwork) {
+      new NamespaceNetworkPolicies(chart, 'network-policies', {
+        namespace: m.namespace,
+        nodeSubnet: ctx.network.nodeSubnet,
+        apiServerPort: ctx.kubernetes.apiPort,
+        allowances: this.networkAllowances(ctx),
+        labels: this.labels(ctx),
+      });
     }
     new HelmRelease(chart, 'release', {
       name: blueprintObjectName(m.name),

@@ -20,6 +20,70 @@ export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 /** How a Blueprint runs when the Sovereign has two regions. */
 export type PlacementMode = 'single-region' | 'active-hotstandby' | 'active-active';
 
+/** Transport protocol of a port a network rule allows. */
+export type NetworkProtocol = 'TCP' | 'UDP';
+
+/** One port a network rule allows. */
+export interface NetworkPort {
+  /**
+   * Port number, 1-65535, as the pod sees it: Cilium applies policy after Service translation, so
+   * this is the container port (e.g. PowerDNS answers DNS on 5353 behind Service port 53).
+   */
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: NetworkProtocol;
+}
+
+/**
+ * Whom a network rule allows traffic with. Every peer is rendered as a standard
+ * `networking.k8s.io/v1` NetworkPolicy peer:
+ *
+ * - `apiserver`: the Kubernetes API server. k3s runs it inside the k3s process on the control plane
+ *   nodes, and the `kubernetes` Service's endpoints are `<node IP>:6443`, so the peer is an `ipBlock`
+ *   of the node subnet (Cilium matches node IPs by CIDR only with `policyCIDRMatchMode: [nodes]`,
+ *   which the Cilium Blueprint sets). In egress its ports default to the API port, 6443/TCP; in
+ *   ingress (admission webhooks the API server calls) the ports are required.
+ * - `nodes`: every node, an `ipBlock` of the node subnet: host-network pods (SPIRE agents) and the
+ *   nodes themselves.
+ * - `internet`: public addresses: `0.0.0.0/0` and `::/0` except the private ranges `10.0.0.0/8`,
+ *   `172.16.0.0/12`, `192.168.0.0/16` and `fc00::/7`.
+ * - `cluster`: every pod of every namespace (`namespaceSelector: {}`).
+ * - `namespace`: every pod of the namespace named in `NetworkRule.namespace`, selected by its
+ *   `kubernetes.io/metadata.name` label.
+ * - `anywhere` (ingress only): any source, i.e. a rule with ports and no `from`. For ports served
+ *   through Cilium's Ingress controller: Cilium proxies that traffic with its reserved `ingress`
+ *   identity, which no Kubernetes NetworkPolicy peer can select.
+ */
+export type NetworkPeer = 'apiserver' | 'nodes' | 'internet' | 'cluster' | 'namespace' | 'anywhere';
+
+/** One allowance: traffic with one peer on some ports, and why the component needs it. */
+export interface NetworkRule {
+  /** Whom the traffic is with (see `NetworkPeer`). */
+  readonly peer: NetworkPeer;
+  /** Name of the peer namespace; required for peer `namespace`, not allowed for any other peer. */
+  readonly namespace?: string;
+  /**
+   * Allowed ports; never empty, so no rule allows every port.
+   * @default for an `apiserver` egress rule: the API port (6443/TCP); required for every other rule
+   */
+  readonly ports?: readonly NetworkPort[];
+  /** Why the component needs this traffic, and where that fact comes from (chart values, docs). */
+  readonly reason: string;
+}
+
+/**
+ * Traffic a Blueprint's namespace allows beyond the baseline every policed namespace gets (default
+ * deny in both directions, DNS to the cluster's CoreDNS, traffic between the namespace's own pods).
+ * Rules apply to every pod of the namespace: chart pod labels are no stable contract, and the
+ * namespace is the unit a Blueprint owns.
+ */
+export interface NetworkAllowances {
+  /** Connections the namespace's pods accept. @default none */
+  readonly ingress?: readonly NetworkRule[];
+  /** Connections the namespace's pods may open. @default none */
+  readonly egress?: readonly NetworkRule[];
+}
+
 /** CPU and memory requests of a Blueprint's workloads at its default size, for sizing checks. */
 export interface ResourceRequests {
   /** CPU in millicores. */
@@ -52,6 +116,22 @@ export interface BlueprintMetadata {
   readonly ownsNamespace?: boolean;
   /** Pod Security Admission level enforced on the namespace, and why that level. */
   readonly podSecurity: { readonly level: PodSecurityLevel; readonly reason: string };
+  /**
+   * Whether the Blueprint renders its namespace's NetworkPolicies: a `default-deny` policy, the
+   * baseline allowances and `network`. Only the owner of a namespace may deny traffic by default in
+   * it, so this follows `ownsNamespace`; the Flux Blueprint sets it for `flux-system`, which the GitOps
+   * tree declares (never pruned) but whose traffic is Flux's. `kube-system` stays unpoliced: it is
+   * k3s's, and a default deny there would have to allow the traffic of every k3s component in it
+   * (CoreDNS answering all namespaces, metrics-server, the local-path provisioner), which no Blueprint
+   * owns.
+   * @default the value of `ownsNamespace` (true)
+   */
+  readonly networkPolicies?: boolean;
+  /**
+   * Traffic the namespace allows beyond the baseline, each rule with its reason.
+   * @default none: only the baseline (default deny, DNS, traffic within the namespace)
+   */
+  readonly network?: NetworkAllowances;
   /** Helm release name. */
   readonly releaseName: string;
   /** Blueprints that must be ready first (typed class references); they become Flux `dependsOn` edges. */
@@ -97,6 +177,13 @@ export interface BlueprintProps {
    * @default {}
    */
   readonly values?: Record<string, unknown>;
+  /**
+   * Further network allowances, appended to the Blueprint's own (`metadata.network`), e.g. SMTP for
+   * Keycloak's e-mails. They take effect only where the Blueprint renders NetworkPolicies
+   * (`metadata.networkPolicies`).
+   * @default none
+   */
+  readonly network?: NetworkAllowances;
 }
 
 /** A Blueprint class: constructible with its props, carrying static metadata. */
@@ -159,5 +246,24 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
    */
   generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
     return [];
+  }
+
+  /** Whether this Blueprint renders its namespace's NetworkPolicies (`metadata.networkPolicies`, else `ownsNamespace`). */
+  get policesNetwork(): boolean {
+    const m = this.metadata;
+    return m.networkPolicies ?? m.ownsNamespace !== false;
+  }
+
+  /**
+   * Network allowances of this instance in a cluster, beyond the baseline: `metadata.network`, then
+   * `props.network`. Subclasses append rules that depend on their props or values.
+   */
+  networkAllowances(_ctx: ClusterContext): NetworkAllowances {
+    const own = this.metadata.network;
+    const extra = this.props.network;
+    return {
+      ingress: [...(own?.ingress ?? []), ...(extra?.ingress ?? [])],
+      egress: [...(own?.egress ?? []), ...(extra?.egress ?? [])],
+    };
   }
 }

@@ -222,6 +222,16 @@ describe.each(KIT)('$name renders', (k) => {
     expect(k.cls.metadata.podSecurity.level).toBe(k.podSecurity);
   });
 
+  it(k.namespace === 'kube-system' ? 'no NetworkPolicy (kube-system is k3s\'s)' : 'the NetworkPolicies of its namespace: default deny, DNS, its own traffic', () => {
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+    if (k.namespace === 'kube-system') {
+      expect(policies).toEqual([]);
+      return;
+    }
+    expect(policies.map((p) => p.metadata.name)).toEqual(expect.arrayContaining(['default-deny', 'allow-dns', 'allow-same-namespace']));
+    for (const p of policies) expect(p.metadata).toMatchObject({ namespace: k.namespace, labels: { 'catalyst.openova.io/blueprint': k.name } });
+  });
+
   it('objects that pass the Kubernetes and Flux schemas', async () => {
     expect(await validateManifests(objects)).toEqual([]);
   });

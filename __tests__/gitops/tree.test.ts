@@ -59,30 +59,41 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
     }
   });
 
-  it('pins every HelmRelease to the exact chart version of the manifest', () => {
+  it('pins every HelmRelease to the exact chart version of the manifest, with remediation and a CRD policy', () => {
     for (const cluster of CLUSTERS[name]) {
       for (const bp of Object.keys(KIT_EDGES)) {
         const release = parse(ex.gitops.get(`${cluster}/bp-${bp}/helmrelease.yaml`) ?? ex.gitops.get(`${cluster}/bp-${bp}/helmrelease-bp-${bp}.yaml`)!);
         const pin = CHARTS[bp as keyof typeof CHARTS];
         expect(release.spec.chart.spec).toMatchObject({ chart: pin.chart, version: pin.version });
+      }
+      const releases = [...ex.gitops].filter(([path]) => path.startsWith(`${cluster}/`)).flatMap(([, text]) => yamlDocs(text)).filter((d) => d.kind === 'HelmRelease') as any[];
+      expect(releases.length).toBe(Object.keys(KIT_EDGES).length + 1); // bp-spire-crds besides one per Blueprint
+      for (const release of releases) {
+        const pin = Object.values(CHARTS).find((p) => p.chart === release.spec.chart.spec.chart)!;
+        expect({ release: release.metadata.name, version: release.spec.chart.spec.version }).toEqual({ release: release.metadata.name, version: pin.version });
         expect(release.spec.install.remediation.retries).toBeGreaterThan(0);
+        expect(release.spec.upgrade.remediation).toMatchObject({ retries: expect.any(Number), remediateLastFailure: true });
         expect(release.spec.upgrade.remediation.retries).toBeGreaterThan(0);
         expect(['CreateReplace', 'Skip']).toContain(release.spec.install.crds);
+        expect(release.spec.upgrade.crds).toBe(release.spec.install.crds);
       }
     }
   });
 
   it('validates every object against the published Kubernetes and Flux schemas', async () => {
     let checked = 0;
+    const kinds = new Set<string>();
     for (const [path, text] of ex.gitops) {
       for (const doc of yamlDocs(text)) {
         if (isKustomizeFile(doc)) continue;
         const errors = await validateManifest(doc);
         expect({ path, errors }).toEqual({ path, errors: [] });
+        kinds.add(`${doc.apiVersion} ${doc.kind}`);
         checked++;
       }
     }
     expect(checked).toBe(ex.report.clusters.reduce((n, c) => n + c.objects, 0));
+    expect([...kinds]).toEqual(expect.arrayContaining(['v1 Namespace', 'networking.k8s.io/v1 NetworkPolicy']));
   });
 
   it('builds every cluster folder with kubectl kustomize', () => {
@@ -93,9 +104,14 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
       const kinds = yamlDocs(built.stdout).map((d) => `${d.kind}/${(d.metadata as { name: string }).name}`);
       expect(kinds).toContain('GitRepository/flux-system');
       expect(kinds).toContain('Kustomization/bp-external-dns');
+      expect(kinds).toContain('Namespace/flux-system');
       for (const bp of Object.keys(KIT_EDGES)) {
         const folder = kustomizeBuild(join(ex.dir, 'gitops', cluster, `bp-${bp}`));
         expect(folder.ok).toBe(true);
+        const policies = yamlDocs(folder.stdout).filter((d) => d.kind === 'NetworkPolicy').map((d) => (d.metadata as { name: string }).name);
+        // every Blueprint folder but those in kube-system (cilium, sealed-secrets) carries its namespace's policies
+        if (['cilium', 'sealed-secrets'].includes(bp)) expect(policies).toEqual([]);
+        else expect(policies).toEqual(expect.arrayContaining(['default-deny', 'allow-dns', 'allow-same-namespace']));
       }
     }
   });
@@ -117,6 +133,19 @@ describe('GitOps details', () => {
       parse(synthExample(name).gitops.get('clusters/hz-fsn-mgt-prod/bp-openbao/helmrelease.yaml')!).spec.values.server.ha.replicas;
     expect(replicas('solo')).toBe(3);
     expect(replicas('omantel')).toBe(1);
+  });
+
+  it('declares flux-system in the folder the root Kustomization applies: restricted, never pruned', () => {
+    const ex = synthExample('solo');
+    const c = 'clusters/hz-fsn-mgt-prod/flux-system';
+    const ns = parse(ex.gitops.get(`${c}/namespace.yaml`)!);
+    expect(ns.metadata).toMatchObject({
+      name: 'flux-system',
+      annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'catalyst.openova.io/cluster': 'hz-fsn-mgt-prod' },
+    });
+    expect(parse(ex.gitops.get(`${c}/kustomization.yaml`)!).resources).toContain('namespace.yaml');
+    expect([...ex.gitops.keys()].filter((p) => p.endsWith('namespace.yaml') && ex.gitops.get(p)!.includes('name: kube-system'))).toEqual([]);
   });
 
   it('declares Pod Security labels on every namespace it creates', () => {

@@ -11,6 +11,15 @@ export const DEFAULT_CLUSTER_ISSUER = 'letsencrypt-prod';
 /** Let's Encrypt's production ACME directory. */
 export const LETSENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 
+/**
+ * Port of the HTTP-01 solver pod (`acmesolver`) cert-manager starts in the namespace of the
+ * certificate it validates (cert-manager's `acmeSolverListenPort`; https://cert-manager.io/docs/configuration/acme/http01/).
+ */
+export const ACME_HTTP01_SOLVER_PORT = 8089;
+
+/** Port the cert-manager webhook listens on (chart value `webhook.securePort`, 10250 by default, set explicitly here). */
+export const CERT_MANAGER_WEBHOOK_PORT = 10250;
+
 /** Props of the cert-manager Blueprint. */
 export interface CertManagerProps extends BlueprintProps {
   /**
@@ -80,6 +89,20 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 150, memoryMiB: 192 },
+    network: {
+      ingress: [
+        { peer: 'apiserver', ports: [{ port: CERT_MANAGER_WEBHOOK_PORT }], reason: 'the API server calls the validating and mutating webhook on its secure port (chart value webhook.securePort)' },
+      ],
+      egress: [
+        { peer: 'apiserver', reason: 'controller, cainjector, webhook and the startupapicheck Job read and write cert-manager resources, Secrets and webhook configurations' },
+        { peer: 'internet', ports: [{ port: 443 }], reason: 'ACME: the controller registers accounts and orders certificates at the issuer\'s directory over HTTPS (Let\'s Encrypt by default)' },
+        {
+          peer: 'internet',
+          ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+          reason: 'ACME self-checks before asking the CA to validate: HTTP-01 fetches the challenge URL from the public address of the domain, DNS-01 queries the zone\'s authoritative name servers (https://cert-manager.io/docs/configuration/acme/)',
+        },
+      ],
+    },
     sources: [CHARTS['cert-manager'].docs, 'catalog/components.json#cert-manager', 'catalog/bootstrap-kit.json slot 2'],
   };
 
@@ -88,14 +111,14 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     return this.props.issuerName ?? DEFAULT_CLUSTER_ISSUER;
   }
 
-  /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, requests and memory limits on controller, webhook and cainjector, metrics off. */
+  /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook and cainjector, metrics off. */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const requests = { cpu: '50m', memory: '64Mi' };
     return {
       crds: { enabled: true, keep: true },
       replicaCount: this.props.replicas ?? 1,
       resources: { requests, limits: { memory: '256Mi' } },
-      webhook: { resources: { requests, limits: { memory: '128Mi' } } },
+      webhook: { securePort: CERT_MANAGER_WEBHOOK_PORT, resources: { requests, limits: { memory: '128Mi' } } },
       cainjector: { resources: { requests, limits: { memory: '256Mi' } } },
       prometheus: { enabled: false, servicemonitor: { enabled: false } },
     };

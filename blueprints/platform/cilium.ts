@@ -46,6 +46,17 @@ export interface CiliumProps extends BlueprintProps {
  * The Ingress controller listens on the node ports the load balancer targets (`ctx.ingress`,
  * 31080/31443), so traffic to the load balancer reaches Ingress objects, and cert-manager's HTTP-01
  * solver (ingress class `cilium`) works from the first boot.
+ *
+ * `policyCIDRMatchMode: [nodes]` lets NetworkPolicy `ipBlock` peers match cluster nodes, which Cilium
+ * otherwise leaves to its `host`/`remote-node` entities that a standard NetworkPolicy cannot name.
+ * The Blueprints' policies need it twice: the API server runs in k3s on the control plane nodes (the
+ * `kubernetes` Service's endpoints are `<node IP>:6443`), and host-network pods such as the SPIRE
+ * agents connect from node addresses; both are selected by the node subnet. cloud-init installs these
+ * values, so the mode holds from the first boot; on a running cluster the agents read a changed
+ * `cilium-config` only when they restart
+ * (https://docs.cilium.io/en/v1.16/security/policy/language/#selecting-nodes-with-cidr-ipblock).
+ * The Blueprint renders no NetworkPolicy: `kube-system` is k3s's namespace, not this Blueprint's
+ * (see `BlueprintMetadata.networkPolicies`).
  */
 export class Cilium extends HelmBlueprint<CiliumProps> {
   /** Catalog metadata: chart cilium 1.16.5 (helm.cilium.io), namespace kube-system (not owned), bootstrap kit, no dependencies, pre-installed by cloud-init. */
@@ -68,7 +79,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
     sources: ['https://docs.cilium.io/en/v1.16/helm-reference/', 'catalog/components.json#cilium', 'catalog/bootstrap-kit.json slot 1'],
   };
 
-  /** Values of chart cilium 1.16.5 from the props and context: kube-proxy replacement through k3s's local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, the Ingress controller on the context's ingress node ports, operator replicas by control plane size. */
+  /** Values of chart cilium 1.16.5 from the props and context: kube-proxy replacement through k3s's local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, node IPs selectable by NetworkPolicy `ipBlock` (`policyCIDRMatchMode`, a list whose one possible entry is `nodes`), the Ingress controller on the context's ingress node ports, operator replicas by control plane size. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     return {
@@ -84,6 +95,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
       envoy: { enabled: true },
       gatewayAPI: { enabled: p.gatewayApi ?? false },
       l2announcements: { enabled: false },
+      policyCIDRMatchMode: ['nodes'],
       ingressController: {
         enabled: p.ingressController ?? true,
         default: true,

@@ -53,6 +53,15 @@ export class Crossplane extends HelmBlueprint<CrossplaneProps> {
     placementModes: ['single-region'],
     resources: { cpuMillis: 200, memoryMiB: 512 },
     timeout: '15m',
+    network: {
+      ingress: [
+        { peer: 'apiserver', ports: [{ port: 9443 }], reason: 'the API server calls the admission and conversion webhooks of Crossplane and of its providers on 9443 (chart value webhooks.enabled, Service crossplane-webhooks)' },
+      ],
+      egress: [
+        { peer: 'apiserver', reason: 'the core, the RBAC manager and the providers watch and write composite resources, managed resources, packages and RBAC' },
+        { peer: 'internet', ports: [{ port: 443 }], reason: 'the package manager pulls provider packages from OCI registries (e.g. xpkg.upbound.io), and providers call their cloud APIs over HTTPS' },
+      ],
+    },
     sources: [CHARTS.crossplane.docs, 'catalog/components.json#crossplane', 'catalog/bootstrap-kit.json slot 4'],
   };
 

@@ -3,7 +3,7 @@ import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
-import { POWERDNS_API_KEY_SECRET, PowerDns, type SecretKeyRef } from './powerdns';
+import { POWERDNS_API_KEY_SECRET, POWERDNS_API_PORT, PowerDns, type SecretKeyRef } from './powerdns';
 
 /** Props of the ExternalDNS Blueprint. */
 export interface ExternalDnsProps extends BlueprintProps {
@@ -77,6 +77,17 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
     installsCrds: false,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 50, memoryMiB: 64 },
+    network: {
+      egress: [
+        { peer: 'apiserver', reason: 'watches Services and Ingresses for host names to publish' },
+        {
+          peer: 'namespace',
+          namespace: PowerDns.metadata.namespace,
+          ports: [{ port: POWERDNS_API_PORT }],
+          reason: `writes records through the PowerDNS REST API (${PowerDns.apiUrl()}); a pdnsServer elsewhere needs a props.network rule`,
+        },
+      ],
+    },
     sources: [CHARTS['external-dns'].docs, 'catalog/components.json#external-dns', 'catalog/bootstrap-kit.json slot 12'],
   };
 

@@ -1,8 +1,11 @@
-import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { BlueprintMetadata, BlueprintProps, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
+
+/** Port of notification-controller's webhook receiver inside the pod (chart flux2 2.14.1, container port `http-webhook`). */
+export const FLUX_WEBHOOK_RECEIVER_PORT = 9292;
 
 /** Props of the Flux Blueprint. */
 export interface FluxProps extends BlueprintProps {
@@ -32,6 +35,13 @@ export interface FluxProps extends BlueprintProps {
  * (https://github.com/fluxcd-community/helm-charts/tree/main/charts/flux2); reference catalog entry
  * `flux` (bootstrap-kit slot 03).
  *
+ * Network: the chart creates NetworkPolicies of its own by default (`policies.create`), among them
+ * `allow-egress`, which allows all egress from `flux-system` and would undo the default deny (policies
+ * add up). They are off; instead this Blueprint renders the policies of `flux-system`
+ * (`networkPolicies`, although the GitOps tree, not the Blueprint, declares the namespace): egress to
+ * the API server and to public HTTPS and SSH sources, besides DNS and the traffic between the
+ * controllers (source-controller serves artifacts, notification-controller receives events).
+ *
  * The chart's CRDs are annotated `helm.sh/resource-policy: keep`: deleting the release must never
  * delete the CRDs and with them every Flux object of the cluster. The reference installed Flux from
  * the upstream `install.yaml` and then adopted it with a wrapper chart; here cloud-init and Flux use
@@ -54,11 +64,19 @@ export class Flux extends HelmBlueprint<FluxProps> {
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 200, memoryMiB: 224 },
+    networkPolicies: true,
+    network: {
+      egress: [
+        { peer: 'apiserver', reason: 'the controllers watch Flux objects and apply, prune and health-check everything the GitOps tree declares' },
+        { peer: 'internet', ports: [{ port: 443 }], reason: 'source-controller fetches Git repositories, Helm repository indexes and charts, and OCI artifacts over HTTPS; notification-controller posts alerts' },
+        { peer: 'internet', ports: [{ port: 22 }], reason: 'source-controller fetches Git repositories over SSH (ssh:// GitRepository URLs)' },
+      ],
+    },
     preinstalled: true,
     sources: [CHARTS.flux.docs, 'catalog/components.json#flux', 'catalog/bootstrap-kit.json slot 3'],
   };
 
-  /** Values of chart flux2 2.14.1 from the props: CRDs installed and kept on uninstall, log level, per-controller requests, image automation controllers only when enabled, PodMonitor off. */
+  /** Values of chart flux2 2.14.1 from the props: CRDs installed and kept on uninstall, log level, per-controller requests, image automation controllers only when enabled, PodMonitor off, the chart's own NetworkPolicies off (see the class). */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const imageAutomation = this.props.imageAutomation ?? false;
     const controller = (memory: string) => ({ resources: { requests: { cpu: '50m', memory }, limits: { memory: '256Mi' } } });
@@ -74,7 +92,25 @@ export class Flux extends HelmBlueprint<FluxProps> {
       imageAutomationController: { create: imageAutomation },
       imageReflectionController: { create: imageAutomation },
       prometheus: { podMonitor: { create: false } },
+      policies: { create: false },
     };
+  }
+
+  /**
+   * The metadata's allowances, plus ingress to notification-controller's webhook receiver (container
+   * port 9292) when the final values create its Ingress (`notificationController.webhookReceiver.ingress.create`,
+   * e.g. through `props.values`): Git hosts then call it through the Cilium Ingress controller.
+   */
+  networkAllowances(ctx: ClusterContext): NetworkAllowances {
+    const base = super.networkAllowances(ctx);
+    const notification = this.helmValues(ctx).notificationController as { webhookReceiver?: { ingress?: { create?: unknown } } } | undefined;
+    if (notification?.webhookReceiver?.ingress?.create !== true) return base;
+    const receiver: NetworkRule = {
+      peer: 'anywhere',
+      ports: [{ port: FLUX_WEBHOOK_RECEIVER_PORT }],
+      reason: 'Git hosts and registries call notification-controller\'s webhook receiver through the Cilium Ingress controller (Service webhook-receiver, target port 9292)',
+    };
+    return { ingress: [...(base.ingress ?? []), receiver], egress: base.egress };
   }
 
   /**

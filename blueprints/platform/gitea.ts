@@ -1,9 +1,12 @@
-import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
+import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
-import { DEFAULT_CLUSTER_ISSUER } from './cert-manager';
+import { ACME_HTTP01_SOLVER_PORT, DEFAULT_CLUSTER_ISSUER } from './cert-manager';
 import { Keycloak } from './keycloak';
+
+/** Gitea's HTTP port inside the pod: chart value `service.http.port` (3000), which the chart also writes to `HTTP_PORT` in `app.ini`. */
+export const GITEA_HTTP_PORT = 3000;
 
 /** OpenID Connect login for Gitea (e.g. against the Sovereign's Keycloak). */
 export interface GiteaOidc {
@@ -63,6 +66,12 @@ export interface GiteaProps extends BlueprintProps {
  * Secret, which overrides the chart's built-in default. Pod and containers get restricted security
  * contexts.
  *
+ * Network: the web UI and Git over HTTPS are served through the Cilium Ingress controller, and with
+ * `ingressClassName` set cert-manager's HTTP-01 solver pod answers in this namespace too; Gitea itself
+ * reaches out to the internet over HTTPS only. The bundled Bitnami PostgreSQL chart's own
+ * NetworkPolicy is off: it allows all egress (`primary.networkPolicy.allowExternalEgress`), and
+ * policies add up, so it would undo the namespace's default deny.
+ *
  * Source: chart `gitea` 10.5.0 from https://dl.gitea.com/charts (https://gitea.com/gitea/helm-chart);
  * reference catalog entry `gitea` (bootstrap-kit slot 10).
  *
@@ -86,6 +95,14 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
     installsCrds: false,
     placementModes: ['single-region'],
     resources: { cpuMillis: 200, memoryMiB: 512 },
+    network: {
+      ingress: [
+        { peer: 'anywhere', ports: [{ port: GITEA_HTTP_PORT }], reason: 'the web UI and Git over HTTPS reach Gitea\'s HTTP port (chart value service.http.port, 3000) through the Cilium Ingress controller' },
+      ],
+      egress: [
+        { peer: 'internet', ports: [{ port: 443 }], reason: 'repository mirrors and migrations, outgoing webhooks, and OIDC discovery and token calls to the login source at its public HTTPS address' },
+      ],
+    },
     sources: [CHARTS.gitea.docs, 'catalog/components.json#gitea', 'catalog/bootstrap-kit.json slot 10'],
   };
 
@@ -94,7 +111,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
     return this.props.domain ?? `gitea.${ctx.sovereign.fqdn}`;
   }
 
-  /** Values of chart gitea 10.5.0 from the props and context: rootless image with a restricted security context, persistence on the cluster's storage class, optional Ingress and OIDC, admin and database credentials from Secrets, bundled PostgreSQL, no Redis or Valkey. */
+  /** Values of chart gitea 10.5.0 from the props and context: rootless image with a restricted security context, persistence on the cluster's storage class, optional Ingress and OIDC, admin and database credentials from Secrets, bundled PostgreSQL without its own NetworkPolicy (see the class), no Redis or Valkey. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     const domain = this.domain(ctx);
@@ -138,6 +155,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
         primary: {
           resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
           persistence: { size: '10Gi', storageClass: ctx.storageClass },
+          networkPolicy: { enabled: false },
         },
       },
       'postgresql-ha': { enabled: false },
@@ -147,6 +165,22 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
       valkey: { enabled: false },
       test: { enabled: false },
     };
+  }
+
+  /**
+   * The metadata's allowances, plus, when the Blueprint renders its Ingress (`ingressClassName`),
+   * ingress to cert-manager's HTTP-01 solver: cert-manager starts the solver pod for the Ingress's
+   * certificate in the Ingress's namespace, and the CA reaches it through the Ingress controller.
+   */
+  networkAllowances(ctx: ClusterContext): NetworkAllowances {
+    const base = super.networkAllowances(ctx);
+    if (!this.props.ingressClassName) return base;
+    const solver: NetworkRule = {
+      peer: 'anywhere',
+      ports: [{ port: ACME_HTTP01_SOLVER_PORT }],
+      reason: 'cert-manager\'s HTTP-01 solver pod for the Ingress\'s certificate answers the ACME challenge here, reached through the Cilium Ingress controller',
+    };
+    return { ingress: [...(base.ingress ?? []), solver], egress: base.egress };
   }
 
   /**

@@ -37,6 +37,11 @@ export interface KeycloakProps extends BlueprintProps {
  * xforwarded`) with its embedded PostgreSQL. The chart's Ingress is off: exposure is decided by
  * whatever Blueprint owns ingress. Both passwords come from Secrets: generated at bootstrap, or your own named in the props.
  *
+ * The Bitnami charts create NetworkPolicies of their own by default (`networkPolicy.enabled`,
+ * `primary.networkPolicy.enabled`) that allow all egress (`allowExternalEgress`); policies add up,
+ * so they would undo the namespace's default deny. They are off: the Blueprint's allowances
+ * (`metadata.network`) are the namespace's only policies.
+ *
  * Images come from `docker.io/bitnamilegacy` because Bitnami stopped publishing these versions
  * under `docker.io/bitnami`; the charts then refuse non-default repositories unless
  * `global.security.allowInsecureImages` is set, which is why it is.
@@ -61,10 +66,15 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     installsCrds: false,
     placementModes: ['active-hotstandby', 'single-region'],
     resources: { cpuMillis: 350, memoryMiB: 768 },
+    network: {
+      ingress: [
+        { peer: 'anywhere', ports: [{ port: 8080 }], reason: 'people and OIDC clients reach Keycloak\'s HTTP port (chart value containerPorts.http, 8080) through the Cilium Ingress controller, which terminates TLS (proxyHeaders xforwarded)' },
+      ],
+    },
     sources: [CHARTS.keycloak.docs, 'catalog/components.json#keycloak', 'catalog/bootstrap-kit.json slot 9'],
   };
 
-  /** Values of chart keycloak 25.2.0 (Bitnami) from the props and context: `bitnamilegacy` images, replicas, admin and database passwords from Secrets, bundled PostgreSQL on the cluster's storage class, no Ingress. */
+  /** Values of chart keycloak 25.2.0 (Bitnami) from the props and context: `bitnamilegacy` images, replicas, admin and database passwords from Secrets, bundled PostgreSQL on the cluster's storage class, no Ingress, and neither chart's own NetworkPolicy (see the class). */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     return {
       global: { security: { allowInsecureImages: true } },
@@ -79,6 +89,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
       },
       resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
       ingress: { enabled: false },
+      networkPolicy: { enabled: false },
       postgresql: {
         enabled: true,
         image: { repository: 'bitnamilegacy/postgresql' },
@@ -89,6 +100,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
         primary: {
           resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
           persistence: { storageClass: ctx.storageClass },
+          networkPolicy: { enabled: false },
         },
       },
     };

@@ -48,6 +48,11 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
     installsCrds: false,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 768 },
+    network: {
+      ingress: [
+        { peer: 'cluster', ports: [{ port: 4222 }], reason: 'control plane services in any namespace connect to the NATS client port (chart value config.nats.port, 4222); cluster routes (6222) stay within the namespace' },
+      ],
+    },
     sources: [CHARTS['nats-jetstream'].docs, 'catalog/components.json#nats-jetstream', 'catalog/bootstrap-kit.json slot 7'],
   };
 

@@ -58,6 +58,14 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
     installsCrds: false,
     placementModes: ['active-hotstandby', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 768 },
+    network: {
+      ingress: [
+        { peer: 'cluster', ports: [{ port: 8200 }], reason: 'secret consumers in any namespace (e.g. the External Secrets Operator) call the OpenBao API on 8200 (listener address in the Raft config, chart service port); Raft traffic on 8201 stays within the namespace' },
+      ],
+      egress: [
+        { peer: 'apiserver', reason: 'Kubernetes service registration labels each server pod active, standby or sealed, and the Kubernetes auth method, once enabled, reviews service account tokens' },
+      ],
+    },
     sources: [CHARTS.openbao.docs, 'catalog/components.json#openbao', 'catalog/bootstrap-kit.json slot 8'],
   };
 

@@ -1,4 +1,4 @@
-import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
+import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
@@ -14,6 +14,15 @@ export interface SecretKeyRef {
 
 /** Port of the PowerDNS REST API / webserver (the chart's `powerdns.webserver.bindPort` default). */
 export const POWERDNS_API_PORT = 8081;
+
+/** Port PowerDNS answers DNS on inside the pod; the chart's Service maps port 53 to it. */
+export const POWERDNS_DNS_PORT = 5353;
+
+/**
+ * Namespace whose pods may call the PowerDNS API: ExternalDNS's (`ExternalDns.metadata.namespace`,
+ * written out because ExternalDNS imports this module).
+ */
+export const POWERDNS_API_CLIENT_NAMESPACE = 'external-dns';
 
 /** Default Secret holding the PowerDNS API key, in the PowerDNS and in the ExternalDNS namespace. */
 export const POWERDNS_API_KEY_SECRET: SecretKeyRef = { name: 'powerdns-api-credentials', key: 'api-key' };
@@ -73,6 +82,11 @@ export interface PowerDnsProps extends BlueprintProps {
  * (chart sources: https://github.com/pschichtel/helm-charts/tree/main/charts/powerdns); reference
  * catalog entry `powerdns` (bootstrap-kit slot 11, timeout 15m).
  *
+ * Network: the API accepts ExternalDNS only, DNS (5353 behind Service port 53) accepts the
+ * cluster. The database needs no allowance of its own: the connection Secret must live in this
+ * namespace, and so does a CloudNativePG cluster that creates it, which the namespace's own traffic
+ * covers; a database elsewhere needs a `props.network` egress rule.
+ *
  * The namespace enforces `baseline`: the chart's zone-creation Job has no configurable security
  * context, so `restricted` would reject its pod. Deviations from the reference: the reference's
  * wrapper chart put its database cluster in `openova-system` and exposed the API through a Traefik
@@ -96,6 +110,21 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 384 },
     timeout: '15m',
+    network: {
+      ingress: [
+        {
+          peer: 'namespace',
+          namespace: POWERDNS_API_CLIENT_NAMESPACE,
+          ports: [{ port: POWERDNS_API_PORT }],
+          reason: `ExternalDNS writes records through the REST API (chart value powerdns.webserver.bindPort, ${POWERDNS_API_PORT})`,
+        },
+        {
+          peer: 'cluster',
+          ports: [{ port: POWERDNS_DNS_PORT, protocol: 'UDP' }, { port: POWERDNS_DNS_PORT, protocol: 'TCP' }],
+          reason: `DNS queries: the chart's Service (ClusterIP) maps port 53 to the server's ${POWERDNS_DNS_PORT}, so the clients are in the cluster`,
+        },
+      ],
+    },
     sources: [CHARTS.powerdns.docs, 'catalog/components.json#powerdns', 'catalog/bootstrap-kit.json slot 11'],
   };
 
@@ -151,6 +180,22 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
         additionalConfig: extra.length > 0 ? `${extra.join('\n')}\n` : '',
       },
     };
+  }
+
+  /**
+   * The metadata's allowances, plus, with LUA records on (`luaRecords`), egress to public HTTP and
+   * HTTPS servers: LUA records such as `ifurlup` answer only with targets whose URL responds, and the
+   * server checks them itself. Checks on other ports (`ifportup`) need a `props.network` rule.
+   */
+  networkAllowances(ctx: ClusterContext): NetworkAllowances {
+    const base = super.networkAllowances(ctx);
+    if (this.props.luaRecords === false) return base;
+    const checks: NetworkRule = {
+      peer: 'internet',
+      ports: [{ port: 80 }, { port: 443 }],
+      reason: 'health checks of LUA records (ifurlup) against the HTTP and HTTPS targets they answer with',
+    };
+    return { ingress: base.ingress, egress: [...(base.egress ?? []), checks] };
   }
 
   /**

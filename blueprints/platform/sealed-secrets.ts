@@ -22,7 +22,10 @@ export interface SealedSecretsProps extends BlueprintProps {
  * looks for by default). The Blueprint never declares `kube-system`, so it can never be pruned.
  * The container gets `allowPrivilegeEscalation: false` and the RuntimeDefault seccomp profile on top
  * of the chart's defaults, so the pod would pass `restricted` even though `kube-system` itself is not
- * labelled by this Blueprint.
+ * labelled by this Blueprint. Nor does it render NetworkPolicies: `kube-system` is k3s's namespace,
+ * and a default deny there would have to allow the traffic of every k3s component in it (CoreDNS
+ * answering all namespaces, metrics-server, the local-path provisioner), which no Blueprint owns (see
+ * `BlueprintMetadata.networkPolicies`).
  *
  * Source: chart `sealed-secrets` 2.16.1 from https://bitnami-labs.github.io/sealed-secrets
  * (https://github.com/bitnami-labs/sealed-secrets/tree/main/helm/sealed-secrets); reference catalog

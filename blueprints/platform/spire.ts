@@ -63,6 +63,16 @@ export class Spire extends HelmBlueprint<SpireProps> {
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 150, memoryMiB: 192 },
+    network: {
+      ingress: [
+        { peer: 'nodes', ports: [{ port: 8081 }], reason: 'SPIRE agents run on the host network (spire-agent DaemonSet hostNetwork: true) and attest and fetch SVIDs at the server\'s gRPC port 8081' },
+        { peer: 'apiserver', ports: [{ port: 9443 }], reason: 'the API server calls the SPIRE controller manager\'s webhook (container port 9443 in the server pod)' },
+        { peer: 'cluster', ports: [{ port: 8443 }], reason: 'workloads that verify JWT-SVIDs fetch the signing keys from the OIDC discovery provider over HTTPS (chart values spiffe-oidc-discovery-provider.enabled and tls.spire.enabled, container port 8443)' },
+      ],
+      egress: [
+        { peer: 'apiserver', reason: 'the server validates agent service account tokens (k8s_psat node attestation), the controller manager reconciles ClusterSPIFFEIDs, and the bundle notifier writes the trust bundle ConfigMap' },
+      ],
+    },
     sources: [CHARTS.spire.docs, CHARTS['spire-crds'].docs, 'catalog/components.json#spire', 'catalog/bootstrap-kit.json slot 6'],
   };
 

@@ -15,6 +15,8 @@ export interface PlatformNamespaceProps {
   readonly podSecurity: PodSecurityLevel;
   /** Extra labels (e.g. the Sovereign label). @default {} */
   readonly labels?: Record<string, string>;
+  /** Annotations, e.g. `kustomize.toolkit.fluxcd.io/prune: disabled`. @default none */
+  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -30,6 +32,7 @@ export class PlatformNamespace extends Construct {
     this.namespace = new kplus.Namespace(this, 'Resource', {
       metadata: {
         name: props.name,
+        annotations: props.annotations,
         labels: {
           ...props.labels,
           'pod-security.kubernetes.io/enforce': props.podSecurity,
