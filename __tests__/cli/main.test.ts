@@ -3,28 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { BlueprintMetadata, builtinCatalog, CertManager, HelmBlueprint, Sovereign } from '../../index';
-import { run } from '../../main';
+import { CliResult, runCli } from '../support/cli';
 import { readTree, ROOT } from '../support/synth';
+import { podinfoMetadata } from '../support/blueprints';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'catalyst-cli-'));
 }
 
-/** Runs the CLI with stdout/stderr captured. */
-function runCli(args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: run(args, {}), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-function synthTo(spec: string, dir: string): ReturnType<typeof runCli> {
+function synthTo(spec: string, dir: string): CliResult {
   return runCli([spec, '--terraform-out', join(dir, 'cdktf.out'), '--gitops-out', join(dir, 'gitops')]);
 }
 
@@ -132,22 +119,7 @@ function expectSameTree(after: Map<string, string>, before: Map<string, string>)
 
 /** A Blueprint whose rendering fails: an internal error after validation and after the Terraform half. */
 class BrokenBlueprint extends HelmBlueprint {
-  static readonly metadata: BlueprintMetadata = {
-    name: 'broken',
-    title: 'broken',
-    category: 'apps',
-    tier: 'a-la-carte',
-    summary: 'Fails to render (test double).',
-    chart: { repository: 'oci://ghcr.io/stefanprodan/charts', chart: 'podinfo', version: '6.7.1', docs: 'https://github.com/stefanprodan/podinfo' },
-    namespace: 'broken',
-    podSecurity: { level: 'restricted', reason: 'runs as non-root' },
-    releaseName: 'broken',
-    dependsOn: [CertManager],
-    installsCrds: false,
-    placementModes: ['active-active'],
-    resources: { cpuMillis: 10, memoryMiB: 32 },
-    sources: ['https://github.com/stefanprodan/podinfo'],
-  };
+  static readonly metadata: BlueprintMetadata = podinfoMetadata('broken', 'Fails to render (test double).', { dependsOn: [CertManager] });
 
   protected curatedValues(): Record<string, unknown> {
     return {};

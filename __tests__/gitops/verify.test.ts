@@ -17,6 +17,7 @@ import { validateManifest } from '../support/k8s-validate';
 import { kustomizeBuild } from '../support/kustomize';
 import { armor, armorLines, packet, PGP_KEYS, PGP_PRIVATE_BODY, pgpPrivateKeyBlock } from '../support/pgp';
 import { EXAMPLES, readTree, ROOT, synthExample, TerraformJson, yamlDocs } from '../support/synth';
+import { podinfoMetadata } from '../support/blueprints';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -210,22 +211,7 @@ describe('OIDC identity patterns of keyless cosign verification', () => {
 
 /** A user-defined Blueprint whose chart is in an OCI registry. */
 class OciDemo extends HelmBlueprint<HelmBlueprintProps> {
-  static readonly metadata: BlueprintMetadata = {
-    name: 'oci-demo',
-    title: 'oci-demo',
-    category: 'apps',
-    tier: 'a-la-carte',
-    summary: 'Demo web service from an OCI chart.',
-    chart: { repository: 'oci://ghcr.io/stefanprodan/charts', chart: 'podinfo', version: '6.7.1', docs: 'https://github.com/stefanprodan/podinfo' },
-    namespace: 'oci-demo',
-    podSecurity: { level: 'restricted', reason: 'runs as non-root' },
-    releaseName: 'oci-demo',
-    dependsOn: [],
-    installsCrds: false,
-    placementModes: ['active-active'],
-    resources: { cpuMillis: 10, memoryMiB: 32 },
-    sources: ['https://github.com/stefanprodan/podinfo'],
-  };
+  static readonly metadata: BlueprintMetadata = podinfoMetadata('oci-demo', 'Demo web service from an OCI chart.');
 
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     return {};

@@ -4,6 +4,7 @@ import { parse, stringify } from 'yaml';
 import { BlueprintMetadata, builtinCatalog, CatalogError, CertManager, ClusterContext, CosignVerification, ExternalDns, HelmBlueprint, HelmBlueprintProps, Sovereign, SpecError } from '../../index';
 import { validateManifest } from '../support/k8s-validate';
 import { ROOT } from '../support/synth';
+import { podinfoMetadata } from '../support/blueprints';
 
 /** Props of Podinfo: the HelmBlueprint props (values, verify, network) and its own. */
 interface PodinfoProps extends HelmBlueprintProps {
@@ -12,22 +13,7 @@ interface PodinfoProps extends HelmBlueprintProps {
 
 /** A platform team's own component, written against the public API only. */
 class Podinfo extends HelmBlueprint<PodinfoProps> {
-  static readonly metadata: BlueprintMetadata = {
-    name: 'podinfo',
-    title: 'podinfo',
-    category: 'apps',
-    tier: 'a-la-carte',
-    summary: 'Demo web service.',
-    chart: { repository: 'oci://ghcr.io/stefanprodan/charts', chart: 'podinfo', version: '6.7.1', docs: 'https://github.com/stefanprodan/podinfo' },
-    namespace: 'podinfo',
-    podSecurity: { level: 'restricted', reason: 'runs as non-root' },
-    releaseName: 'podinfo',
-    dependsOn: [CertManager],
-    installsCrds: false,
-    placementModes: ['active-active'],
-    resources: { cpuMillis: 10, memoryMiB: 32 },
-    sources: ['https://github.com/stefanprodan/podinfo'],
-  };
+  static readonly metadata: BlueprintMetadata = podinfoMetadata('podinfo', 'Demo web service.', { dependsOn: [CertManager] });
 
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     return { replicaCount: this.props.replicas ?? 1, ui: { message: ctx.cluster.name } };

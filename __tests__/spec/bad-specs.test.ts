@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../main';
+import { runCli } from '../support/cli';
 import { SpecError } from '../../lib/errors';
 import { loadSpec, parseSpec } from '../../lib/spec/load';
 import { CATALOG, Doc, KEYS, lineOf, OPTIONS, PRIVATE_KEY, PRIVATE_KEY_BODY, problemsOf, specErrorOf, yamlOf } from './fixtures';
@@ -497,20 +497,6 @@ describe('bad Sovereign specs', () => {
 });
 
 describe('every bad spec through the command line', () => {
-  /** Runs `main.ts` in-process with stdout and stderr captured. */
-  function runCli(args: string[]): { code: number; out: string; err: string } {
-    let out = '';
-    let err = '';
-    const o = jest.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
-    const e = jest.spyOn(process.stderr, 'write').mockImplementation((t) => ((err += String(t)), true));
-    try {
-      return { code: run(args, {}), out, err };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
-
   it.each(CASES.map((c) => [c.name, c] as const))('%s: exit 1, the problem on stderr, nothing written', (_name, c) => {
     const dir = mkdtempSync(join(tmpdir(), 'catalyst-bad-'));
     const file = join(dir, 'spec.yaml');

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sovereign } from '../../app/sovereign';
-import { run } from '../../main';
+import { runCli } from '../support/cli';
 import { yamlOf } from './fixtures';
 
 const OPEN = yamlOf((d) => {
@@ -19,17 +19,7 @@ function synth(text: string): { code: number; out: string; err: string; tf: { re
   const dir = mkdtempSync(join(tmpdir(), 'catalyst-warn-'));
   const file = join(dir, 'spec.yaml');
   writeFileSync(file, text);
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((t) => ((err += String(t)), true));
-  let code: number;
-  try {
-    code = run([file, '--terraform-out', join(dir, 'tf'), '--gitops-out', join(dir, 'gitops')], {});
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const { code, out, err } = runCli([file, '--terraform-out', join(dir, 'tf'), '--gitops-out', join(dir, 'gitops')]);
   const tf = JSON.parse(readFileSync(join(dir, 'tf', 'stacks', 'acme-hz-fsn-mgt-prod', 'cdk.tf.json'), 'utf8'));
   return { code, out, err, tf };
 }

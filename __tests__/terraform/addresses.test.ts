@@ -59,6 +59,24 @@ const COMMON = [
 
 const OUTPUTS = ['cluster_name', 'control_plane_ipv4', 'control_plane_private_ips', 'gitops_path', 'load_balancer_ipv4', 'load_balancer_ipv6', 'network_id', 'worker_ipv4'];
 
+/** Addresses every region stack has: firewall, load balancer with its network, services and target, network, subnet, join token. */
+const REGION_CORE = [
+  'hcloud_firewall.nodes',
+  'hcloud_load_balancer.ingress',
+  'hcloud_load_balancer_network.ingress',
+  'hcloud_load_balancer_service.http',
+  'hcloud_load_balancer_service.https',
+  'hcloud_load_balancer_target.cluster',
+  'hcloud_network.network',
+  'hcloud_network_subnet.nodes',
+  'random_password.k3s_token',
+];
+
+/** The region core plus a stack's own addresses, sorted like the synthesized list. */
+function withRegionCore(own: readonly string[]): string[] {
+  return [...REGION_CORE, ...own].sort();
+}
+
 interface PinnedStack {
   readonly addresses: readonly string[];
   readonly variables: readonly string[];
@@ -69,59 +87,33 @@ interface PinnedStack {
 const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
   solo: {
     'solo-hz-fsn-mgt-prod': {
-      addresses: [
-        'hcloud_firewall.nodes',
-        'hcloud_load_balancer.ingress',
-        'hcloud_load_balancer_network.ingress',
-        'hcloud_load_balancer_service.http',
-        'hcloud_load_balancer_service.https',
-        'hcloud_load_balancer_target.cluster',
-        'hcloud_network.network',
-        'hcloud_network_subnet.nodes',
+      addresses: withRegionCore([
         'hcloud_placement_group.control_plane',
         'hcloud_placement_group.pool_general',
         'hcloud_server.control_plane_1',
         'hcloud_server.pool_general_1',
         'hcloud_server.pool_general_2',
         'hcloud_ssh_key.admin_1',
-        'random_password.k3s_token',
-      ],
+      ]),
       variables: ['hcloud_token'],
       outputs: OUTPUTS,
     },
   },
   omantel: {
     'omantel-hz-fsn-mgt-prod': {
-      addresses: [
-        'hcloud_firewall.nodes',
-        'hcloud_load_balancer.ingress',
-        'hcloud_load_balancer_network.ingress',
-        'hcloud_load_balancer_service.http',
-        'hcloud_load_balancer_service.https',
-        'hcloud_load_balancer_target.cluster',
-        'hcloud_network.network',
-        'hcloud_network_subnet.nodes',
+      addresses: withRegionCore([
         'hcloud_placement_group.control_plane',
         'hcloud_server.control_plane_1',
         'hcloud_ssh_key.admin_1',
-        'random_password.k3s_token',
-      ],
+      ]),
       variables: ['hcloud_token'],
       outputs: [...OUTPUTS, 'kubernetes_api_url'],
     },
   },
   'bank-dr': {
     'bank-hz-fsn-rtz-prod': {
-      addresses: [
-        'hcloud_firewall.nodes',
-        'hcloud_load_balancer.ingress',
-        'hcloud_load_balancer_network.ingress',
-        'hcloud_load_balancer_service.http',
-        'hcloud_load_balancer_service.https',
-        'hcloud_load_balancer_target.cluster',
-        'hcloud_network.network',
+      addresses: withRegionCore([
         'hcloud_network_route.egress', // the data pool is private-only: its internet goes through NAT
-        'hcloud_network_subnet.nodes',
         'hcloud_placement_group.control_plane',
         'hcloud_placement_group.pool_data',
         'hcloud_placement_group.pool_general',
@@ -134,23 +126,14 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_server.pool_general_2',
         'hcloud_server.pool_general_3',
         'hcloud_ssh_key.admin_1',
-        'random_password.k3s_token',
-      ],
+      ]),
       variables: ['git_token', 'git_username', 'hcloud_token'],
       outputs: [...OUTPUTS, 'kubernetes_api_url'],
     },
     // The standby region looks the SSH key up (data source) instead of creating it.
     'bank-hz-hel-rtz-prod': {
-      addresses: [
+      addresses: withRegionCore([
         'data.hcloud_ssh_key.admin_1',
-        'hcloud_firewall.nodes',
-        'hcloud_load_balancer.ingress',
-        'hcloud_load_balancer_network.ingress',
-        'hcloud_load_balancer_service.http',
-        'hcloud_load_balancer_service.https',
-        'hcloud_load_balancer_target.cluster',
-        'hcloud_network.network',
-        'hcloud_network_subnet.nodes',
         'hcloud_placement_group.control_plane',
         'hcloud_placement_group.pool_general',
         'hcloud_server.control_plane_1',
@@ -159,8 +142,7 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_server.pool_general_1',
         'hcloud_server.pool_general_2',
         'hcloud_server.pool_general_3',
-        'random_password.k3s_token',
-      ],
+      ]),
       variables: ['git_token', 'git_username', 'hcloud_token'],
       outputs: [...OUTPUTS, 'kubernetes_api_url'],
     },
