@@ -46,7 +46,8 @@ export interface NetworkPort {
  * - `nodes`: every node, an `ipBlock` of the node subnet: host-network pods (SPIRE agents) and the
  *   nodes themselves.
  * - `internet`: public addresses: `0.0.0.0/0` and `::/0` except the private ranges `10.0.0.0/8`,
- *   `172.16.0.0/12`, `192.168.0.0/16` and `fc00::/7`.
+ *   `172.16.0.0/12`, `192.168.0.0/16` and `fc00::/7`, and the link-local ranges `169.254.0.0/16` and
+ *   `fe80::/10` that hold Hetzner's metadata service (see `NON_INTERNET_RANGES`).
  * - `cluster`: every pod of every namespace (`namespaceSelector: {}`).
  * - `namespace`: every pod of the namespace named in `NetworkRule.namespace`, selected by its
  *   `kubernetes.io/metadata.name` label.

@@ -25,6 +25,9 @@ export interface ClusterNetwork extends NetworkPlan {
   readonly loadBalancerIp: string;
 }
 
+/** Name of the Secret in `flux-system` that holds the OpenPGP public keys commits are verified against. */
+export const GIT_VERIFY_KEYS_SECRET = 'flux-system-pgp-keys';
+
 /** Where the cluster's Flux reads its desired state. */
 export interface ClusterGitops {
   /** Repository URL (https). */
@@ -164,7 +167,7 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       branch: gitops.branch,
       clusterPath: `${gitops.path}/${region.cluster}`,
       secretName: gitops.auth === 'token' ? 'flux-system-git' : undefined,
-      verify: gitops.verify ? { mode: gitops.verify.mode, secretName: 'flux-system-pgp-keys', publicKeys: gitops.verify.publicKeys } : undefined,
+      verify: gitops.verify ? { mode: gitops.verify.mode, secretName: GIT_VERIFY_KEYS_SECRET, publicKeys: gitops.verify.publicKeys } : undefined,
     },
     ingress: { http: 31080, https: 31443 },
     storageClass: 'local-path',

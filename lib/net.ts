@@ -114,5 +114,8 @@ export function isInternetWide(text: string): boolean {
   return prefix < (addr.kind() === 'ipv4' ? INTERNET_WIDE_IPV4_PREFIX : INTERNET_WIDE_IPV6_PREFIX);
 }
 
-/** The private (RFC 1918) IPv4 ranges Hetzner accepts for networks. */
-export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(mustParseCidr);
+/** The private (RFC 1918) IPv4 ranges as CIDR text, in address order. */
+export const PRIVATE_IPV4_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
+/** The private (RFC 1918) IPv4 ranges Hetzner accepts for networks, parsed. */
+export const PRIVATE_RANGES: readonly Cidr[] = PRIVATE_IPV4_CIDRS.map(mustParseCidr);

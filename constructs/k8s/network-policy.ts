@@ -11,6 +11,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { NetworkAllowances, NetworkPort, NetworkRule } from '../../lib/blueprint';
+import { PRIVATE_IPV4_CIDRS } from '../../lib/net';
 
 /** Annotation holding why a NetworkPolicy exists. */
 export const REASON_ANNOTATION = 'catalyst.openova.io/reason';
@@ -36,7 +37,7 @@ export const CLUSTER_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': '
  * serves a server's user_data, which carries the k3s join token, so no pod may reach it through an
  * internet allowance.
  */
-export const NON_INTERNET_RANGES = { ipv4: ['10.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'], ipv6: ['fc00::/7', 'fe80::/10'] } as const;
+export const NON_INTERNET_RANGES = { ipv4: [...PRIVATE_IPV4_CIDRS, '169.254.0.0/16'].sort(), ipv6: ['fc00::/7', 'fe80::/10'] } as const;
 
 /** Direction of a rule, as in a NetworkPolicy's `policyTypes`. */
 export type NetworkDirection = 'Ingress' | 'Egress';

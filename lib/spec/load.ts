@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { SpecError, SpecProblem } from '../errors';
 import { clusterName } from '../naming';
 import { mustParseCidr, subnet } from '../net';
-import { SovereignSchema, SovereignSpecParsed } from './schema';
+import { SovereignSchema, SovereignSpecParsed, URL_USER_INFO } from './schema';
 import type { NetworkPlan, SovereignSpec } from './types';
 import { BlueprintNames, didYouMean, validateSpec } from './validate';
 
@@ -104,7 +104,7 @@ function allowedKeys(path: readonly PathKey[]): string[] {
 /** Hides secret material in a reported value: a pasted private key entirely, URL credentials (`user:token@`) in place. */
 function redact(value: string): string {
   if (/PRIVATE KEY/.test(value)) return '(private key, not shown)';
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1(credentials not shown)@');
+  return value.replace(URL_USER_INFO, '$1(credentials not shown)@');
 }
 
 function reportable(problems: readonly SpecProblem[]): SpecProblem[] {

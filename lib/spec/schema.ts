@@ -33,8 +33,10 @@ const K8S_LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** Organization names that would collide with platform namespaces or Gitea orgs (naming facts). */
 export const RESERVED_ORGANIZATION_NAMES = ['system', 'flux', 'crossplane', 'catalyst', 'gitea'] as const;
 
-/** Whether an https URL carries user info (`user@` or `user:secret@`) before its host. */
-const hasUserInfo = (url: string) => /^https:\/\/[^/?#]*@/.test(url);
+/** A URL's scheme (group 1) followed by user info (`user@` or `user:secret@`) before its host. */
+export const URL_USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i;
+
+const hasUserInfo = (url: string) => URL_USER_INFO.test(url);
 
 const slug = (what: string) =>
   z.string().regex(SLUG, { error: `must be a ${what}: 3-32 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'` });
