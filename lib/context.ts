@@ -49,6 +49,37 @@ export interface ClusterGitops {
   };
 }
 
+/**
+ * The Secret holding the Hetzner Cloud API token inside the cluster, for the cloud controller manager
+ * and the CSI driver. The bootstrap creates it on the first control plane server from the sensitive
+ * Terraform variable `hcloud_token`; it never enters Git. Key names follow the hcloud-cloud-controller-manager
+ * chart's defaults (https://github.com/hetznercloud/hcloud-cloud-controller-manager/blob/main/docs/reference/helm-chart.md).
+ */
+export interface HcloudSecretRef {
+  /** @default 'kube-system' */
+  readonly namespace: string;
+  /** @default 'hcloud' */
+  readonly name: string;
+  /** Key of the API token. @default 'token' */
+  readonly tokenKey: string;
+  /** Key of the Hetzner network name the cluster's servers are attached to. @default 'network' */
+  readonly networkKey: string;
+  /** The value stored under `networkKey`: the cluster's Hetzner network name (`<sovereign>-<cluster>`). */
+  readonly network: string;
+}
+
+/** Where people and the Kubernetes API meet the Sovereign's identity provider (Keycloak). */
+export interface ClusterAuth {
+  /** Public hostname of Keycloak, `auth.<fqdn>`. */
+  readonly hostname: string;
+  /** Keycloak realm of the Sovereign's Organization: the organization slug. */
+  readonly realm: string;
+  /** OIDC issuer URL, `https://auth.<fqdn>/realms/<realm>`; the API server trusts tokens from it. */
+  readonly issuerUrl: string;
+  /** OIDC client id the Kubernetes API server accepts tokens for. @default 'kubernetes' */
+  readonly kubernetesClientId: string;
+}
+
 /** Node ports the ingress gateway listens on; the load balancer forwards 80/443 to them. */
 export interface IngressPorts {
   /** @default 31080 (reference infra/hetzner load balancer service `http`) */
@@ -111,6 +142,10 @@ export interface ClusterContext {
   readonly gitops: ClusterGitops;
   /** Node ports of the ingress gateway (31080 and 31443). */
   readonly ingress: IngressPorts;
+  /** The Sovereign's identity provider as the API server and Blueprints see it. */
+  readonly auth: ClusterAuth;
+  /** The in-cluster Secret with the Hetzner Cloud API token (created at bootstrap, never in Git). */
+  readonly hcloudSecret: HcloudSecretRef;
   /** Default StorageClass of the cluster (k3s local-path provisioner). */
   readonly storageClass: string;
   /** Labels every object of this Sovereign carries. */
@@ -133,6 +168,9 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
   const subnet = mustParseCidr(region.network.nodeSubnet);
   const last = subnet.last - subnet.first;
   const gitops = spec.spec.gitops;
+  const prefix = resourcePrefix(spec.metadata.name, region.cluster);
+  const authHost = `auth.${spec.spec.fqdn}`;
+  const realm = spec.spec.organization.name;
   return {
     sovereign: {
       name: spec.metadata.name,
@@ -142,7 +180,7 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
     },
     cluster: {
       name: region.cluster,
-      resourcePrefix: resourcePrefix(spec.metadata.name, region.cluster),
+      resourcePrefix: prefix,
       location: region.location,
       buildingBlock: region.buildingBlock,
       envType: region.envType,
@@ -170,6 +208,8 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       verify: gitops.verify ? { mode: gitops.verify.mode, secretName: GIT_VERIFY_KEYS_SECRET, publicKeys: gitops.verify.publicKeys } : undefined,
     },
     ingress: { http: 31080, https: 31443 },
+    auth: { hostname: authHost, realm, issuerUrl: `https://${authHost}/realms/${realm}`, kubernetesClientId: 'kubernetes' },
+    hcloudSecret: { namespace: 'kube-system', name: 'hcloud', tokenKey: 'token', networkKey: 'network', network: prefix },
     storageClass: 'local-path',
     labels: { [LABELS.sovereign]: spec.spec.fqdn },
   };
