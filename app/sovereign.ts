@@ -69,7 +69,10 @@ function specCatalog(catalog: Catalog, options: SovereignOptions): BlueprintName
     known,
     retired: RETIRED_BLUEPRINTS,
     installed: (selection) => catalog.resolve([...new Set([...selection, ...always])]).ordered.map((cls) => cls.metadata.name),
-    chartRepositories: Object.fromEntries(known.map((n) => [n, catalog.get(n).metadata.chart.repository])),
+    chartRepositories: Object.fromEntries(known.flatMap((n) => {
+      const chart = catalog.get(n).metadata.chart;
+      return chart ? [[n, chart.repository]] : [];
+    })),
   };
 }
 

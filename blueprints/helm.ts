@@ -5,14 +5,14 @@
  * typed props and may add objects.
  */
 import { Duration, type Chart } from 'cdk8s';
-import { Blueprint, BlueprintProps, mergeValues } from '../lib/blueprint';
+import { Blueprint, BlueprintMetadata, BlueprintProps, mergeValues } from '../lib/blueprint';
 import type { ClusterContext } from '../lib/context';
-import { blueprintObjectName, LABELS } from '../lib/naming';
+import type { ChartPin } from '../lib/versions';
+import { blueprintObjectName } from '../lib/naming';
 import { CosignVerification, cosignVerificationProblems } from '../lib/signing';
 import { HelmChartSource, HelmRelease, HelmRepository, OciRepository } from '../constructs/flux';
-import { PlatformNamespace } from '../constructs/k8s/namespace';
-import { NamespaceNetworkPolicies } from '../constructs/k8s/network-policy';
 import type { HelmPreinstall } from '../constructs/hetzner/cloud-init';
+import { blueprintLabels, renderNamespace } from './namespace';
 
 /**
  * Parses a Go-style duration of whole minutes (`15m`) into a cdk8s Duration.
@@ -35,8 +35,28 @@ export interface HelmBlueprintProps extends BlueprintProps {
   readonly verify?: CosignVerification;
 }
 
+/** Metadata of a Blueprint that installs a Helm chart: `chart` and `releaseName` are set. */
+export interface HelmBlueprintMetadata extends BlueprintMetadata {
+  /** Upstream chart pinned exactly (from the version manifest). */
+  readonly chart: ChartPin;
+  /** Helm release name. */
+  readonly releaseName: string;
+}
+
 /** A Blueprint that installs one upstream Helm chart with Flux. */
 export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprintProps> extends Blueprint<P> {
+  /**
+   * The class's static metadata, with its chart and release name.
+   * @throws Error when the metadata names no chart or no release name (a HelmBlueprint needs both)
+   */
+  get metadata(): HelmBlueprintMetadata {
+    const m = super.metadata;
+    if (m.chart === undefined || m.releaseName === undefined) {
+      throw new Error(`Blueprint ${m.name} is a HelmBlueprint, but its metadata has no ${m.chart === undefined ? 'chart' : 'releaseName'}; set metadata.chart and metadata.releaseName`);
+    }
+    return m as HelmBlueprintMetadata;
+  }
+
   /**
    * @param props the Blueprint's props
    * @throws Error when `props.verify` is set for a chart that is not in an `oci://` registry, or is
@@ -67,7 +87,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
 
   /** Labels of every object this Blueprint renders. */
   protected labels(ctx: ClusterContext): Record<string, string> {
-    return { ...ctx.labels, [LABELS.blueprint]: this.metadata.name };
+    return blueprintLabels(this, ctx);
   }
 
   /**
@@ -133,18 +153,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    */
   render(chart: Chart, ctx: ClusterContext): void {
     const m = this.metadata;
-    if (m.ownsNamespace !== false) {
-      new PlatformNamespace(chart, 'namespace', { name: m.namespace, podSecurity: m.podSecurity.level, labels: this.labels(ctx) });
-    }
-    if (this.policesNetwork) {
-      new NamespaceNetworkPolicies(chart, 'network-policies', {
-        namespace: m.namespace,
-        nodeSubnet: ctx.network.nodeSubnet,
-        apiServerPort: ctx.kubernetes.apiPort,
-        allowances: this.networkAllowances(ctx),
-        labels: this.labels(ctx),
-      });
-    }
+    renderNamespace(chart, this, ctx);
     new HelmRelease(chart, 'release', {
       name: blueprintObjectName(m.name),
       labels: this.labels(ctx),

@@ -10,12 +10,15 @@ import { Crossplane } from './platform/crossplane';
 import { ExternalDns } from './platform/external-dns';
 import { Flux } from './platform/flux';
 import { Gitea } from './platform/gitea';
+import { HcloudCloudControllerManager } from './platform/hcloud-cloud-controller-manager';
+import { HcloudCsi } from './platform/hcloud-csi';
 import { Keycloak } from './platform/keycloak';
 import { NatsJetstream } from './platform/nats-jetstream';
 import { OpenBao } from './platform/openbao';
 import { PowerDns } from './platform/powerdns';
 import { SealedSecrets } from './platform/sealed-secrets';
 import { Spire } from './platform/spire';
+import { SystemUpgradeController } from './platform/system-upgrade-controller';
 
 export { Cilium, type CiliumProps } from './platform/cilium';
 export { CertManager, DEFAULT_CLUSTER_ISSUER, LETSENCRYPT_PRODUCTION, type CertManagerProps } from './platform/cert-manager';
@@ -29,8 +32,11 @@ export { Keycloak, type KeycloakProps } from './platform/keycloak';
 export { Gitea, type GiteaOidc, type GiteaProps } from './platform/gitea';
 export { PowerDns, POWERDNS_API_KEY_SECRET, POWERDNS_API_PORT, type PowerDnsProps, type SecretKeyRef } from './platform/powerdns';
 export { ExternalDns, type ExternalDnsProps } from './platform/external-dns';
+export { HcloudCloudControllerManager, HCLOUD_CCM_DEPLOYMENT, type HcloudCloudControllerManagerProps } from './platform/hcloud-cloud-controller-manager';
+export { HcloudCsi, LUKS_PASSPHRASE_KEY, LUKS_SECRET, type HcloudCsiProps } from './platform/hcloud-csi';
+export { SystemUpgradeController, AGENT_PLAN, CONTROL_PLANE_LABEL, PLAN_API_VERSION, SERVER_PLAN, type SystemUpgradeControllerProps } from './platform/system-upgrade-controller';
 
-/** Every built-in Blueprint class, in bootstrap-kit slot order. */
+/** Every built-in Blueprint class, in bootstrap-kit slot order (the reference kit's slots 1-12, then the Hetzner integration and upgrades). */
 export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   Cilium,
   CertManager,
@@ -44,11 +50,16 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   Gitea,
   PowerDns,
   ExternalDns,
+  HcloudCloudControllerManager,
+  HcloudCsi,
+  SystemUpgradeController,
 ];
 
 /**
  * The bootstrap kit: the Blueprints a Sovereign installs when its spec lists none, in the reference
- * kit's slot order (slots 1-12). Install order comes from the dependency graph, not from this list.
+ * kit's slot order (slots 1-12), then what running on Hetzner needs: the cloud controller manager,
+ * the CSI driver with the encrypted default StorageClass, and the system-upgrade-controller with the
+ * k3s upgrade Plans. Install order comes from the dependency graph, not from this list.
  */
 export const BOOTSTRAP_KIT: readonly string[] = [
   'cilium',
@@ -63,6 +74,9 @@ export const BOOTSTRAP_KIT: readonly string[] = [
   'gitea',
   'powerdns',
   'external-dns',
+  'hcloud-cloud-controller-manager',
+  'hcloud-csi',
+  'system-upgrade-controller',
 ];
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { Chart } from 'cdk8s';
 import type { ClusterContext } from './context';
-import type { ChartPin } from './versions';
+import type { ChartPin, ManifestsPin } from './versions';
 
 /** How a Blueprint is installed: by the bootstrap kit, always, or when selected. */
 export type BlueprintTier = 'bootstrap-kit' | 'mandatory' | 'a-la-carte';
@@ -105,8 +105,18 @@ export interface BlueprintMetadata {
   readonly tier: BlueprintTier;
   /** One sentence saying what it does. */
   readonly summary: string;
-  /** Upstream chart pinned exactly (from the version manifest). */
-  readonly chart: ChartPin;
+  /**
+   * Upstream Helm chart pinned exactly (from the version manifest). Every Blueprint installs from
+   * exactly one of `chart` and `manifests`.
+   * @default none: the Blueprint installs `manifests`
+   */
+  readonly chart?: ChartPin;
+  /**
+   * Upstream manifests in a Git repository, pinned to a tag and its commit, for a project that
+   * publishes no Helm chart (Flux fetches them with a `GitRepository`).
+   * @default none: the Blueprint installs `chart`
+   */
+  readonly manifests?: ManifestsPin;
   /** Namespace the release installs into. */
   readonly namespace: string;
   /**
@@ -133,11 +143,14 @@ export interface BlueprintMetadata {
    * @default none: only the baseline (default deny, DNS, traffic within the namespace)
    */
   readonly network?: NetworkAllowances;
-  /** Helm release name. */
-  readonly releaseName: string;
+  /**
+   * Helm release name; required with `chart`.
+   * @default none: a Blueprint installing `manifests` has no Helm release
+   */
+  readonly releaseName?: string;
   /** Blueprints that must be ready first (typed class references); they become Flux `dependsOn` edges. */
   readonly dependsOn: readonly BlueprintClass[];
-  /** Whether the chart installs CRDs (the HelmRelease then creates and replaces them on upgrade). */
+  /** Whether the Blueprint installs CRDs (for a chart, the HelmRelease then creates and replaces them on upgrade). */
   readonly installsCrds: boolean;
   /** Placement modes the component supports in a two-region Sovereign; the first is the default. */
   readonly placementModes: readonly PlacementMode[];

@@ -31,9 +31,20 @@ export function metadataProblems(cls: BlueprintClass): string[] {
   const problems: string[] = [];
   const bad = (field: string, value: unknown, fix: string) => problems.push(`metadata.${field} ${JSON.stringify(value)} ${fix}`);
   if (!NAMESPACE_NAME.test(m.namespace ?? '')) bad('namespace', m.namespace, "is not a namespace name; use at most 63 characters of a-z, 0-9 and '-'");
-  if (!RELEASE_NAME.test(m.releaseName ?? '')) bad('releaseName', m.releaseName, "is not a Helm release name; use at most 53 characters of a-z, 0-9 and '-'");
-  if (!/^(https|oci):\/\/\S+$/.test(m.chart?.repository ?? '')) bad('chart.repository', m.chart?.repository, 'must be an https:// Helm repository or an oci:// registry path');
-  if (!EXACT_VERSION.test(m.chart?.version ?? '')) bad('chart.version', m.chart?.version, 'must be one exact chart version such as 1.16.5 (no range, no latest), so every synth installs the same chart');
+  if (m.manifests === undefined || m.chart !== undefined) {
+    if (!RELEASE_NAME.test(m.releaseName ?? '')) bad('releaseName', m.releaseName, "is not a Helm release name; use at most 53 characters of a-z, 0-9 and '-'");
+    if (!/^(https|oci):\/\/\S+$/.test(m.chart?.repository ?? '')) bad('chart.repository', m.chart?.repository, 'must be an https:// Helm repository or an oci:// registry path');
+    if (!EXACT_VERSION.test(m.chart?.version ?? '')) bad('chart.version', m.chart?.version, 'must be one exact chart version such as 1.16.5 (no range, no latest), so every synth installs the same chart');
+  }
+  if (m.manifests !== undefined) {
+    if (m.chart !== undefined) bad('manifests', m.manifests.repository, 'is set together with chart; a Blueprint installs either a chart or manifests from Git, so remove one');
+    if (!/^https:\/\/\S+$/.test(m.manifests.repository ?? '')) bad('manifests.repository', m.manifests.repository, 'must be an https:// Git repository URL');
+    if (!EXACT_VERSION.test(m.manifests.tag ?? '')) bad('manifests.tag', m.manifests.tag, 'must be one exact release tag such as v0.20.1 (no branch, no latest)');
+    if (!/^[0-9a-f]{40}$/.test(m.manifests.commit ?? '')) bad('manifests.commit', m.manifests.commit, 'must be the 40-hex-digit commit the tag points to, so a moved tag changes nothing');
+    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(m.manifests.path ?? '') || m.manifests.path.split('/').includes('..')) {
+      bad('manifests.path', m.manifests.path, 'must be a relative folder inside the repository such as manifests (no leading ./ or /, no ..)');
+    }
+  }
   if (!POD_SECURITY_LEVELS.includes(m.podSecurity?.level)) bad('podSecurity.level', m.podSecurity?.level, `must be one of ${POD_SECURITY_LEVELS.join(', ')}`);
   else if (m.podSecurity.level !== 'restricted' && !m.podSecurity.reason?.trim()) bad('podSecurity.reason', m.podSecurity.reason ?? '', `must say why the namespace needs ${m.podSecurity.level} instead of restricted`);
   if (!TIERS.includes(m.tier)) bad('tier', m.tier, `must be one of ${TIERS.join(', ')}`);

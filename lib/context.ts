@@ -68,6 +68,12 @@ export interface HcloudSecretRef {
   readonly network: string;
 }
 
+/**
+ * Name of the cluster's default StorageClass: Hetzner Volumes through the hcloud CSI driver,
+ * LUKS-encrypted (the hcloud-csi Blueprint renders the class under this name).
+ */
+export const HCLOUD_STORAGE_CLASS = 'hcloud-volumes-encrypted';
+
 /** Where people and the Kubernetes API meet the Sovereign's identity provider (Keycloak). */
 export interface ClusterAuth {
   /** Public hostname of Keycloak, `auth.<fqdn>`. */
@@ -146,7 +152,11 @@ export interface ClusterContext {
   readonly auth: ClusterAuth;
   /** The in-cluster Secret with the Hetzner Cloud API token (created at bootstrap, never in Git). */
   readonly hcloudSecret: HcloudSecretRef;
-  /** Default StorageClass of the cluster (k3s local-path provisioner). */
+  /**
+   * Default StorageClass of the cluster, which every stateful Blueprint requests: LUKS-encrypted
+   * Hetzner Volumes (`HCLOUD_STORAGE_CLASS`, rendered by the hcloud-csi Blueprint), so data outlives
+   * the node it was written on. k3s's `local-path` stays available for caches only.
+   */
   readonly storageClass: string;
   /** Labels every object of this Sovereign carries. */
   readonly labels: Readonly<Record<string, string>>;
@@ -210,7 +220,7 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
     ingress: { http: 31080, https: 31443 },
     auth: { hostname: authHost, realm, issuerUrl: `https://${authHost}/realms/${realm}`, kubernetesClientId: 'kubernetes' },
     hcloudSecret: { namespace: 'kube-system', name: 'hcloud', tokenKey: 'token', networkKey: 'network', network: prefix },
-    storageClass: 'local-path',
+    storageClass: HCLOUD_STORAGE_CLASS,
     labels: { [LABELS.sovereign]: spec.spec.fqdn },
   };
 }

@@ -72,6 +72,20 @@ export const LOAD_BALANCER_TYPES: Readonly<Record<string, { readonly maxTargets:
 /** Hetzner's limit on servers in one spread placement group. */
 export const SPREAD_GROUP_MAX_SERVERS = 10;
 
+/**
+ * Hetzner's metadata service, reachable from every server at this link-local address over HTTP; it
+ * serves the server's user_data (with the k3s join token), ID, location and networks
+ * (https://docs.hetzner.cloud/reference/cloud#server-metadata).
+ */
+export const METADATA_SERVICE_IP = '169.254.169.254';
+
+/**
+ * How a pod is exempted from the cluster-wide block of the metadata service: it carries `label` with
+ * `value` and runs in `namespace`. The label counts only there: `kube-system` holds no workload a
+ * tenant can create, so no other pod can exempt itself by setting the label.
+ */
+export const METADATA_SERVICE_ACCESS = { label: 'catalyst.openova.io/metadata-service', value: 'allowed', namespace: 'kube-system' } as const;
+
 /** Hetzner's limit on a server's user_data (cloud-init), in bytes. */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
 

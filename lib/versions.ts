@@ -33,7 +33,57 @@ export const CHARTS = {
   gitea: { repository: 'https://dl.gitea.com/charts', chart: 'gitea', version: '10.5.0', docs: 'https://gitea.com/gitea/helm-chart' },
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
+  /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, tag v1.35.0 of hetznercloud/hcloud-cloud-controller-manager). */
+  'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
+  /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, tag v2.22.1 of hetznercloud/csi-driver). */
+  'hcloud-csi': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-csi', version: '2.22.1', docs: 'https://github.com/hetznercloud/csi-driver/tree/v2.22.1/chart' },
 } as const satisfies Record<string, ChartPin>;
+
+/**
+ * An upstream project that publishes no Helm chart, installed from the plain manifests in its Git
+ * repository at one exact tag; Flux fetches them itself, so no copy lives in this repository.
+ */
+export interface ManifestsPin {
+  /** `https://` URL of the Git repository. */
+  readonly repository: string;
+  /** Exact release tag, e.g. `v0.20.1`. */
+  readonly tag: string;
+  /** Commit the tag points to (40 hex digits): Flux checks out this commit, so a moved tag changes nothing. */
+  readonly commit: string;
+  /** Folder of the manifests inside the repository, e.g. `manifests` (no leading `./`). */
+  readonly path: string;
+  /** Upstream project documentation, for docstrings and the README. */
+  readonly docs: string;
+}
+
+/** Exact pins of the upstream manifests installed without a chart, keyed by Blueprint name. */
+export const MANIFESTS = {
+  /**
+   * Rancher's system-upgrade-controller v0.20.1 (`shared/charts/system-upgrade-controller`; the tag's
+   * commit read from the upstream repository). Its `manifests/` folder carries no image tag of the
+   * release (the repository's root kustomization pins an older one), so the Blueprint sets the image
+   * from `IMAGES`.
+   */
+  'system-upgrade-controller': {
+    repository: 'https://github.com/rancher/system-upgrade-controller',
+    tag: 'v0.20.1',
+    commit: 'f1362a3fe1a8d55a0c65847f7c2779909dc7ec95',
+    path: 'manifests',
+    docs: 'https://github.com/rancher/system-upgrade-controller/tree/v0.20.1',
+  },
+} as const satisfies Record<string, ManifestsPin>;
+
+/** Container images the Blueprints set themselves, pinned exactly (`repository:tag`). */
+export const IMAGES = {
+  /** The controller image of the system-upgrade-controller release pinned in `MANIFESTS`. */
+  systemUpgradeController: { repository: 'rancher/system-upgrade-controller', tag: 'v0.20.1' },
+  /**
+   * Rancher's k3s upgrade image: the Plans name only the repository and the controller appends the
+   * Plan's version (`+` replaced by `-`, e.g. `v1.31.4-k3s1`), so the image always matches the k3s pin
+   * (https://docs.k3s.io/upgrades/automated).
+   */
+  k3sUpgrade: { repository: 'rancher/k3s-upgrade' },
+} as const;
 
 /** Names of the pinned charts. */
 export type ChartName = keyof typeof CHARTS;

@@ -1,10 +1,11 @@
 /**
- * Prints the version manifest (`lib/versions.ts`): every Helm chart pin, the node software cloud-init
- * installs and the Terraform provider constraints, as aligned tables.
+ * Prints the version manifest (`lib/versions.ts`): every Helm chart pin, the manifests installed from
+ * Git, the images Blueprints set, the node software cloud-init installs and the Terraform provider
+ * constraints, as aligned tables.
  *
  * Usage: `npm run versions`.
  */
-import { CHARTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS } from '../lib/versions';
+import { CHARTS, IMAGES, MANIFESTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS } from '../lib/versions';
 
 /** Formats rows as columns padded to the widest cell, with a header row; no trailing spaces. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -17,11 +18,19 @@ export function renderVersions(): string {
   const charts = Object.entries(CHARTS)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, pin]) => [name, pin.repository, pin.chart, pin.version]);
+  const manifests = Object.entries(MANIFESTS).map(([name, pin]) => [name, pin.repository, pin.path, pin.tag, pin.commit]);
+  const images = Object.entries(IMAGES).map(([name, image]) => [name, image.repository, 'tag' in image ? image.tag : 'from the Plan version']);
   const node = Object.entries(NODE_SOFTWARE).map(([name, version]) => [name, version]);
   const providers = Object.entries(TERRAFORM_PROVIDERS).map(([name, p]) => [name, p.source, p.constraint]);
   return [
     `Helm charts (${charts.length})`,
     table(['BLUEPRINT', 'REPOSITORY', 'CHART', 'VERSION'], charts),
+    '',
+    `Manifests from Git (${manifests.length})`,
+    table(['BLUEPRINT', 'REPOSITORY', 'PATH', 'TAG', 'COMMIT'], manifests),
+    '',
+    'Images',
+    table(['IMAGE', 'REPOSITORY', 'TAG'], images),
     '',
     'Node software',
     table(['COMPONENT', 'VERSION'], node),

@@ -15,6 +15,8 @@ import {
   ExternalDns,
   Flux,
   Gitea,
+  HcloudCloudControllerManager,
+  HcloudCsi,
   Keycloak,
   NatsJetstream,
   OpenBao,
@@ -72,6 +74,9 @@ function leaves(value: unknown, path = ''): Array<[string, unknown]> {
   return [[path, value]];
 }
 
+/** The Blueprints after the reference kit's twelve slots: Hetzner integration and upgrades (issue 9). */
+const HETZNER_KIT = ['hcloud-cloud-controller-manager', 'hcloud-csi', 'system-upgrade-controller'];
+
 /** Facts from the bootstrap kit (slot, release, namespace) and the chart pin of every Blueprint. */
 const KIT: ReadonlyArray<{
   cls: BlueprintClass;
@@ -99,10 +104,11 @@ const KIT: ReadonlyArray<{
 ];
 
 describe('the built-in registry', () => {
-  it('registers the twelve kit Blueprints in slot order, and the kit lists the same names', () => {
-    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual(KIT.map((k) => k.name));
-    expect([...BOOTSTRAP_KIT]).toEqual(KIT.map((k) => k.name));
-    expect(builtinCatalog().names()).toEqual([...KIT.map((k) => k.name)].sort());
+  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, and the kit lists the same names', () => {
+    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
+    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual(names);
+    expect([...BOOTSTRAP_KIT]).toEqual(names);
+    expect(builtinCatalog().names()).toEqual([...names].sort());
   });
 
   it('has the kit facts in every metadata: tier, release, namespace, chart pin, sources', () => {
@@ -127,13 +133,13 @@ describe('the built-in registry', () => {
     }
   });
 
-  it('marks exactly Cilium and Flux as preinstalled by cloud-init', () => {
-    expect(BUILTIN_BLUEPRINTS.filter((c) => c.metadata.preinstalled).map((c) => c.metadata.name)).toEqual(['cilium', 'flux']);
+  it('marks exactly Cilium, Flux and the Hetzner CCM as preinstalled by cloud-init', () => {
+    expect(BUILTIN_BLUEPRINTS.filter((c) => c.metadata.preinstalled).map((c) => c.metadata.name)).toEqual(['cilium', 'flux', 'hcloud-cloud-controller-manager']);
   });
 
   it('declares the namespaces that exist before Flux (kube-system, flux-system) as not owned', () => {
     const notOwned = BUILTIN_BLUEPRINTS.filter((c) => c.metadata.ownsNamespace === false).map((c) => c.metadata.name);
-    expect(notOwned).toEqual(['cilium', 'flux', 'sealed-secrets']);
+    expect(notOwned).toEqual(['cilium', 'flux', 'sealed-secrets', 'hcloud-cloud-controller-manager', 'hcloud-csi']);
   });
 });
 
@@ -145,23 +151,26 @@ describe('catalog edges', () => {
 
   it('declares dependencies as class references, not strings', () => {
     expect(ExternalDns.metadata.dependsOn).toEqual([CertManager, PowerDns]);
-    expect(Gitea.metadata.dependsOn).toEqual([Keycloak]);
-    expect(Spire.metadata.dependsOn).toEqual([CertManager]);
+    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi]);
+    expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
+    expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });
 
-  it('resolves gitea by adding keycloak, cert-manager and cilium, saying who needs each', () => {
+  it('resolves gitea by adding keycloak, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
     const r = catalog.resolve(['gitea']);
-    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'keycloak', 'gitea']);
+    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keycloak', 'gitea']);
     expect(r.added).toEqual([
       { name: 'cert-manager', requiredBy: ['keycloak'] },
-      { name: 'cilium', requiredBy: ['cert-manager'] },
+      { name: 'cilium', requiredBy: ['cert-manager', 'hcloud-cloud-controller-manager'] },
+      { name: 'hcloud-cloud-controller-manager', requiredBy: ['hcloud-csi'] },
+      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
       { name: 'keycloak', requiredBy: ['gitea'] },
     ]);
   });
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
     const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(12);
+    expect(order).toHaveLength(15);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }
@@ -274,7 +283,7 @@ describe('SPIRE', () => {
     expect(ctx.cluster.name).toBe('hz-fsn-mgt-prod');
     const custom = renderedValues(new Spire({ trustDomain: 'id.example.org', clusterName: 'edge' })).global.spire;
     expect(custom).toMatchObject({ trustDomain: 'id.example.org', clusterName: 'edge' });
-    expect(renderedValues(new Spire()).global.spire.persistence.storageClass).toBe('local-path');
+    expect(renderedValues(new Spire()).global.spire.persistence.storageClass).toBe('hcloud-volumes-encrypted');
   });
 
   it('keeps the default ClusterSPIFFEID off unless asked for', () => {
@@ -373,7 +382,7 @@ describe('typed props and the raw values escape hatch', () => {
     const defaults = renderedValues(new NatsJetstream());
     expect(defaults.config.cluster).toEqual({ enabled: true, replicas: 3 });
     expect(defaults.config.jetstream.enabled).toBe(true);
-    expect(defaults.config.jetstream.fileStore.pvc).toMatchObject({ size: '10Gi', storageClassName: 'local-path' });
+    expect(defaults.config.jetstream.fileStore.pvc).toMatchObject({ size: '10Gi', storageClassName: 'hcloud-volumes-encrypted' });
     const single = renderedValues(new NatsJetstream({ replicas: 1, fileStoreSize: '2Gi' }));
     expect(single.config.cluster).toEqual({ enabled: false, replicas: 1 });
     expect(single.config.jetstream.fileStore.pvc.size).toBe('2Gi');

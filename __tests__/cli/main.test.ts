@@ -43,7 +43,7 @@ describe('npm run synth', () => {
     spec.spec.regions[0].workerPools.reverse();
     spec.spec.ssh.allowedCidrs.reverse();
     expect(spec.spec.ssh.allowedCidrs.length).toBeGreaterThan(1);
-    spec.spec.blueprints = { install: ['gitea', 'cilium', 'external-dns', 'flux', 'cert-manager', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'powerdns'] };
+    spec.spec.blueprints = { install: ['gitea', 'system-upgrade-controller', 'cilium', 'hcloud-csi', 'external-dns', 'flux', 'cert-manager', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'hcloud-cloud-controller-manager', 'powerdns'] };
     const dir = tmp();
     const file = join(dir, 'reordered.yaml');
     writeFileSync(file, stringify(spec));

@@ -4,7 +4,7 @@ import { parse, stringify } from 'yaml';
 import { BlueprintMetadata, builtinCatalog, CatalogError, CertManager, ClusterContext, CosignVerification, ExternalDns, HelmBlueprint, HelmBlueprintProps, Sovereign, SpecError } from '../../index';
 import { validateManifest } from '../support/k8s-validate';
 import { ROOT } from '../support/synth';
-import { podinfoMetadata } from '../support/blueprints';
+import { PODINFO_CHART, podinfoMetadata } from '../support/blueprints';
 
 /** Props of Podinfo: the HelmBlueprint props (values, verify, network) and its own. */
 interface PodinfoProps extends HelmBlueprintProps {
@@ -41,7 +41,7 @@ describe('library use', () => {
     expect(hr.spec.values).toEqual({ replicaCount: 2, ui: { message: 'hz-fsn-mgt-prod' } });
     const ks = parse(files.get(`${c}/flux-system/kustomization-bp-podinfo.yaml`)!);
     expect(ks.spec.dependsOn).toEqual([{ name: 'bp-cert-manager' }]);
-    expect(sovereign.added.map((a) => a.name)).toEqual(['cert-manager', 'cilium', 'flux']);
+    expect(sovereign.added.map((a) => a.name)).toEqual(['cert-manager', 'cilium', 'flux', 'hcloud-cloud-controller-manager']);
   });
 
   it('takes typed Blueprint instances over the ones the spec would create', () => {
@@ -117,7 +117,7 @@ describe('chart signatures (cosign) of a user-defined OCI Blueprint', () => {
 
   it('rejects unusable verification props when the instance is created', () => {
     class PodinfoFromIndex extends Podinfo {
-      static override readonly metadata: BlueprintMetadata = { ...Podinfo.metadata, name: 'podinfo-index', chart: { ...Podinfo.metadata.chart, repository: 'https://stefanprodan.github.io/podinfo' } };
+      static override readonly metadata: BlueprintMetadata = { ...Podinfo.metadata, name: 'podinfo-index', chart: { ...PODINFO_CHART, repository: 'https://stefanprodan.github.io/podinfo' } };
     }
     expect(() => new PodinfoFromIndex({ verify: { matchOIDCIdentity: [identity] } })).toThrow(/Blueprint podinfo-index: props\.verify is set, but its chart comes from the Helm repository https:\/\/stefanprodan\.github\.io\/podinfo, not an oci:\/\/ registry/);
     expect(() => new Podinfo({ verify: { matchOIDCIdentity: [] } })).toThrow(/props\.verify\.matchOIDCIdentity: must list at least one issuer\/subject pair/);

@@ -74,6 +74,7 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   gitea: { ingress: ['anywhere:3000/TCP'], egress: ['internet:443/TCP'] },
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP'], egress: ['internet:80/TCP,443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
+  'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
 };
 
 /** Namespace → Blueprint whose policies it carries, for the Blueprints of a Sovereign. */
@@ -178,7 +179,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'crossplane-system', 'external-dns', 'flux-system', 'openbao', 'spire-system']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'crossplane-system', 'external-dns', 'flux-system', 'openbao', 'spire-system', 'system-upgrade']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });
@@ -229,7 +230,8 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
 
     it('pins every chart to an exact version: no range, wildcard or floating tag', () => {
       const releases = objects.filter(({ obj }) => obj.kind === 'HelmRelease').map(({ obj }) => obj);
-      expect(releases.length).toBeGreaterThan(ex.sovereign.blueprints.length);
+      // one per chart Blueprint, plus bp-spire-crds
+      expect(releases.length).toBe(ex.sovereign.blueprints.filter(({ blueprint }) => blueprint.metadata.chart !== undefined).length + 1);
       for (const hr of releases) {
         if (!hr.spec.chart) {
           expect(hr.spec.chartRef.kind).toBe('OCIRepository');
@@ -239,6 +241,39 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
         expect({ release: hr.metadata.name, version, exact: EXACT_SEMVER.test(version) }).toEqual({ release: hr.metadata.name, version, exact: true });
       }
       for (const { obj } of objects.filter(({ obj }) => obj.kind === 'OCIRepository')) expect(obj.spec.ref.tag).toMatch(EXACT_SEMVER);
+    });
+
+    it('pins every Git source of upstream manifests to a release tag and its commit; only the cluster\'s own repository follows a branch', () => {
+      const sources = objects.filter(({ obj }) => obj.kind === 'GitRepository').map(({ obj }) => obj);
+      expect(sources.map((g) => g.metadata.name).sort()).toEqual(['bp-system-upgrade-controller', 'flux-system']);
+      for (const g of sources.filter((g) => g.metadata.name !== 'flux-system')) {
+        expect(g.spec.ref).toEqual({ tag: expect.stringMatching(EXACT_SEMVER), commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+        expect(g.spec.url).toMatch(/^https:\/\//);
+      }
+    });
+
+    it('blocks Hetzner\'s metadata service for every pod but the CSI node plugin, without putting any pod into default deny', () => {
+      const ccnps = objects.filter(({ obj }) => obj.kind === 'CiliumClusterwideNetworkPolicy').map(({ obj }) => obj);
+      expect(ccnps.map((p) => p.metadata.name).sort()).toEqual(['deny-metadata-service', 'deny-metadata-service-kube-system']);
+      const ns = 'k8s:io.kubernetes.pod.namespace';
+      const spec = (name: string) => ccnps.find((p) => p.metadata.name === name)!.spec;
+      for (const p of ccnps) {
+        expect(p.apiVersion).toBe('cilium.io/v2');
+        expect(p.metadata.namespace).toBeUndefined();
+        expect(p.spec.egressDeny).toEqual([{ toCIDR: ['169.254.169.254/32'] }]);
+        expect(p.spec.enableDefaultDeny).toEqual({ egress: false, ingress: false });
+        expect(Object.keys(p.spec).sort()).toEqual(['description', 'egressDeny', 'enableDefaultDeny', 'endpointSelector']);
+      }
+      // every pod outside kube-system ...
+      expect(spec('deny-metadata-service').endpointSelector).toEqual({ matchExpressions: [{ key: ns, operator: 'Exists' }, { key: ns, operator: 'NotIn', values: ['kube-system'] }] });
+      // ... and every pod in kube-system without the exemption label
+      expect(spec('deny-metadata-service-kube-system').endpointSelector).toEqual({
+        matchExpressions: [{ key: ns, operator: 'In', values: ['kube-system'] }, { key: 'k8s:catalyst.openova.io/metadata-service', operator: 'NotIn', values: ['allowed'] }],
+      });
+      // only the CSI node plugin's pods carry the label; the CSI controller and the CCM do not
+      const releases = objects.filter(({ obj }) => obj.kind === 'HelmRelease').map(({ obj }) => obj);
+      const labelled = releases.flatMap((hr) => stringLeaves(hr.spec.values ?? {}, hr.metadata.name)).filter(([path]) => path.endsWith('catalyst.openova.io/metadata-service'));
+      expect(labelled).toEqual([['bp-hcloud-csi.node.podLabels.catalyst.openova.io/metadata-service', 'allowed']]);
     });
   });
 

@@ -169,6 +169,7 @@ describe('solo: one region, one control plane server, two workers', () => {
     expect(ensures.map((l) => l.split(' ').slice(1, 3).join('/'))).toEqual([
       'gitea/gitea-admin',
       'gitea/gitea-postgresql',
+      'kube-system/hcloud-csi-encryption',
       'keycloak/keycloak-admin',
       'keycloak/keycloak-postgresql',
       'external-dns/powerdns-api-credentials',

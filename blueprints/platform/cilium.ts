@@ -1,6 +1,8 @@
+import type { Chart } from 'cdk8s';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
+import { MetadataServiceBlock } from '../../constructs/k8s/metadata-service-block';
 import { HelmBlueprint } from '../helm';
 
 /** Props of the Cilium Blueprint. */
@@ -57,6 +59,12 @@ export interface CiliumProps extends BlueprintProps {
  * (https://docs.cilium.io/en/v1.16/security/policy/language/#selecting-nodes-with-cidr-ipblock).
  * The Blueprint renders no NetworkPolicy: `kube-system` is k3s's namespace, not this Blueprint's
  * (see `BlueprintMetadata.networkPolicies`).
+ *
+ * Its `-config` stage blocks Hetzner's metadata service (169.254.169.254, which serves the node's
+ * user_data with the k3s join token) for every pod of the cluster, except the pods of `kube-system`
+ * labelled `catalyst.openova.io/metadata-service: allowed` (the hcloud CSI node plugin), with two
+ * `CiliumClusterwideNetworkPolicy` deny rules (see `MetadataServiceBlock`, also for why host-network
+ * pods are left to Pod Security rather than Cilium's host firewall).
  */
 export class Cilium extends HelmBlueprint<CiliumProps> {
   /** Catalog metadata: chart cilium 1.16.5 (helm.cilium.io), namespace kube-system (not owned), bootstrap kit, no dependencies, pre-installed by cloud-init. */
@@ -106,6 +114,12 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
       hubble: { relay: { enabled: false }, ui: { enabled: false } },
       prometheus: { enabled: false, serviceMonitor: { enabled: false } },
     };
+  }
+
+  /** Renders the cluster-wide metadata service block (see the class); it needs Cilium's policy CRDs, so it is in the `-config` stage. */
+  renderConfig(chart: Chart, ctx: ClusterContext): boolean {
+    new MetadataServiceBlock(chart, 'metadata-service-block', { labels: this.labels(ctx) });
+    return true;
   }
 
   /** Waits for the agent DaemonSet: the node has no pod network before it is ready. */

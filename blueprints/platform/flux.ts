@@ -3,6 +3,7 @@ import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
+import { HcloudCloudControllerManager } from './hcloud-cloud-controller-manager';
 
 /** Port of notification-controller's webhook receiver inside the pod (chart flux2 2.14.1, container port `http-webhook`). */
 export const FLUX_WEBHOOK_RECEIVER_PORT = 9292;
@@ -48,7 +49,7 @@ export interface FluxProps extends BlueprintProps {
  * the same upstream chart, so there is nothing to reconcile between two installation methods.
  */
 export class Flux extends HelmBlueprint<FluxProps> {
-  /** Catalog metadata: chart flux2 2.14.1 (fluxcd-community.github.io/helm-charts), namespace flux-system (not owned), bootstrap kit, depends on cert-manager, pre-installed by cloud-init. */
+  /** Catalog metadata: chart flux2 2.14.1 (fluxcd-community.github.io/helm-charts), namespace flux-system (not owned), bootstrap kit, depends on cert-manager and the Hetzner CCM (its pods schedule only on nodes the CCM initialized), pre-installed by cloud-init after the CCM. */
   static readonly metadata: BlueprintMetadata = {
     name: 'flux',
     title: 'Flux',
@@ -60,7 +61,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
     ownsNamespace: false,
     podSecurity: { level: 'restricted', reason: 'every controller runs as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'flux',
-    dependsOn: [CertManager],
+    dependsOn: [CertManager, HcloudCloudControllerManager],
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 200, memoryMiB: 224 },

@@ -3,6 +3,7 @@ import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { ACME_HTTP01_SOLVER_PORT, DEFAULT_CLUSTER_ISSUER } from './cert-manager';
+import { HcloudCsi } from './hcloud-csi';
 import { Keycloak } from './keycloak';
 
 /** Gitea's HTTP port inside the pod: chart value `service.http.port` (3000), which the chart also writes to `HTTP_PORT` in `app.ini`. */
@@ -80,7 +81,7 @@ export interface GiteaProps extends BlueprintProps {
  * from `docker.io/bitnamilegacy` (Bitnami no longer publishes it under `bitnami`).
  */
 export class Gitea extends HelmBlueprint<GiteaProps> {
-  /** Catalog metadata: chart gitea 10.5.0 (dl.gitea.com/charts), namespace gitea, bootstrap kit, depends on Keycloak. */
+  /** Catalog metadata: chart gitea 10.5.0 (dl.gitea.com/charts), namespace gitea, bootstrap kit, depends on Keycloak and the Hetzner CSI driver (repository and PostgreSQL volumes). */
   static readonly metadata: BlueprintMetadata = {
     name: 'gitea',
     title: 'Gitea',
@@ -91,7 +92,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
     namespace: 'gitea',
     podSecurity: { level: 'restricted', reason: 'the curated values run the rootless Gitea image as UID 1000 with no capabilities and the RuntimeDefault seccomp profile; the Bitnami PostgreSQL is restricted by default' },
     releaseName: 'gitea',
-    dependsOn: [Keycloak],
+    dependsOn: [Keycloak, HcloudCsi],
     installsCrds: false,
     placementModes: ['single-region'],
     resources: { cpuMillis: 200, memoryMiB: 512 },

@@ -3,6 +3,7 @@ import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
+import { HcloudCsi } from './hcloud-csi';
 
 /** Props of the Keycloak Blueprint. */
 export interface KeycloakProps extends BlueprintProps {
@@ -51,7 +52,7 @@ export interface KeycloakProps extends BlueprintProps {
  * (bootstrap-kit slot 09).
  */
 export class Keycloak extends HelmBlueprint<KeycloakProps> {
-  /** Catalog metadata: chart keycloak 25.2.0 (Bitnami), namespace keycloak, bootstrap kit, depends on cert-manager. */
+  /** Catalog metadata: chart keycloak 25.2.0 (Bitnami), namespace keycloak, bootstrap kit, depends on cert-manager and the Hetzner CSI driver (its PostgreSQL volume). */
   static readonly metadata: BlueprintMetadata = {
     name: 'keycloak',
     title: 'Keycloak',
@@ -62,7 +63,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     namespace: 'keycloak',
     podSecurity: { level: 'restricted', reason: 'the Bitnami charts run Keycloak and PostgreSQL as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'keycloak',
-    dependsOn: [CertManager],
+    dependsOn: [CertManager, HcloudCsi],
     installsCrds: false,
     placementModes: ['active-hotstandby', 'single-region'],
     resources: { cpuMillis: 350, memoryMiB: 768 },

@@ -2,6 +2,7 @@ import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
+import { HcloudCsi } from './hcloud-csi';
 import { Spire } from './spire';
 
 /** Props of the NATS JetStream Blueprint. */
@@ -33,7 +34,7 @@ export interface NatsJetstreamProps extends BlueprintProps {
  * `nats-jetstream` (bootstrap-kit slot 07).
  */
 export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
-  /** Catalog metadata: chart nats 1.2.0 (nats-io.github.io/k8s/helm/charts), namespace nats-system, bootstrap kit, depends on SPIRE. */
+  /** Catalog metadata: chart nats 1.2.0 (nats-io.github.io/k8s/helm/charts), namespace nats-system, bootstrap kit, depends on SPIRE and the Hetzner CSI driver (its file store volumes). */
   static readonly metadata: BlueprintMetadata = {
     name: 'nats-jetstream',
     title: 'NATS JetStream',
@@ -44,7 +45,7 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
     namespace: 'nats-system',
     podSecurity: { level: 'restricted', reason: 'the curated values run NATS and its config reloader as non-root with no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'nats-jetstream',
-    dependsOn: [Spire],
+    dependsOn: [Spire, HcloudCsi],
     installsCrds: false,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 768 },

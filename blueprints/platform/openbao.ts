@@ -2,6 +2,7 @@ import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
+import { HcloudCsi } from './hcloud-csi';
 import { Spire } from './spire';
 
 /** Props of the OpenBao Blueprint. */
@@ -43,7 +44,7 @@ export interface OpenBaoProps extends BlueprintProps {
  * listener is plain HTTP (the chart's default); node-to-node traffic is encrypted by Cilium's WireGuard.
  */
 export class OpenBao extends HelmBlueprint<OpenBaoProps> {
-  /** Catalog metadata: chart openbao 0.16.0 (openbao.github.io/openbao-helm), namespace openbao, bootstrap kit, depends on SPIRE. */
+  /** Catalog metadata: chart openbao 0.16.0 (openbao.github.io/openbao-helm), namespace openbao, bootstrap kit, depends on SPIRE and the Hetzner CSI driver (its Raft volumes). */
   static readonly metadata: BlueprintMetadata = {
     name: 'openbao',
     title: 'OpenBao',
@@ -54,7 +55,7 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
     namespace: 'openbao',
     podSecurity: { level: 'restricted', reason: 'the curated values run the servers as non-root with no capabilities and the RuntimeDefault seccomp profile; the injector is off' },
     releaseName: 'openbao',
-    dependsOn: [Spire],
+    dependsOn: [Spire, HcloudCsi],
     installsCrds: false,
     placementModes: ['active-hotstandby', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 768 },

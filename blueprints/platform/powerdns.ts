@@ -1,7 +1,7 @@
-import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
+import type { BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
-import { HelmBlueprint } from '../helm';
+import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
 import { CertManager } from './cert-manager';
 
 /** A key of an existing Kubernetes Secret. */
@@ -95,7 +95,7 @@ export interface PowerDnsProps extends BlueprintProps {
  */
 export class PowerDns extends HelmBlueprint<PowerDnsProps> {
   /** Catalog metadata: chart powerdns 0.10.0 (schich.tel/helm-charts), namespace powerdns, bootstrap kit, depends on cert-manager, timeout 15m. */
-  static readonly metadata: BlueprintMetadata = {
+  static readonly metadata: HelmBlueprintMetadata = {
     name: 'powerdns',
     title: 'PowerDNS',
     category: 'networking',

@@ -1,11 +1,12 @@
 import type { Chart } from 'cdk8s';
-import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
+import type { BlueprintProps } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { blueprintObjectName } from '../../lib/naming';
 import { CHARTS } from '../../lib/versions';
 import { HelmRelease } from '../../constructs/flux';
-import { HelmBlueprint, minutes } from '../helm';
+import { HelmBlueprint, type HelmBlueprintMetadata, minutes } from '../helm';
 import { CertManager } from './cert-manager';
+import { HcloudCsi } from './hcloud-csi';
 
 /** Props of the SPIRE Blueprint. */
 export interface SpireProps extends BlueprintProps {
@@ -48,8 +49,8 @@ export interface SpireProps extends BlueprintProps {
  * the Sovereign and the cluster.
  */
 export class Spire extends HelmBlueprint<SpireProps> {
-  /** Catalog metadata: chart spire 0.21.0 plus spire-crds 0.5.0 (spiffe.github.io/helm-charts-hardened), namespace spire-system, bootstrap kit, depends on cert-manager. */
-  static readonly metadata: BlueprintMetadata = {
+  /** Catalog metadata: chart spire 0.21.0 plus spire-crds 0.5.0 (spiffe.github.io/helm-charts-hardened), namespace spire-system, bootstrap kit, depends on cert-manager and the Hetzner CSI driver (the server's datastore volume). */
+  static readonly metadata: HelmBlueprintMetadata = {
     name: 'spire',
     title: 'SPIRE',
     category: 'identity',
@@ -59,7 +60,7 @@ export class Spire extends HelmBlueprint<SpireProps> {
     namespace: 'spire-system',
     podSecurity: { level: 'privileged', reason: 'the agent DaemonSet uses the host PID and network namespaces and hostPath sockets, and the SPIFFE CSI driver runs privileged' },
     releaseName: 'spire',
-    dependsOn: [CertManager],
+    dependsOn: [CertManager, HcloudCsi],
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 150, memoryMiB: 192 },

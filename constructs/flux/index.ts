@@ -48,8 +48,16 @@ export function goDuration(d: Duration): string {
 export interface GitRepositoryProps extends FluxObjectProps {
   /** https:// URL. */
   readonly url: string;
-  /** Branch to follow (`spec.ref.branch`), e.g. `main`. */
-  readonly branch: string;
+  /** Branch to follow (`spec.ref.branch`), e.g. `main`; exactly one of `branch` and `tag`. @default none: `tag` is set */
+  readonly branch?: string;
+  /** Release tag to check out (`spec.ref.tag`), e.g. `v0.20.1`; exactly one of `branch` and `tag`. @default none: `branch` is set */
+  readonly tag?: string;
+  /**
+   * Commit to check out (`spec.ref.commit`, 40 hex digits), which takes precedence over the tag or
+   * branch, so a moved tag changes nothing; the tag or branch then only documents the commit.
+   * @default none: the tag or branch head
+   */
+  readonly commit?: string;
   /** How often Flux fetches the repository. @default 1 minute */
   readonly interval?: Duration;
   /** Secret in the same namespace with `username`/`password` for HTTPS. @default none (public repository) */
@@ -108,7 +116,12 @@ export class PgpPublicKeys extends ApiObject {
 
 /** A Flux `GitRepository`. */
 export class GitRepository extends ApiObject {
+  /**
+   * @throws Error when not exactly one of `branch` and `tag` is set, or `commit` is not 40 hex digits
+   */
   constructor(scope: Construct, id: string, props: GitRepositoryProps) {
+    if ((props.branch === undefined) === (props.tag === undefined)) throw new Error(`GitRepository ${props.name}: set exactly one of branch and tag`);
+    if (props.commit !== undefined && !/^[0-9a-f]{40}$/.test(props.commit)) throw new Error(`GitRepository ${props.name}: commit ${props.commit} must be 40 lowercase hex digits`);
     super(scope, id, {
       apiVersion: FLUX_API.gitRepository,
       kind: 'GitRepository',
@@ -116,7 +129,7 @@ export class GitRepository extends ApiObject {
       spec: {
         interval: goDuration(props.interval ?? Duration.minutes(1)),
         url: props.url,
-        ref: { branch: props.branch },
+        ref: { branch: props.branch, tag: props.tag, commit: props.commit },
         secretRef: props.secretName ? { name: props.secretName } : undefined,
         ignore: props.ignore,
         verify: props.verify ? { mode: props.verify.mode ?? 'HEAD', secretRef: { name: props.verify.secretName } } : undefined,
@@ -262,6 +275,16 @@ export interface FluxKustomizationProps extends FluxObjectProps {
   readonly wait?: boolean;
   /** Delete objects removed from the source. @default true */
   readonly prune?: boolean;
+  /** Namespace set on every namespaced object of the path, and on ServiceAccount subjects of RBAC bindings (`spec.targetNamespace`). @default none: as the manifests say */
+  readonly targetNamespace?: string;
+  /** Image overrides (`spec.images`): the image `name` gets the tag `newTag`. @default none */
+  readonly images?: ReadonlyArray<{ readonly name: string; readonly newTag: string }>;
+  /**
+   * Strategic-merge or JSON 6902 patches applied to the path's manifests (`spec.patches`); each
+   * patch is a YAML document naming its target by kind and name, or selects it with `target`.
+   * @default none
+   */
+  readonly patches?: ReadonlyArray<{ readonly patch: string; readonly target?: { readonly kind: string; readonly name: string } }>;
 }
 
 /** A Flux `Kustomization` (the kustomize.toolkit.fluxcd.io kind, not kustomize's own file). */
@@ -280,6 +303,9 @@ export class FluxKustomization extends ApiObject {
         wait: props.wait ?? true,
         sourceRef: { kind: 'GitRepository', name: props.sourceName },
         dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn].sort().map((name) => ({ name })) : undefined,
+        targetNamespace: props.targetNamespace,
+        images: props.images && props.images.length > 0 ? props.images.map((i) => ({ name: i.name, newTag: i.newTag })) : undefined,
+        patches: props.patches && props.patches.length > 0 ? props.patches.map((p) => ({ patch: p.patch, target: p.target ? { kind: p.target.kind, name: p.target.name } : undefined })) : undefined,
       },
     });
   }

@@ -1,0 +1,36 @@
+/**
+ * What every Blueprint renders the same way, whatever it installs: the labels of its objects, and its
+ * namespace with Pod Security labels and NetworkPolicies.
+ */
+import type { Chart } from 'cdk8s';
+import type { Blueprint } from '../lib/blueprint';
+import type { ClusterContext } from '../lib/context';
+import { LABELS } from '../lib/naming';
+import { PlatformNamespace } from '../constructs/k8s/namespace';
+import { NamespaceNetworkPolicies } from '../constructs/k8s/network-policy';
+
+/** Labels of every object a Blueprint renders: the Sovereign's, plus the Blueprint's name. */
+export function blueprintLabels(bp: Blueprint, ctx: ClusterContext): Record<string, string> {
+  return { ...ctx.labels, [LABELS.blueprint]: bp.metadata.name };
+}
+
+/**
+ * Renders a Blueprint's namespace (unless `ownsNamespace` is false) with its Pod Security level, and
+ * the namespace's NetworkPolicies when the Blueprint polices it (see `Blueprint.policesNetwork`).
+ * @throws Error for an invalid network rule (see `NamespaceNetworkPolicies`)
+ */
+export function renderNamespace(chart: Chart, bp: Blueprint, ctx: ClusterContext): void {
+  const m = bp.metadata;
+  if (m.ownsNamespace !== false) {
+    new PlatformNamespace(chart, 'namespace', { name: m.namespace, podSecurity: m.podSecurity.level, labels: blueprintLabels(bp, ctx) });
+  }
+  if (bp.policesNetwork) {
+    new NamespaceNetworkPolicies(chart, 'network-policies', {
+      namespace: m.namespace,
+      nodeSubnet: ctx.network.nodeSubnet,
+      apiServerPort: ctx.kubernetes.apiPort,
+      allowances: bp.networkAllowances(ctx),
+      labels: blueprintLabels(bp, ctx),
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import type { BlueprintProps } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
+import { CHARTS } from '../../lib/versions';
+import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
+import { Cilium } from './cilium';
+
+/** Name of the Deployment the chart renders: the chart name (no `nameOverride`). */
+export const HCLOUD_CCM_DEPLOYMENT = 'hcloud-cloud-controller-manager';
+
+/** Props of the Hetzner Cloud controller manager Blueprint. */
+export type HcloudCloudControllerManagerProps = BlueprintProps;
+
+/**
+ * The Hetzner Cloud controller manager (CCM): sets each node's provider ID, addresses, instance type
+ * and location labels, removes the `node.cloudprovider.kubernetes.io/uninitialized` taint the kubelet
+ * sets under `cloud-provider=external`, deletes Node objects whose server is gone, and creates Hetzner
+ * load balancers for `LoadBalancer` Services (in the cluster's location, over the private network).
+ *
+ * Bootstrap order: until the CCM has initialized a node, only pods tolerating that taint schedule on
+ * it. Cilium's agent tolerates every taint, but CoreDNS and Flux's controllers do not, so Flux could
+ * never install the CCM itself. Cloud-init therefore pre-installs this chart with Helm right after
+ * Cilium (the CCM tolerates `not-ready` only for `NoExecute`, so it needs the CNI first) and before
+ * Flux, with exactly these values; this HelmRelease then adopts the release. The Flux Blueprint depends
+ * on this one, which orders the pre-installs.
+ *
+ * Private networking is on (`networking.enabled`): the CCM reads the cluster's Hetzner network name
+ * from the in-cluster Hetzner Secret (`ctx.hcloudSecret`, key `network`) and gets `--cluster-cidr` =
+ * the pod range. Network routes per node pod range stay off (`HCLOUD_NETWORK_ROUTES_ENABLED=false`):
+ * Cilium tunnels pod traffic between nodes (VXLAN), so routes would never carry a packet. The API
+ * token comes from the same Secret (key `token`), which the bootstrap creates from the sensitive
+ * Terraform variable `hcloud_token`; it never enters Git.
+ *
+ * With networking on, the chart runs the pod on the host network (`hostNetwork: true`, so it works
+ * before any pod network exists) with `dnsPolicy: Default` (the node's resolvers, so it needs no
+ * CoreDNS). It reads Hetzner's metadata service once at start, to check that the node it runs on is
+ * attached to the network (`serverIsAttachedToNetwork` in `hcloud/cloud.go`); as a host-network pod it
+ * is outside Cilium's pod policies, so the cluster-wide metadata block of the Cilium Blueprint does not
+ * affect it. Metrics (a host port 8233 nobody scrapes) are off.
+ *
+ * Namespace `kube-system`, as upstream installs it: the token Secret lives there, and no Blueprint
+ * owns that namespace, so it renders no NetworkPolicy (a host-network pod is not subject to one
+ * anyway). Its traffic: the Hetzner API (`api.hetzner.cloud`, HTTPS) and the Kubernetes API.
+ *
+ * Source: chart `hcloud-cloud-controller-manager` 1.35.0 from https://charts.hetzner.cloud
+ * (https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs; values and
+ * templates at tag v1.35.0, `shared/charts/hcloud-ccm`). Not in the reference kit.
+ */
+export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudControllerManagerProps> {
+  /** Catalog metadata: chart hcloud-cloud-controller-manager 1.35.0 (charts.hetzner.cloud), namespace kube-system (not owned), bootstrap kit, depends on Cilium, pre-installed by cloud-init. */
+  static readonly metadata: HelmBlueprintMetadata = {
+    name: 'hcloud-cloud-controller-manager',
+    title: 'Hetzner Cloud controller manager',
+    category: 'infrastructure',
+    tier: 'bootstrap-kit',
+    summary: 'Initializes nodes with their Hetzner server data, removes dead nodes and serves LoadBalancer Services.',
+    chart: CHARTS['hcloud-cloud-controller-manager'],
+    namespace: 'kube-system',
+    ownsNamespace: false,
+    podSecurity: { level: 'privileged', reason: 'with private networking the chart runs the controller on the host network (hostNetwork: true), which baseline forbids; the container itself is non-root with no capabilities and a read-only root filesystem' },
+    releaseName: 'hcloud-cloud-controller-manager',
+    dependsOn: [Cilium],
+    installsCrds: false,
+    placementModes: ['active-active', 'single-region'],
+    resources: { cpuMillis: 100, memoryMiB: 64 },
+    preinstalled: true,
+    sources: [CHARTS['hcloud-cloud-controller-manager'].docs, 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/blob/v1.35.0/docs/guides/private-network-setup.md'],
+  };
+
+  /** Values of chart hcloud-cloud-controller-manager 1.35.0 from the context: token and network from the in-cluster Hetzner Secret, private networking with the pod range as cluster CIDR and no routes, load balancers in the cluster's location on private IPs, metrics off, requests and a memory limit. */
+  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+    const secret = ctx.hcloudSecret;
+    const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: secret.name, key } } });
+    return {
+      replicaCount: 1,
+      env: {
+        HCLOUD_TOKEN: fromSecret(secret.tokenKey),
+        HCLOUD_NETWORK_ROUTES_ENABLED: { value: 'false' },
+        HCLOUD_LOAD_BALANCERS_LOCATION: { value: ctx.cluster.location },
+        HCLOUD_LOAD_BALANCERS_USE_PRIVATE_IP: { value: 'true' },
+      },
+      networking: { enabled: true, clusterCIDR: ctx.network.podCidr, network: fromSecret(secret.networkKey) },
+      monitoring: { enabled: false },
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    };
+  }
+
+  /** Waits until the controller Deployment is rolled out: Flux's pods schedule only on nodes it has initialized. */
+  protected preinstallWaitCommand(): string {
+    return `k3s kubectl -n ${this.metadata.namespace} rollout status deployment/${HCLOUD_CCM_DEPLOYMENT} --timeout=10m`;
+  }
+}
