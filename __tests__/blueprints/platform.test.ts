@@ -2,9 +2,6 @@
  * The built-in platform Blueprints (bootstrap kit slots 1-12): what each renders for a real cluster
  * context, the catalog's dependency edges, typed props and the raw-values escape hatch.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { App, Chart } from 'cdk8s';
 import {
   BOOTSTRAP_KIT,
   BUILTIN_BLUEPRINTS,
@@ -26,34 +23,14 @@ import {
 } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import type { Blueprint, BlueprintClass } from '../../lib/blueprint';
-import { clusterContext, type ClusterContext } from '../../lib/context';
-import { parseSpec } from '../../lib/spec/load';
 import { CHARTS, type ChartName } from '../../lib/versions';
 import { validateManifests } from '../support/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
+import { renderConfigObjects, renderObjects, SOLO_CONTEXT } from '../support/render';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const ctx: ClusterContext = (() => {
-  const text = readFileSync(join(__dirname, '../../examples/solo.yaml'), 'utf8');
-  const spec = parseSpec(text, { catalog: { known: builtinCatalog().names() }, defaultBlueprints: BOOTSTRAP_KIT });
-  return clusterContext(spec, spec.spec.regions[0]!);
-})();
-
-/** Renders a Blueprint instance into a fresh chart and returns its objects. */
-function renderObjects(bp: Blueprint): Json[] {
-  const app = new App();
-  const chart = new Chart(app, bp.metadata.name);
-  bp.render(chart, ctx);
-  return chart.toJson() as Json[];
-}
-
-/** Renders a Blueprint's `-config` objects (empty when it has none). */
-function renderConfigObjects(bp: Blueprint): Json[] {
-  const app = new App();
-  const chart = new Chart(app, `${bp.metadata.name}-config`);
-  return bp.renderConfig(chart, ctx) ? (chart.toJson() as Json[]) : [];
-}
+const ctx = SOLO_CONTEXT;
 
 function find(objects: Json[], kind: string, name: string): Json {
   const hit = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
