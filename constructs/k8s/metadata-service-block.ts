@@ -7,8 +7,10 @@
  * the exempt namespace, one for the pods in it without the exemption label (`METADATA_SERVICE_ACCESS`).
  * Deny rules win over every allow rule, whatever policy allows the traffic. Both policies set
  * `enableDefaultDeny` off in both directions: a Cilium policy that selects a pod otherwise puts it into
- * default deny for each direction it has rules for, which would cut off every pod of the unpoliced
- * namespaces (`kube-system`) and override the namespaces' own NetworkPolicies.
+ * default deny for each direction it has rules for (deny rules included), which would cut off every
+ * pod of the unpoliced namespaces (`kube-system`) and override the namespaces' own NetworkPolicies.
+ * The field exists since Cilium 1.16.0 (https://github.com/cilium/cilium/pull/30572,
+ * https://github.com/cilium/cilium/issues/35558).
  *
  * Host-network pods are not Cilium endpoints, so neither policy applies to them. Cilium's host
  * firewall could filter the node's own traffic, but it sees host-network pods and the node's own
