@@ -39,6 +39,6 @@ export function validateCustomResource(obj: Record<string, unknown>): string[] {
     .find((d) => d.kind === 'CustomResourceDefinition' && d.spec?.group === group && d.spec.names.kind === obj.kind);
   const schema = crd?.spec?.versions.find((v) => v.name === version)?.schema.openAPIV3Schema;
   if (!schema) throw new Error(`${file} defines no ${key}`);
-  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+  const validate = new Ajv({ strict: false, allErrors: true, logger: false }).compile(schema);
   return validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'}: ${e.message ?? e.keyword}`);
 }

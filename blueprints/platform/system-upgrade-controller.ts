@@ -46,7 +46,10 @@ export interface SystemUpgradeControllerProps extends BlueprintProps {
  * complete (`prepare k3s-server`), drains and upgrades the agents one at a time. That order keeps the
  * Kubernetes version-skew policy: no kubelet is ever newer than the API server. Both Plans pin the
  * version exactly; the controller resolves the image `rancher/k3s-upgrade:<version with + as ->`.
- * Both tolerate every taint, so worker pools with taints of their own are upgraded too. The Plans
+ * Both tolerate every taint, so worker pools with taints of their own are upgraded too. The
+ * controller runs a Plan once on every node it selects that it has not yet run that Plan spec on, so
+ * the first apply (and every version change) cordons each server and drains each agent once, one
+ * node at a time. The Plans
  * live in the `-config` stage (`bp-system-upgrade-controller-config`), applied once the controller
  * has registered the Plan CRD.
  *
