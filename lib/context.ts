@@ -155,7 +155,8 @@ export interface ClusterContext {
   /**
    * Default StorageClass of the cluster, which every stateful Blueprint requests: LUKS-encrypted
    * Hetzner Volumes (`HCLOUD_STORAGE_CLASS`, rendered by the hcloud-csi Blueprint), so data outlives
-   * the node it was written on. k3s's `local-path` stays available for caches only.
+   * the node it was written on. k3s's `local-path` stays available for caches only. A Blueprint that
+   * requests this class depends on the hcloud-csi Blueprint, so the class exists when its claims do.
    */
   readonly storageClass: string;
   /** Labels every object of this Sovereign carries. */
