@@ -103,6 +103,14 @@ describe('chart signatures (cosign) of a user-defined OCI Blueprint', () => {
     );
   });
 
+  it('rejects spec verification of a Blueprint that installs Git manifests, which have no chart signature', () => {
+    const text = withVerify({ 'system-upgrade-controller': { matchOIDCIdentity: [identity] } }, ['system-upgrade-controller']);
+    expect(() => Sovereign.fromYaml(text, { catalog })).toThrow(SpecError);
+    expect(() => Sovereign.fromYaml(text, { catalog })).toThrow(
+      'spec.blueprints.verify.system-upgrade-controller: "system-upgrade-controller": names system-upgrade-controller, which installs manifests from Git rather than a chart, so there is no chart signature to verify; remove spec.blueprints.verify.system-upgrade-controller',
+    );
+  });
+
   it('rejects spec verification of a Blueprint that is not installed', () => {
     expect(() => Sovereign.fromYaml(withVerify({ podinfo: { publicKeySecret: 'podinfo-cosign' } }, ['cilium']), { catalog })).toThrow(
       /spec\.blueprints\.verify\.podinfo: "podinfo": verifies the chart of a Blueprint that is not installed .*; add podinfo to spec\.blueprints\.install or remove this entry/,

@@ -35,9 +35,9 @@ export interface BlueprintNames {
   /** Blueprints installed when the spec lists none (the bootstrap kit); `loadSpec` sets it from its `defaultBlueprints`. @default [] */
   readonly defaults?: readonly string[];
   /**
-   * Chart repository URL of each known Blueprint (`oci://...` for a chart in an OCI registry), so
-   * cosign verification of a Blueprint whose chart is not OCI can be reported. Without it, that
-   * check is skipped.
+   * Chart repository URL of each known Blueprint that installs a chart (`oci://...` for a chart in an
+   * OCI registry), so cosign verification of a Blueprint whose chart is not OCI, or that installs no
+   * chart, can be reported. Without it, that check is skipped.
    * @default none
    */
   readonly chartRepositories?: Readonly<Record<string, string>>;
@@ -331,6 +331,8 @@ function checkChartVerify(spec: SovereignSpecParsed, catalog: BlueprintNames, pr
       problems.push({ path, value: name, message: `is not a Blueprint this catalog knows${didYouMean(name, known)}; known: ${[...known].sort().join(', ')}` });
     } else if (installed && !installed.includes(name)) {
       problems.push({ path, value: name, message: `verifies the chart of a Blueprint that is not installed (neither in spec.blueprints.install nor a dependency of one); add ${name} to spec.blueprints.install or remove this entry` });
+    } else if (catalog.chartRepositories !== undefined && repository === undefined) {
+      problems.push({ path, value: name, message: `names ${name}, which installs manifests from Git rather than a chart, so there is no chart signature to verify; remove spec.blueprints.verify.${name}` });
     } else if (repository !== undefined && !repository.startsWith('oci://')) {
       problems.push({
         path,
