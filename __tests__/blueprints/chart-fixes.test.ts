@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { CertManager, Cilium, Flux, Gitea, Keycloak, NatsJetstream, OpenBao, PowerDns, Spire } from '../../blueprints';
+import { BUILTIN_BLUEPRINTS, CertManager, Cilium, Flux, Gitea, Keycloak, NatsJetstream, OpenBao, PowerDns, Spire } from '../../blueprints';
+import { leaves } from '../../lib/chart-check';
 import { CILIUM_SECRETS_NAMESPACE } from '../../blueprints/platform/cilium';
 import { OPENBAO_MIN_REPLICAS_FOR_PDB } from '../../blueprints/platform/openbao';
 import { POWERDNS_CREATE_ZONE_JOB } from '../../blueprints/platform/powerdns';
@@ -28,6 +29,21 @@ function postRender(release: Json, manifests: Json[]): Json[] {
   if (!built.ok) throw new Error(built.stderr);
   return parseAllDocuments(built.stdout).map((d) => d.toJS() as Json);
 }
+
+describe('template-consumed values', () => {
+  it('are listed only for paths the Blueprint sets, each with a template file of the chart as evidence', () => {
+    const listed = BUILTIN_BLUEPRINTS.filter((cls) => cls.metadata.templateValues);
+    expect(listed.map((cls) => cls.metadata.name).sort()).toEqual(['cilium', 'crossplane', 'flux', 'gitea', 'powerdns', 'sealed-secrets']);
+    for (const cls of listed) {
+      const paths = leaves(renderedValues(new cls())).map((l) => l.path.join('.'));
+      for (const tv of cls.metadata.templateValues!) {
+        expect(tv.template).toMatch(/^templates\/[\w./-]+\.(yaml|tpl)$/);
+        expect(tv.why.length).toBeGreaterThan(40);
+        expect(paths.some((p) => p === tv.path || p.startsWith(`${tv.path}.`))).toBe(true);
+      }
+    }
+  });
+});
 
 describe('Cilium', () => {
   const values = renderedValues(new Cilium());

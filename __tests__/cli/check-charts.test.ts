@@ -87,6 +87,25 @@ describe('checkTree', () => {
     expect(report.objects).toEqual({ byCrd: 1, byModel: 0, allowed: 0 });
   });
 
+  it('finds the chart of a HelmRelease that installs from an OCIRepository by its URL and tag', async () => {
+    const release = (values: Record<string, unknown>) => ({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'bp-vault', namespace: 'flux-system', labels: { 'catalyst.openova.io/blueprint': 'vault' } },
+      spec: { interval: '30m', chartRef: { kind: 'OCIRepository', name: 'bp-vault', namespace: 'flux-system' }, values },
+    });
+    const oci = { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'OCIRepository', metadata: { name: 'bp-vault', namespace: 'flux-system' }, spec: { interval: '1h', url: 'oci://ghcr.io/openbao/charts/openbao', ref: { tag: '0.16.0' } } };
+    const files = new Map([
+      ['x/helmrelease.yaml', stringify(release({ server: { ha: { replica: 3 } } }))],
+      ['x/ocirepository.yaml', stringify(oci)],
+    ]);
+    const report = await checkTree(treeObjects(files), CHARTS_DIR, options);
+    expect(report.errors).toEqual([
+      'x/helmrelease.yaml: HelmRelease flux-system/bp-vault (Blueprint vault): chart openbao 0.16.0: server.ha.replica: the chart declares no such value (not in values.yaml, the schema or a dependency condition) and no template is listed as reading it; server.ha declares replicas',
+    ]);
+    expect(report.blueprints).toEqual([{ blueprint: 'vault', charts: ['openbao 0.16.0'], checked: 1, freeForm: 0, templateConsumed: 0 }]);
+  });
+
   it('counts an allowed kind without reporting it', async () => {
     const files = new Map([['x/thing.yaml', stringify({ apiVersion: 'example.org/v1', kind: 'Thing', metadata: { name: 'a' } })]]);
     const report = await checkTree(treeObjects(files), CHARTS_DIR, { ...options, unvalidatedKinds: { 'example.org/v1 Thing': 'no CRD published' } });
