@@ -103,6 +103,7 @@ describe('checkValues', () => {
       { kind: 'type', path: 'image', message: 'is a string, but the chart\'s default is a map ({"repository":"demo","tag":""})' },
     ]);
     expect(checkValues({ port: 8080 }, chart).problems).toEqual([]);
+    expect(checkValues({ image: { tag: null } }, chart).problems).toEqual([]);
   });
 
   it('rejects a map below a scalar default once', () => {

@@ -8,7 +8,8 @@
  * Below a free-form default (an empty map `{}` or `null`, or a schema object without `properties`)
  * anything is accepted: the chart hands that map to Kubernetes as it is. Types must agree with the
  * default's (string, number, boolean, map, list) unless the schema allows the value's type; and the
- * coalesced values must satisfy every `values.schema.json`, as `helm install` requires.
+ * coalesced values must satisfy every `values.schema.json`, as `helm install` requires. A `null`
+ * is Helm's way to delete a default and fits any declared path.
  */
 import { distance } from 'fastest-levenshtein';
 import { coalesce, isMap, type ChartData, type ChartSchema, type ValuesMap } from './chart';
@@ -217,7 +218,7 @@ export function checkValues(values: ValuesMap, chart: ChartData, templateValues:
     if (found.state === 'declared') {
       const want = kindOf(found.value);
       const got = kindOf(value);
-      if (want !== 'null' && got !== want && !schemaAllowsType(schemaNodes, value)) {
+      if (want !== 'null' && got !== 'null' && got !== want && !schemaAllowsType(schemaNodes, value)) {
         problems.push({ kind: 'type', path: name, message: `is a ${got}, but the chart's default is a ${want} (${JSON.stringify(found.value)})` });
       }
       continue;
