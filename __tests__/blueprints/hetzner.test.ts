@@ -23,14 +23,15 @@ import type { Blueprint, BlueprintClass } from '../../lib/blueprint';
 import { metadataProblems } from '../../lib/catalog';
 import type { ClusterContext } from '../../lib/context';
 import { IMAGES, MANIFESTS } from '../../lib/versions';
-import { SHARED_CHARTS, validateCustomResource } from '../support/crd';
-import { renderConfigObjects, renderObjects, SOLO_CONTEXT } from '../support/render';
+import { loadCrds, validateCustomResource } from '../../lib/chart-check';
+import { CHARTS_DIR as SHARED_CHARTS } from '../support/charts';
+import { exampleContext, renderConfigObjects, renderObjects } from '../support/render';
 import { kustomizeBuild } from '../support/kustomize';
 import { resources, synthExample, yamlDocs } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const ctx = SOLO_CONTEXT;
+const ctx: ClusterContext = exampleContext();
 
 function render(bp: Blueprint, c: ClusterContext = ctx): Json[] {
   return renderObjects(bp, c);
@@ -286,9 +287,13 @@ describe('the system-upgrade-controller', () => {
   });
 
   it('writes Plans that satisfy the Plan CRD of v0.20.1, which rejects a malformed one', () => {
-    for (const p of plans) expect(validateCustomResource(p)).toEqual([]);
+    const crds = loadCrds(SHARED_CHARTS);
+    for (const p of plans) expect(validateCustomResource(p, crds)).toEqual({ crdFiles: ['system-upgrade-controller/system-upgrade-controller-v0.20.1/crds/upgrade.cattle.io_plans.yaml'], problems: [] });
     const bad = { ...plan('k3s-agent'), spec: { ...plan('k3s-agent').spec, concurrency: 'one', drain: { skipWaitForDeleteTimeout: '60s' } } };
-    expect(validateCustomResource(bad)).toEqual(['/spec/concurrency: must be integer', '/spec/drain/skipWaitForDeleteTimeout: must be integer']);
+    expect(validateCustomResource(bad, crds).problems).toEqual([
+      { path: 'spec.concurrency', message: 'must be integer' },
+      { path: 'spec.drain.skipWaitForDeleteTimeout', message: 'must be integer' },
+    ]);
   });
 
   it('applies the Plans after the controller in every synthesized cluster, with the spec\'s k3s version', () => {

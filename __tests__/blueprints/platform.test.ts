@@ -22,26 +22,14 @@ import {
   Spire,
 } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
-import type { Blueprint, BlueprintClass } from '../../lib/blueprint';
+import type { BlueprintClass } from '../../lib/blueprint';
+import type { ClusterContext } from '../../lib/context';
 import { CHARTS, type ChartName } from '../../lib/versions';
 import { validateManifests } from '../support/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
-import { renderConfigObjects, renderObjects, SOLO_CONTEXT } from '../support/render';
+import { exampleContext, find, renderConfigObjects, renderedValues, renderObjects, type Json } from '../support/render';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const ctx = SOLO_CONTEXT;
-
-function find(objects: Json[], kind: string, name: string): Json {
-  const hit = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
-  if (hit.length !== 1) throw new Error(`expected exactly one ${kind} ${name}, found ${hit.length} in ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
-  return hit[0]!;
-}
-
-/** The HelmRelease values of a Blueprint instance, as rendered. */
-function renderedValues(bp: Blueprint): Json {
-  return find(renderObjects(bp), 'HelmRelease', `bp-${bp.metadata.name}`).spec.values ?? {};
-}
+const ctx: ClusterContext = exampleContext();
 
 /** Every leaf of a JSON value with its dotted path. */
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {
@@ -76,7 +64,7 @@ const KIT: ReadonlyArray<{
   { cls: OpenBao, name: 'openbao', slot: 8, release: 'openbao', namespace: 'openbao', pin: 'openbao', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Keycloak, name: 'keycloak', slot: 9, release: 'keycloak', namespace: 'keycloak', pin: 'keycloak', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Gitea, name: 'gitea', slot: 10, release: 'gitea', namespace: 'gitea', pin: 'gitea', podSecurity: 'restricted', crds: false, timeout: '10m' },
-  { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'baseline', crds: false, timeout: '15m' },
+  { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 

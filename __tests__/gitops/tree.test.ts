@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CHARTS } from '../../lib/versions';
 import { kustomizeBuild } from '../support/kustomize';
-import { SHARED_CRDS, UNVALIDATED_KINDS, validateCustomResource } from '../support/crd';
+import { loadCrds, validateCustomResource } from '../../lib/chart-check';
+import { UNVALIDATED_KINDS } from '../../scripts/check-charts';
+import { CHARTS_DIR } from '../support/charts';
 import { isKustomizeFile, validateManifest } from '../support/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
 import { EXAMPLES, synthExample, yamlDocs } from '../support/synth';
@@ -92,7 +94,8 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
     }
   });
 
-  it('validates every object against the published Kubernetes and Flux schemas', async () => {
+  it('validates every object against the published Kubernetes and Flux schemas, or its CRD', async () => {
+    const crds = loadCrds(CHARTS_DIR);
     let checked = 0;
     const kinds = new Set<string>();
     for (const [path, text] of ex.gitops) {
@@ -100,7 +103,8 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
         if (isKustomizeFile(doc)) continue;
         const kind = `${doc.apiVersion} ${doc.kind}`;
         // Custom resources without a published model: against their real CRD, or listed with the reason they cannot be.
-        const errors = SHARED_CRDS[kind] ? validateCustomResource(doc) : UNVALIDATED_KINDS[kind] ? [] : await validateManifest(doc);
+        const byCrd = validateCustomResource(doc, crds);
+        const errors = byCrd.crdFiles.length > 0 ? byCrd.problems.map((p) => `${p.path}: ${p.message}`) : UNVALIDATED_KINDS[kind] ? [] : await validateManifest(doc);
         expect({ path, errors }).toEqual({ path, errors: [] });
         kinds.add(`${doc.apiVersion} ${doc.kind}`);
         checked++;

@@ -63,6 +63,12 @@ export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudContr
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 100, memoryMiB: 64 },
     preinstalled: true,
+    templateValues: [
+      { path: 'env.HCLOUD_NETWORK_ROUTES_ENABLED', template: 'templates/deployment.yaml', why: 'the template renders every entry of .Values.env as a container environment variable (range $key, $value := $.Values.env); the variable is read by internal/config/config.go' },
+      { path: 'env.HCLOUD_LOAD_BALANCERS_LOCATION', template: 'templates/deployment.yaml', why: 'rendered as an environment variable from .Values.env like every entry; read by internal/config/load_balancer_envs.go' },
+      { path: 'env.HCLOUD_LOAD_BALANCERS_USE_PRIVATE_IP', template: 'templates/deployment.yaml', why: 'rendered as an environment variable from .Values.env like every entry; read by internal/config/load_balancer_envs.go' },
+      { path: 'resources.limits', template: 'templates/deployment.yaml', why: 'the template renders .Values.resources whole (toYaml $.Values.resources); values.yaml sets only requests' },
+    ],
     sources: [CHARTS['hcloud-cloud-controller-manager'].docs, 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/blob/v1.35.0/docs/guides/private-network-setup.md'],
   };
 
