@@ -97,7 +97,7 @@ describe('solo: one region, one control plane server, two workers', () => {
     const servers = resources(tf, 'hcloud_server');
     expect(Object.keys(servers).sort()).toEqual(['control_plane_1', 'pool_general_1', 'pool_general_2']);
     const cp = servers.control_plane_1!;
-    expect(cp).toMatchObject({ name: 'solo-hz-fsn-mgt-prod-cp-1', server_type: 'cx42', location: 'fsn1', image: 'ubuntu-24.04' });
+    expect(cp).toMatchObject({ name: 'solo-hz-fsn-mgt-prod-cp-1', server_type: 'cx43', location: 'fsn1', image: 'ubuntu-24.04' });
     expect(cp.network).toEqual([{ network_id: '${hcloud_network.network.id}', ip: '10.0.1.253' }]);
     expect(cp.firewall_ids).toEqual(['${hcloud_firewall.nodes.id}']);
     expect(cp.placement_group_id).toBe('${hcloud_placement_group.control_plane.id}');
@@ -119,7 +119,7 @@ describe('solo: one region, one control plane server, two workers', () => {
   it('joins the workers to the first control plane server after it exists', () => {
     for (const name of ['pool_general_1', 'pool_general_2']) {
       const w = resources(tf, 'hcloud_server')[name]!;
-      expect(w.server_type).toBe('cx32');
+      expect(w.server_type).toBe('cx33');
       expect(w.network).toEqual([{ network_id: '${hcloud_network.network.id}' }]);
       expect(w.depends_on).toEqual(expect.arrayContaining(['hcloud_server.control_plane_1', 'hcloud_load_balancer_network.ingress']));
       expect(w.labels).toMatchObject({ 'catalyst.openova.io/role': 'worker', 'catalyst.openova.io/pool': 'general' });

@@ -7,7 +7,7 @@
  * `./validate.ts`; defaults that depend on a region's position (its network ranges) in `./load.ts`.
  */
 import { z } from 'zod';
-import { LOAD_BALANCER_TYPES, LOCATION_NAMES, SERVER_TYPES } from '../hetzner';
+import { describeServerType, LOAD_BALANCER_TYPES, LOCATION_NAMES, ORDERABLE_SERVER_TYPES, SERVER_TYPES } from '../hetzner';
 import { GIT_VERIFICATION_MODES } from '../signing';
 import { NODE_SOFTWARE } from '../versions';
 
@@ -43,10 +43,25 @@ const slug = (what: string) =>
 
 const cidr = z.string().describe('IPv4 CIDR block, e.g. 10.0.0.0/16');
 
-const SERVER_TYPE_NAMES = Object.keys(SERVER_TYPES).sort() as [string, ...string[]];
+/**
+ * A Hetzner server type Hetzner still sells. A deprecated type (CX Gen2, CPX Gen1) is refused with its
+ * replacement as the fix; the JSON Schema lists the orderable types only.
+ */
 const serverType = z
-  .enum(SERVER_TYPE_NAMES, { error: `must be a Hetzner server type: one of ${SERVER_TYPE_NAMES.join(', ')}` })
-  .describe('Hetzner server type, e.g. cx42 (see https://www.hetzner.com/cloud)');
+  .enum(ORDERABLE_SERVER_TYPES as [string, ...string[]], {
+    error: (issue) => {
+      const known = typeof issue.input === 'string' ? SERVER_TYPES[issue.input] : undefined;
+      if (known?.deprecated) {
+        const next = SERVER_TYPES[known.deprecated.replacement]!;
+        return `is no longer sold by Hetzner (not orderable after ${known.deprecated.unavailableAfter}); use ${next.name} (${describeServerType(next)}) instead of ${known.name} (${describeServerType(known)})`;
+      }
+      return `must be a Hetzner server type: one of ${ORDERABLE_SERVER_TYPES.join(', ')}`;
+    },
+  })
+  .describe('Hetzner server type, e.g. cx43 (see https://www.hetzner.com/cloud); CX Gen2 (cx22-cx52) and CPX Gen1 (cpx11-cpx51) are no longer sold');
+
+/** Default server type of the control plane: 8 vCPU, 16 GB RAM (Cost-Optimized, EU locations). */
+export const DEFAULT_CONTROL_PLANE_SERVER_TYPE = 'cx43';
 
 /** A firewall source: IPv4 or IPv6 CIDR (checked in ./validate.ts). */
 const sourceCidr = z.string().describe('IPv4 or IPv6 CIDR block, e.g. 203.0.113.0/24 or 2001:db8::/32');
@@ -100,7 +115,7 @@ const RegionSchema = z.strictObject({
     .prefault({}),
   controlPlane: z
     .strictObject({
-      serverType: serverType.prefault('cx42'),
+      serverType: serverType.prefault(DEFAULT_CONTROL_PLANE_SERVER_TYPE),
       count: z
         .union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3: embedded etcd needs an odd quorum, and 3 is the HA size' })
         .prefault(1)
