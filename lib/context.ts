@@ -86,6 +86,15 @@ export interface IngressPorts {
   readonly http: number;
   /** @default 31443 (reference infra/hetzner load balancer service `https`) */
   readonly https: number;
+  /**
+   * Whether the load balancer's 80/443 services speak the PROXY protocol to these ports, and the
+   * ingress gateway expects it, so applications see the client's address instead of the load
+   * balancer's. Both sides read this one fact: a gateway that expects PROXY accepts nothing else, and
+   * one that does not would treat the header as a broken request
+   * (https://docs.hetzner.com/cloud/load-balancers/faq/, https://www.haproxy.org/download/2.9/doc/proxy-protocol.txt).
+   * From `spec.loadBalancer.proxyProtocol`. @default true
+   */
+  readonly proxyProtocol: boolean;
 }
 
 /** Everything about one cluster that Blueprints, cloud-init and the GitOps writer share. */
@@ -140,7 +149,7 @@ export interface ClusterContext {
   };
   /** Where this cluster's Flux reads its desired state. */
   readonly gitops: ClusterGitops;
-  /** Node ports of the ingress gateway (31080 and 31443). */
+  /** Node ports of the ingress gateway (31080 and 31443) and whether the load balancer sends them the PROXY protocol. */
   readonly ingress: IngressPorts;
   /** The Sovereign's identity provider as the API server and Blueprints see it. */
   readonly auth: ClusterAuth;
@@ -207,7 +216,7 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       secretName: gitops.auth === 'token' ? 'flux-system-git' : undefined,
       verify: gitops.verify ? { mode: gitops.verify.mode, secretName: GIT_VERIFY_KEYS_SECRET, publicKeys: gitops.verify.publicKeys } : undefined,
     },
-    ingress: { http: 31080, https: 31443 },
+    ingress: { http: 31080, https: 31443, proxyProtocol: spec.spec.loadBalancer.proxyProtocol },
     auth: { hostname: authHost, realm, issuerUrl: `https://${authHost}/realms/${realm}`, kubernetesClientId: 'kubernetes' },
     hcloudSecret: { namespace: 'kube-system', name: 'hcloud', tokenKey: 'token', networkKey: 'network', network: prefix },
     storageClass: 'local-path',

@@ -29,7 +29,7 @@ describe('examples/solo.yaml', () => {
 
   it('gets the schema defaults', () => {
     expect(spec.spec.kubernetes).toEqual({ k3sVersion: 'v1.31.4+k3s1', apiAllowedCidrs: [], allowApiFromInternet: false });
-    expect(spec.spec.loadBalancer).toEqual({ type: 'lb11' });
+    expect(spec.spec.loadBalancer).toEqual({ type: 'lb11', proxyProtocol: true });
     expect(spec.spec.gitops).toEqual({ url: 'https://git.example.org/platform/solo-gitops.git', branch: 'main', path: 'clusters', auth: 'none' });
     expect(spec.spec.terraform).toEqual({ backend: { type: 'local' } });
     expect(spec.spec.ssh.allowedCidrs).toEqual([]);

@@ -90,7 +90,7 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_ssh_key.admin_1',
       ]),
       variables: ['hcloud_token'],
-      outputs: [...OUTPUTS, 'kubernetes_api_url'],
+      outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url'],
     },
   },
   'bank-dr': {
@@ -109,7 +109,7 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_ssh_key.admin_1',
       ]),
       variables: ['git_token', 'git_username', 'hcloud_token'],
-      outputs: [...OUTPUTS, 'kubernetes_api_url'],
+      outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url'],
     },
     // The standby region looks the SSH key up (data source) instead of creating it.
     'bank-hz-hel-rtz-prod': {
@@ -123,7 +123,7 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_server.pool_general_3',
       ]),
       variables: ['git_token', 'git_username', 'hcloud_token'],
-      outputs: [...OUTPUTS, 'kubernetes_api_url'],
+      outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url'],
     },
   },
 };

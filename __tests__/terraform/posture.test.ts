@@ -32,7 +32,7 @@ function covers(rule: Res, port: number): boolean {
   return port >= from! && port <= (to ?? from)!;
 }
 
-/** Problems of a set of inbound rules: 22 or 6443 open to anywhere, or anything but 80/443/ICMP open to anywhere. */
+/** Problems of a set of inbound rules: 22 or 6443 open to anywhere, or anything but ICMP open to anywhere (80/443 reach the servers through the load balancer only). */
 function firewallProblems(rules: readonly Res[]): string[] {
   const problems: string[] = [];
   for (const r of rules) {
@@ -40,7 +40,7 @@ function firewallProblems(rules: readonly Res[]): string[] {
     const wide = (r.source_ips as string[]).filter((s) => ANYWHERE.includes(s));
     if (wide.length === 0) continue;
     for (const port of CONTROLLED_PORTS) if (covers(r, port)) problems.push(`${r.protocol}/${r.port ?? 'any'} opens ${port} to ${wide.join(', ')}`);
-    if (r.protocol !== 'icmp' && !(r.protocol === 'tcp' && ['80', '443'].includes(r.port))) problems.push(`${r.protocol}/${r.port ?? 'any'} is open to ${wide.join(', ')}`);
+    if (r.protocol !== 'icmp') problems.push(`${r.protocol}/${r.port ?? 'any'} is open to ${wide.join(', ')}`);
   }
   return problems;
 }
@@ -68,17 +68,20 @@ function eachStack(name: string): Array<[string, TerraformJson, string]> {
 
 describe('firewall', () => {
   it('the rule check flags 22/6443 open to anywhere, also through a port range, and other ports open to anywhere', () => {
-    expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '80', source_ips: ANYWHERE }, { direction: 'in', protocol: 'icmp', source_ips: ANYWHERE }, { direction: 'in', protocol: 'tcp', port: '22', source_ips: ['203.0.113.0/24'] }])).toEqual([]);
+    expect(firewallProblems([{ direction: 'in', protocol: 'icmp', source_ips: ANYWHERE }, { direction: 'in', protocol: 'tcp', port: '22', source_ips: ['203.0.113.0/24'] }])).toEqual([]);
+    expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '443', source_ips: ANYWHERE }])).toEqual(['tcp/443 is open to 0.0.0.0/0, ::/0']);
     expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '22', source_ips: ['198.51.100.0/24', '::/0'] }])).toEqual(['tcp/22 opens 22 to ::/0', 'tcp/22 is open to ::/0']);
     expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '1024-8000', source_ips: ['0.0.0.0/0'] }])).toEqual(['tcp/1024-8000 opens 6443 to 0.0.0.0/0', 'tcp/1024-8000 is open to 0.0.0.0/0']);
     expect(firewallProblems([{ direction: 'in', protocol: 'udp', port: '51820', source_ips: ANYWHERE }])).toEqual(['udp/51820 is open to 0.0.0.0/0, ::/0']);
   });
 
-  it.each(EXAMPLES)('%s: opens only 80, 443 and ICMP to anywhere, never 22 or 6443', (name) => {
+  it.each(EXAMPLES)('%s: opens only ICMP to anywhere, never 22, 6443, 80 or 443', (name) => {
     for (const [stack, tf] of eachStack(name)) {
       const firewalls = Object.values(resources(tf, 'hcloud_firewall'));
       expect(firewalls).toHaveLength(1);
       expect({ stack, problems: firewallProblems(firewalls[0]!.rule as Res[]) }).toEqual({ stack, problems: [] });
+      const web = (firewalls[0]!.rule as Res[]).filter((r) => r.direction === 'in' && (covers(r, 80) || covers(r, 443)));
+      expect({ stack, web }).toEqual({ stack, web: [] });
     }
   });
 

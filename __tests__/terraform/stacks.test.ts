@@ -1,7 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'cdktf';
 import { parse } from 'yaml';
-import { sshFingerprint } from '../../app/region-stack';
+import { kubeconfigCommand, sshFingerprint } from '../../app/region-stack';
+import { Sovereign } from '../../app/sovereign';
+import { HelmBlueprint } from '../../blueprints/helm';
 import { EXAMPLES, resources, ROOT, synthExample, TerraformJson } from '../support/synth';
 import { loadProviderSchemas, validateTerraformJson } from '../support/tf-schema';
 
@@ -88,9 +93,9 @@ describe('solo: one region, one control plane server, two workers', () => {
     for (const g of Object.values(groups)) expect(g.type).toBe('spread');
   });
 
-  it('opens only HTTP, HTTPS and ICMP when no SSH or API sources are given', () => {
+  it('opens only ICMP when no SSH or API sources are given: 80 and 443 reach the servers through the load balancer only', () => {
     const rules = (only(tf, 'hcloud_firewall').rule as Res[]).map((r) => `${r.protocol}/${r.port ?? '-'}<-${r.source_ips.join(',')}`);
-    expect(rules).toEqual(['tcp/80<-0.0.0.0/0,::/0', 'tcp/443<-0.0.0.0/0,::/0', 'icmp/-<-0.0.0.0/0,::/0']);
+    expect(rules).toEqual(['icmp/-<-0.0.0.0/0,::/0']);
   });
 
   it('places the control plane server at a fixed private IP and initializes etcd there', () => {
@@ -148,6 +153,31 @@ describe('solo: one region, one control plane server, two workers', () => {
     const services = resources(tf, 'hcloud_load_balancer_service');
     expect(Object.fromEntries(Object.entries(services).map(([k, s]) => [k, `${s.listen_port}->${s.destination_port}`]))).toEqual({ http: '80->31080', https: '443->31443' });
     expect(tf.output.kubernetes_api_url).toBeUndefined();
+    expect(tf.output.kubeconfig_command).toBeUndefined();
+  });
+
+  it('sends the PROXY protocol on 80 and 443, and Cilium\'s Ingress controller expects it: one fact, both sides', () => {
+    expect(ex.sovereign.clusters[0]!.ctx.ingress.proxyProtocol).toBe(true);
+    const services = resources(tf, 'hcloud_load_balancer_service');
+    expect([services.http!.proxyprotocol, services.https!.proxyprotocol]).toEqual([true, true]);
+    // The health check is a plain TCP connect, which a PROXY-only listener accepts.
+    expect(services.https!.health_check).toEqual({ protocol: 'tcp', port: 31443, interval: 15, timeout: 10, retries: 3 });
+    const release = parse(ex.gitops.get('clusters/hz-fsn-mgt-prod/bp-cilium/helmrelease.yaml')!);
+    expect(release.spec.values.ingressController.enableProxyProtocol).toBe(true);
+    const preinstalled = parse(writtenFile(resources(tf, 'hcloud_server').control_plane_1!, '/var/lib/catalyst/preinstall/cilium.yaml'));
+    expect(preinstalled.ingressController.enableProxyProtocol).toBe(true);
+  });
+
+  it('spec.loadBalancer.proxyProtocol: false turns it off on both sides', () => {
+    const off = Sovereign.fromYaml(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8').replace('gitops:', 'loadBalancer: { proxyProtocol: false }\n  gitops:'));
+    const ctx = off.clusters[0]!.ctx;
+    expect(ctx.ingress.proxyProtocol).toBe(false);
+    const cilium = off.blueprints.find((p) => p.blueprint.metadata.name === 'cilium')!.blueprint as HelmBlueprint;
+    expect((cilium.preinstall(ctx).values.ingressController as Res).enableProxyProtocol).toBe(false);
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'catalyst-proxy-')) });
+    const [stack] = off.buildStacks(app);
+    const services = (stack!.toTerraform() as TerraformJson).resource.hcloud_load_balancer_service!;
+    expect([services.http!.proxyprotocol, services.https!.proxyprotocol]).toEqual([false, false]);
   });
 
   it('bootstraps Cilium and Flux with Helm and points Flux at the synthesized cluster folder', () => {
@@ -228,6 +258,54 @@ describe('omantel: API and SSH open to one operator network', () => {
   it('keeps 6443 off the load balancer (it cannot filter sources) and outputs the API URL on the first control plane server', () => {
     expect(Object.keys(resources(tf, 'hcloud_load_balancer_service')).sort()).toEqual(['http', 'https']);
     expect(tf.output.kubernetes_api_url!.value).toBe('https://${hcloud_server.control_plane_1.ipv4_address}:6443');
+  });
+
+  it('outputs the SSH command that fetches a kubeconfig pointing at the API URL', () => {
+    const out = tf.output.kubeconfig_command as { value: string; description: string; sensitive?: boolean };
+    expect(out.value).toBe(
+      "(umask 077 && ssh root@${hcloud_server.control_plane_1.ipv4_address} cat /etc/rancher/k3s/k3s.yaml | sed -e 's#https://127.0.0.1:6443#https://${hcloud_server.control_plane_1.ipv4_address}:6443#' -e 's/: default$/: hz-fsn-mgt-prod/' > hz-fsn-mgt-prod.kubeconfig) && echo \"export KUBECONFIG=$PWD/hz-fsn-mgt-prod.kubeconfig\"",
+    );
+    expect(out.description).toMatch(/spec\.ssh\.allowedCidrs.*spec\.kubernetes\.apiAllowedCidrs.*mode 0600/);
+    expect(out.sensitive).toBeUndefined();
+  });
+
+  it('the command turns k3s\'s kubeconfig into one for the API URL, named after the cluster, mode 0600 (run with bash and sed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalyst-kubeconfig-'));
+    // k3s's kubeconfig layout (https://docs.k3s.io/cluster-access), with placeholder key material.
+    const k3sYaml = [
+      'apiVersion: v1',
+      'clusters:',
+      '- cluster:',
+      '    certificate-authority-data: Q0EK',
+      '    server: https://127.0.0.1:6443',
+      '  name: default',
+      'contexts:',
+      '- context:',
+      '    cluster: default',
+      '    user: default',
+      '  name: default',
+      'current-context: default',
+      'kind: Config',
+      'preferences: {}',
+      'users:',
+      '- name: default',
+      '  user:',
+      '    client-certificate-data: Q0VSVAo=',
+      '    client-key-data: S0VZCg==',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'k3s.yaml'), k3sYaml);
+    // ssh is the only part not run: `ssh root@<ip> cat <file>` becomes `cat <local copy>`.
+    const command = kubeconfigCommand('203.0.113.10', 'https://203.0.113.10:6443', 'hz-fsn-mgt-prod').replace('ssh root@203.0.113.10 cat /etc/rancher/k3s/k3s.yaml', `cat ${join(dir, 'k3s.yaml')}`);
+    const printed = execFileSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8' });
+    expect(printed).toBe(`export KUBECONFIG=${dir}/hz-fsn-mgt-prod.kubeconfig\n`);
+    const file = join(dir, 'hz-fsn-mgt-prod.kubeconfig');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const config = parse(readFileSync(file, 'utf8'));
+    expect(config.clusters).toEqual([{ name: 'hz-fsn-mgt-prod', cluster: { server: 'https://203.0.113.10:6443', 'certificate-authority-data': 'Q0EK' } }]);
+    expect(config.contexts).toEqual([{ name: 'hz-fsn-mgt-prod', context: { cluster: 'hz-fsn-mgt-prod', user: 'hz-fsn-mgt-prod' } }]);
+    expect(config['current-context']).toBe('hz-fsn-mgt-prod');
+    expect(config.users[0].name).toBe('hz-fsn-mgt-prod');
   });
 
   it('puts each control plane server\'s own public IPv4 into the API certificate at boot', () => {

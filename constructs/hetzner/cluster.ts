@@ -183,8 +183,8 @@ export class HetznerCluster extends Construct {
       privateIp: ctx.network.loadBalancerIp,
       targetSelector: `${LABELS.sovereign}=${ctx.sovereign.fqdn},${LABELS.cluster}=${ctx.cluster.name}`,
       ports: [
-        { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http },
-        { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https },
+        { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http, proxyProtocol: ctx.ingress.proxyProtocol },
+        { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https, proxyProtocol: ctx.ingress.proxyProtocol },
         ...(ctx.kubernetes.apiViaLoadBalancer ? [{ name: 'kubernetes_api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort } satisfies LoadBalancerPort] : []),
       ],
       labels,

@@ -17,6 +17,11 @@ export interface LoadBalancerPort {
   readonly listenPort: number;
   /** Port on the targets' private IPs, e.g. the ingress node port `31443`; also the health-checked port. */
   readonly destinationPort: number;
+  /**
+   * Prepend the PROXY protocol header with the client's address to every connection; the target must
+   * expect it. The TCP health check connects without it. @default false
+   */
+  readonly proxyProtocol?: boolean;
 }
 
 /** Props of a `ClusterLoadBalancer`. */
@@ -92,7 +97,7 @@ export class ClusterLoadBalancer extends Construct {
         protocol: 'tcp',
         listenPort: p.listenPort,
         destinationPort: p.destinationPort,
-        proxyprotocol: false,
+        proxyprotocol: p.proxyProtocol ?? false,
         healthCheck: { protocol: 'tcp', port: p.destinationPort, interval: 15, timeout: 10, retries: 3 },
       });
       svc.overrideLogicalId(p.name);

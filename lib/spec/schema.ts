@@ -233,6 +233,12 @@ export const SovereignSchema = z
       loadBalancer: z
         .strictObject({
           type: z.enum(Object.keys(LOAD_BALANCER_TYPES) as [string, ...string[]], { error: `must be one of ${Object.keys(LOAD_BALANCER_TYPES).join(', ')}` }).prefault('lb11'),
+          proxyProtocol: z
+            .boolean()
+            .prefault(true)
+            .describe(
+              "The load balancer's 80/443 services send the PROXY protocol and Cilium's Ingress controller expects it, so applications see client IPs. Turning it off (or on) on a running cluster: push the GitOps change and apply Terraform together, ingress fails in between. Default true",
+            ),
         })
         .prefault({}),
       gitops: z.strictObject({
