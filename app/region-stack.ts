@@ -165,6 +165,7 @@ export class RegionStack extends TerraformStack {
       sshSources: spec.spec.ssh.allowedCidrs,
       apiSources: spec.spec.kubernetes.apiAllowedCidrs,
       loadBalancerType: spec.spec.loadBalancer.type,
+      natGateway: region.natGateway,
       deleteProtection: spec.spec.deleteProtection,
       joinToken: { placeholder: 'CATALYST_K3S_TOKEN', expression: joinToken.result, maxLength: JOIN_TOKEN_LENGTH },
       bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets, generatedSecrets: props.generatedSecrets },
@@ -180,6 +181,9 @@ export class RegionStack extends TerraformStack {
     new TerraformOutput(this, 'worker_ipv4', { value: Object.fromEntries(publicWorkers.map((s) => [s.name, s.ipv4Address])), description: 'Public IPv4 of every worker server that has one (private-only pools have none)' });
     new TerraformOutput(this, 'network_id', { value: this.cluster.network.network.id, description: 'ID of the private network' });
     new TerraformOutput(this, 'gitops_path', { value: ctx.gitops.clusterPath, description: 'Folder of the GitOps repository Flux reconciles for this cluster' });
+    if (this.cluster.natGateway) {
+      new TerraformOutput(this, 'nat_gateway_ipv4', { value: this.cluster.natGateway.primaryIp.ipAddress, description: 'Egress IPv4 of the private-only pools (the NAT gateway\'s primary IP, kept when the server is replaced); allowlist this address' });
+    }
     const first = this.cluster.controlPlane.servers[0]!;
     let apiUrl: string | undefined;
     if (ctx.kubernetes.apiViaLoadBalancer) {

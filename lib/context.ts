@@ -23,7 +23,18 @@ export interface ClusterNetwork extends NetworkPlan {
   readonly controlPlaneIps: readonly string[];
   /** Private IP of the load balancer: the highest usable address of the node subnet (`.254` of a /24). */
   readonly loadBalancerIp: string;
+  /**
+   * Private IP of the private Kubernetes API load balancer (`.250` of a /24), below the three control
+   * plane addresses. Reserved, and in every API server certificate, also with one control plane server,
+   * so growing to three later needs no new certificate.
+   */
+  readonly apiLoadBalancerIp: string;
+  /** Private IP of the dedicated NAT gateway server (`.249` of a /24), when the region has one (`natGateway`). @default none */
+  readonly natGatewayIp?: string;
 }
+
+/** Addresses of a node subnet at its top that are kept for fixed use: load balancer, three control plane servers, API load balancer, NAT gateway. */
+export const FIXED_SUBNET_ADDRESSES = 6;
 
 /** Name of the Secret in `flux-system` that holds the OpenPGP public keys commits are verified against. */
 export const GIT_VERIFY_KEYS_SECRET = 'flux-system-pgp-keys';
@@ -137,6 +148,19 @@ export interface ClusterContext {
     readonly k3sVersion: string;
     /** Port of the Kubernetes API on control plane servers. */
     readonly apiPort: 6443;
+    /**
+     * Whether the region has a private API load balancer (`hcloud_load_balancer.api`, public interface
+     * off) in front of the control plane servers: with three of them, so that joins survive losing any
+     * one. With one server it would add nothing.
+     */
+    readonly privateApiLoadBalancer: boolean;
+    /**
+     * URL of the Kubernetes API on the private network, `https://<ip>:6443`: the private API load
+     * balancer's IP with three control plane servers, else the first server's. Servers after the first
+     * and agents join there. Pods reach the API through the `kubernetes` Service (all API servers), and
+     * Cilium through k3s's node-local proxy, neither through this URL.
+     */
+    readonly privateApiUrl: string;
     /** Whether the spec opens the API to outside sources: a firewall rule for 6443 on the control plane servers. */
     readonly apiPublic: boolean;
     /**
@@ -180,6 +204,9 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
   const prefix = resourcePrefix(spec.metadata.name, region.cluster);
   const authHost = `auth.${spec.spec.fqdn}`;
   const realm = spec.spec.organization.name;
+  const controlPlaneIps = Array.from({ length: region.controlPlane.count }, (_, i) => host(subnet, last - 2 - i));
+  const apiLoadBalancerIp = host(subnet, last - 5);
+  const privateApiLoadBalancer = region.controlPlane.count === 3;
   return {
     sovereign: {
       name: spec.metadata.name,
@@ -200,12 +227,16 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
     network: {
       ...region.network,
       zone: LOCATIONS[region.location]!.networkZone,
-      controlPlaneIps: Array.from({ length: region.controlPlane.count }, (_, i) => host(subnet, last - 2 - i)),
+      controlPlaneIps,
       loadBalancerIp: host(subnet, last - 1),
+      apiLoadBalancerIp,
+      natGatewayIp: region.natGateway ? host(subnet, last - 6) : undefined,
     },
     kubernetes: {
       k3sVersion: spec.spec.kubernetes.k3sVersion,
       apiPort: 6443,
+      privateApiLoadBalancer,
+      privateApiUrl: `https://${privateApiLoadBalancer ? apiLoadBalancerIp : controlPlaneIps[0]}:6443`,
       apiPublic: spec.spec.kubernetes.apiAllowedCidrs.length > 0,
       apiViaLoadBalancer: spec.spec.kubernetes.allowApiFromInternet,
     },

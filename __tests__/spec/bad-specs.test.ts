@@ -125,7 +125,9 @@ const CASES: BadCase[] = [
   { name: 'network smaller than /24', yaml: region0((r) => (r.network = { cidr: '10.0.0.0/25' })), path: 'spec.regions[0].network.cidr', value: '10.0.0.0/25', message: /between \/8 and \/24/, single: true },
   { name: 'public network CIDR', yaml: region0((r) => (r.network = { cidr: '8.8.0.0/16' })), path: 'spec.regions[0].network.cidr', value: '8.8.0.0/16', message: /must lie inside a private range \(10\.0\.0\.0\/8, 172\.16\.0\.0\/12 or 192\.168\.0\.0\/16\)/, single: true },
   { name: 'nodeSubnet outside the network', yaml: region0((r) => (r.network = { nodeSubnet: '10.1.1.0/24' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.1.1.0/24', message: /^must lie inside the region network 10\.0\.0\.0\/16$/, line: '10.1.1.0/24', single: true },
-  { name: 'nodeSubnet too small for the servers', yaml: region0((r) => (r.network = { nodeSubnet: '10.0.1.0/29' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.0.1.0/29', message: /has room for 1 server but the region has 3/, single: true },
+  { name: 'nodeSubnet too small for the servers', yaml: region0((r) => (r.network = { nodeSubnet: '10.0.1.0/29' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.0.1.0/29', message: /has room for 0 servers but the region has 3/, single: true },
+  // A /28 keeps network, gateway, broadcast and the six fixed addresses at its top (load balancer, three control plane servers, API load balancer, NAT gateway).
+  { name: 'nodeSubnet /28 with one server too many', yaml: region0((r) => { r.network = { nodeSubnet: '10.0.1.0/28' }; r.workerPools[0].count = 7; }), path: 'spec.regions[0].network.nodeSubnet', value: '10.0.1.0/28', message: /^has room for 7 servers but the region has 8; use a larger subnet$/, single: true },
   {
     name: 'pod CIDR overlapping the node network',
     yaml: region0((r) => (r.network = { podCidr: '10.0.0.0/16' })),
@@ -184,6 +186,53 @@ const CASES: BadCase[] = [
     single: true,
   },
   { name: 'control plane type not offered in the location', yaml: region0((r) => (r.location = 'sin')), path: 'spec.regions[0].controlPlane.serverType', value: 'cx43', message: /is not offered in sin \(Singapore\)/ },
+  {
+    name: 'NAT gateway without a private-only pool',
+    yaml: region0((r) => (r.natGateway = { serverType: 'cx23' })),
+    path: 'spec.regions[0].natGateway',
+    message: /^serves no private-only pool \(set privateOnly: true on a pool of spec\.regions\[0\]\.workerPools\), so it would be a server with nothing to do; remove it$/,
+    line: 'natGateway:',
+    single: true,
+  },
+  {
+    name: 'NAT gateway type not offered in the location',
+    yaml: region0((r) => {
+      r.location = 'ash';
+      r.controlPlane.serverType = 'cpx32';
+      r.workerPools[0] = { name: 'general', serverType: 'cpx32', count: 2, privateOnly: true };
+      r.natGateway = { serverType: 'cx23' };
+    }),
+    path: 'spec.regions[0].natGateway.serverType',
+    value: 'cx23',
+    message: /^is not offered in ash \(Ashburn, VA\); it is offered in fsn1, nbg1, hel1$/,
+    single: true,
+  },
+  {
+    name: 'NAT gateway with a deprecated type',
+    yaml: region0((r) => {
+      r.workerPools[0].privateOnly = true;
+      r.natGateway = { serverType: 'cx22' };
+    }),
+    path: 'spec.regions[0].natGateway.serverType',
+    value: 'cx22',
+    message: /^is no longer sold by Hetzner \(not orderable after 2025-12-31\); use cx23 /,
+    single: true,
+  },
+  {
+    name: 'more than 100 servers on one network',
+    yaml: edit((d) => {
+      d.spec.loadBalancer = { type: 'lb31' };
+      d.spec.regions[0].controlPlane.count = 3;
+      d.spec.regions[0].workerPools = [
+        { name: 'aa', serverType: 'cx33', count: 50 },
+        { name: 'bb', serverType: 'cx33', count: 48 },
+      ];
+    }),
+    path: 'spec.regions[0].workerPools',
+    value: 101,
+    message: /^attaches 101 servers to the region network \(control plane, pools\), more than the 100 servers a Hetzner network holds; use fewer or larger servers, or a second region$/,
+    single: true,
+  },
   { name: 'pool count 0', yaml: pool0((p) => (p.count = 0)), path: 'spec.regions[0].workerPools[0].count', value: 0, message: /must be at least 1/, single: true },
   { name: 'pool count 51', yaml: pool0((p) => (p.count = 51)), path: 'spec.regions[0].workerPools[0].count', value: 51, message: /must be at most 50/, single: true },
   { name: 'invalid pool name', yaml: pool0((p) => (p.name = 'General_1')), path: 'spec.regions[0].workerPools[0].name', value: 'General_1', message: /2-20 characters of a-z, 0-9 and '-'/, single: true },

@@ -114,19 +114,24 @@ describe('firewall', () => {
 describe('load balancer', () => {
   it.each(EXAMPLES)('%s: targets the servers over their private IPs, from inside the node subnet', (name) => {
     for (const [, tf] of eachStack(name)) {
-      const targets = Object.values(resources(tf, 'hcloud_load_balancer_target'));
+      // The ingress load balancer's target is `cluster`; the private API load balancer's is `api`.
+      const targets = Object.entries(resources(tf, 'hcloud_load_balancer_target'));
       expect(targets.length).toBeGreaterThan(0);
-      for (const t of targets) {
-        expect(t).toMatchObject({ use_private_ip: true, load_balancer_id: '${hcloud_load_balancer.ingress.id}' });
-        expect(t.depends_on).toContain('hcloud_load_balancer_network.ingress');
+      for (const [n, t] of targets) {
+        const lb = n === 'cluster' ? 'ingress' : n;
+        expect(t).toMatchObject({ use_private_ip: true, load_balancer_id: `\${hcloud_load_balancer.${lb}.id}` });
+        expect(t.depends_on).toContain(`hcloud_load_balancer_network.${lb}`);
         expect(t.ip).toBeUndefined();
         expect(t.server_id).toBeUndefined();
       }
-      const attachment = Object.values(resources(tf, 'hcloud_load_balancer_network'))[0] as Res;
       const subnet = mustParseCidr(Object.values(resources(tf, 'hcloud_network_subnet'))[0]!.ip_range as string);
-      const ip = (attachment.ip as string).split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-      expect({ ip: attachment.ip, inNodeSubnet: ip > subnet.first && ip < subnet.last }).toEqual({ ip: attachment.ip, inNodeSubnet: true });
-      expect(attachment.network_id).toBe('${hcloud_network.network.id}');
+      const attachments = Object.values(resources(tf, 'hcloud_load_balancer_network')) as Res[];
+      expect(attachments.length).toBe(targets.length);
+      for (const attachment of attachments) {
+        const ip = (attachment.ip as string).split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+        expect({ ip: attachment.ip, inNodeSubnet: ip > subnet.first && ip < subnet.last }).toEqual({ ip: attachment.ip, inNodeSubnet: true });
+        expect(attachment.network_id).toBe('${hcloud_network.network.id}');
+      }
     }
   });
 
@@ -134,9 +139,11 @@ describe('load balancer', () => {
     const stacks = eachStack(name);
     const all = stacks.flatMap(([stack, tf]) => Object.entries(resources(tf, 'hcloud_server')).map(([n, s]) => ({ id: `${stack}/${n}`, stack, labels: s.labels as Record<string, string> })));
     for (const [stack, tf] of stacks) {
-      const selector = (Object.values(resources(tf, 'hcloud_load_balancer_target'))[0]!.label_selector as string).split(',').map((kv) => kv.split('='));
-      const selected = all.filter((s) => selector.every(([k, v]) => s.labels[k!] === v)).map((s) => s.id);
-      expect(selected).toEqual(all.filter((s) => s.stack === stack).map((s) => s.id));
+      // Hetzner label selectors: `k=v` and `k!=v`, comma = and.
+      const selector = (resources(tf, 'hcloud_load_balancer_target').cluster!.label_selector as string).split(',').map((term) => /^([^!=]+)(!?=)(.*)$/.exec(term)!.slice(1));
+      const selected = all.filter((s) => selector.every(([k, op, v]) => (s.labels[k!] === v) === (op === '='))).map((s) => s.id);
+      // Every k3s node of its own cluster; the NAT gateway runs no ingress.
+      expect(selected).toEqual(all.filter((s) => s.stack === stack && s.labels[LABELS.role] !== 'nat-gateway').map((s) => s.id));
     }
   });
 
@@ -155,8 +162,13 @@ describe('load balancer', () => {
       const spec = rawSpec(name).spec;
       const wide = (list: string[] | undefined) => ANYWHERE.every((a) => (list ?? []).includes(a));
       for (const [stack, tf] of eachStack(name)) {
+        // A service on a load balancer whose public interface is off serves the private network only.
+        const isPublic = (s: Res) => {
+          const lb = /^\$\{hcloud_load_balancer\.(\w+)\.id\}$/.exec(s.load_balancer_id)![1]!;
+          return resources(tf, 'hcloud_load_balancer_network')[lb]!.enable_public_interface !== false;
+        };
         const exposed = Object.entries(resources(tf, 'hcloud_load_balancer_service'))
-          .filter(([, s]) => (s.listen_port === 6443 && !wide(spec.kubernetes?.apiAllowedCidrs)) || (s.listen_port === 22 && !wide(spec.ssh?.allowedCidrs)))
+          .filter(([, s]) => isPublic(s) && ((s.listen_port === 6443 && !wide(spec.kubernetes?.apiAllowedCidrs)) || (s.listen_port === 22 && !wide(spec.ssh?.allowedCidrs))))
           .map(([n, s]) => `${stack}: hcloud_load_balancer_service.${n} listens on ${s.listen_port} for anyone`);
         expect(exposed).toEqual([]);
       }
@@ -196,6 +208,12 @@ describe('cloud-init', () => {
         const text = server.user_data as string;
         expect(describeFindings(scan(new Map([[`${stack}/${n}`, text]])))).toEqual([]);
         const refs = [...new Set(references(text))].sort();
+        if (n === 'nat_gateway') {
+          // It runs no k3s: no token, no reference at all.
+          expect({ server: `${stack}/${n}`, refs }).toEqual({ server: `${stack}/${n}`, refs: [] });
+          expect((parse(text).write_files as Res[]).map((f) => f.path)).toEqual(['/etc/ssh/sshd_config.d/90-catalyst-hardening.conf']);
+          continue;
+        }
         const allowed = ['hcloud_load_balancer.ingress.ipv4', 'hcloud_load_balancer.ingress.ipv6', 'random_password.k3s_token.result', ...(auth && n === 'control_plane_1' ? ['var.git_token', 'var.git_username'] : [])];
         expect({ server: `${stack}/${n}`, unexpected: refs.filter((r) => !allowed.includes(r)) }).toEqual({ server: `${stack}/${n}`, unexpected: [] });
         const files = parse(text).write_files as Res[];

@@ -48,7 +48,8 @@ describe('every stack of every example', () => {
       expect(tf.variable!.hcloud_token!.default).toBeUndefined();
       expect(tf.provider.hcloud).toEqual([{ token: '${var.hcloud_token}' }]);
       expect(only(tf, 'random_password')).toMatchObject({ length: 48, special: false });
-      for (const server of Object.values(resources(tf, 'hcloud_server'))) {
+      for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
+        if (n === 'nat_gateway') continue; // runs no k3s (see hetzner-posture.test.ts)
         const k3s = parse(writtenFile(server, '/etc/rancher/k3s/config.yaml'));
         expect(k3s.token).toBe('${random_password.k3s_token.result}');
       }
@@ -118,7 +119,13 @@ describe('solo: one region, one control plane server, two workers', () => {
       'write-kubeconfig-mode': '0600',
     });
     expect(k3s.server).toBeUndefined();
-    expect(k3s['tls-san']).toEqual(['solo.example.org', 'api.solo.example.org', '10.0.1.254', '${hcloud_load_balancer.ingress.ipv4}', '${hcloud_load_balancer.ingress.ipv6}']);
+    // 10.0.1.250 is the private API load balancer's address: reserved, so growing to three control plane servers needs no new certificate.
+    expect(k3s['tls-san']).toEqual(['solo.example.org', 'api.solo.example.org', '10.0.1.254', '10.0.1.250', '${hcloud_load_balancer.ingress.ipv4}', '${hcloud_load_balancer.ingress.ipv6}']);
+  });
+
+  it('has no private API load balancer with one control plane server: joins go to it directly', () => {
+    expect(Object.keys(resources(tf, 'hcloud_load_balancer'))).toEqual(['ingress']);
+    expect(ex.sovereign.clusters[0]!.ctx.kubernetes).toMatchObject({ privateApiLoadBalancer: false, privateApiUrl: 'https://10.0.1.253:6443' });
   });
 
   it('joins the workers to the first control plane server after it exists', () => {
@@ -328,16 +335,43 @@ describe('bank-dr: two regions, three control plane servers each', () => {
   const fsn = ex.stacks['bank-hz-fsn-rtz-prod']!;
   const hel = ex.stacks['bank-hz-hel-rtz-prod']!;
 
-  it('joins the second and third control plane servers to the first over the private network', () => {
+  it('joins the second and third control plane servers through the private API load balancer, after the first', () => {
     const servers = resources(fsn, 'hcloud_server');
     const ips = ['control_plane_1', 'control_plane_2', 'control_plane_3'].map((n) => (servers[n]!.network as Res[])[0]!.ip);
     expect(ips).toEqual(['10.10.1.253', '10.10.1.252', '10.10.1.251']);
     for (const n of ['control_plane_2', 'control_plane_3']) {
       const k3s = parse(writtenFile(servers[n]!, '/etc/rancher/k3s/config.yaml'));
-      expect(k3s.server).toBe('https://10.10.1.253:6443');
+      expect(k3s.server).toBe('https://10.10.1.250:6443');
       expect(k3s['cluster-init']).toBeUndefined();
-      expect(servers[n]!.depends_on).toContain('hcloud_server.control_plane_1');
+      expect(servers[n]!.depends_on).toEqual(expect.arrayContaining(['hcloud_server.control_plane_1', 'hcloud_load_balancer_target.api', 'hcloud_load_balancer_service.api']));
       expect(cloudConfig(servers[n]!).write_files.map((f: Res) => f.path)).not.toContain('/usr/local/sbin/catalyst-bootstrap.sh');
+    }
+  });
+
+  it.each(['bank-hz-fsn-rtz-prod', 'bank-hz-hel-rtz-prod'])('%s: a private API load balancer: no public interface, fixed private IP, 6443 to the control plane servers only', (stack) => {
+    const tf = ex.stacks[stack]!;
+    const cluster = stack.slice('bank-'.length);
+    const ip = stack === 'bank-hz-fsn-rtz-prod' ? '10.10.1.250' : '10.20.1.250';
+    expect(resources(tf, 'hcloud_load_balancer').api).toMatchObject({ name: `${stack}-api`, load_balancer_type: 'lb11', location: stack.includes('fsn') ? 'fsn1' : 'hel1', delete_protection: true });
+    expect(resources(tf, 'hcloud_load_balancer_network').api).toMatchObject({ load_balancer_id: '${hcloud_load_balancer.api.id}', network_id: '${hcloud_network.network.id}', ip, enable_public_interface: false, depends_on: ['hcloud_network_subnet.nodes'] });
+    expect(resources(tf, 'hcloud_load_balancer_network').ingress!.enable_public_interface).toBe(true);
+    expect(resources(tf, 'hcloud_load_balancer_target').api).toMatchObject({
+      load_balancer_id: '${hcloud_load_balancer.api.id}',
+      type: 'label_selector',
+      label_selector: `catalyst.openova.io/sovereign=platform.bank.example,catalyst.openova.io/cluster=${cluster},catalyst.openova.io/role=control-plane`,
+      use_private_ip: true,
+    });
+    const { '//': _meta, ...service } = resources(tf, 'hcloud_load_balancer_service').api!;
+    expect(service).toEqual({ load_balancer_id: '${hcloud_load_balancer.api.id}', protocol: 'tcp', listen_port: 6443, destination_port: 6443, proxyprotocol: false, health_check: { protocol: 'tcp', port: 6443, interval: 15, timeout: 10, retries: 3 } });
+    // The selector matches exactly the control plane servers.
+    const selected = Object.entries(resources(tf, 'hcloud_server')).filter(([, s]) => (s.labels as Record<string, string>)['catalyst.openova.io/role'] === 'control-plane').map(([n]) => n);
+    expect(selected).toEqual(['control_plane_1', 'control_plane_2', 'control_plane_3']);
+    for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
+      if (n === 'nat_gateway') continue;
+      const k3s = parse(writtenFile(server, '/etc/rancher/k3s/config.yaml'));
+      if (n !== 'control_plane_1') expect([n, k3s.server]).toEqual([n, `https://${ip}:6443`]);
+      if (n.startsWith('control_plane')) expect(k3s['tls-san']).toContain(ip);
+      if (n.startsWith('pool_')) expect(server.depends_on).toEqual(expect.arrayContaining(['hcloud_load_balancer_target.api', 'hcloud_load_balancer_service.api']));
     }
   });
 
@@ -386,6 +420,6 @@ describe('bank-dr: two regions, three control plane servers each', () => {
   });
 
   it('uses the larger load balancer type for more targets', () => {
-    expect(only(fsn, 'hcloud_load_balancer').load_balancer_type).toBe('lb21');
+    expect(resources(fsn, 'hcloud_load_balancer').ingress!.load_balancer_type).toBe('lb21');
   });
 });

@@ -123,6 +123,14 @@ const RegionSchema = z.strictObject({
     })
     .prefault({}),
   workerPools: z.array(WorkerPoolSchema).prefault([]).describe('Worker node pools; none means workloads run on the control plane'),
+  natGateway: z
+    .strictObject({
+      serverType: serverType.describe('Server type of the NAT gateway, e.g. cx23 (EU) or cpx22; it forwards packets only'),
+    })
+    .optional()
+    .describe(
+      "A dedicated NAT gateway server for the region's private-only pools, instead of the first control plane server: its own server with a stable primary IPv4 (hcloud_primary_ip, kept when the server is replaced), so egress survives losing a control plane server and partners can allowlist one address",
+    ),
 });
 
 const BackendSchema = z.discriminatedUnion(
