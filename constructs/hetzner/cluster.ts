@@ -39,7 +39,7 @@ export interface ClusterWorkerPool {
   readonly taints: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
   /**
    * Servers without public IPv4 and IPv6 and without the firewall; they reach the internet through NAT
-   * on the first control plane server. @default false
+   * on the NAT gateway (`HetznerClusterProps.natGateway`), else on the first control plane server. @default false
    */
   readonly privateOnly?: boolean;
 }
@@ -207,7 +207,8 @@ export class HetznerCluster extends Construct {
       location: ctx.cluster.location,
       networkId,
       privateIp: ctx.network.loadBalancerIp,
-      // The NAT gateway runs no ingress: keep it out of the targets (only where there is one, so other stacks' targets stay as they were).
+      // The NAT gateway runs no ingress: keep it out of the targets (only where there is one, so other
+      // stacks' targets stay as they were). Hetzner label selectors take `k!=v` (https://docs.hetzner.cloud/#label-selector).
       targetSelector: `${clusterSelector}${natIp ? `,${LABELS.role}!=${NAT_GATEWAY_ROLE}` : ''}`,
       ports: [
         { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http, proxyProtocol: ctx.ingress.proxyProtocol },

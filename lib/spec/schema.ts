@@ -91,7 +91,7 @@ const WorkerPoolSchema = z
       .boolean()
       .prefault(false)
       .describe(
-        "Servers get no public IPv4 or IPv6; they reach the internet through NAT on the region's first control plane server (a 0.0.0.0/0 route of the region network). Default false",
+        "Servers get no public IPv4 or IPv6; they reach the internet through NAT (a 0.0.0.0/0 route of the region network) on the region's natGateway, or without one on its first control plane server. Default false",
       ),
   })
   .describe('A worker node pool');
