@@ -32,6 +32,13 @@ const edit = (f: (d: Doc) => void) => yamlOf(f);
 const region0 = (f: (r: Doc) => void) => yamlOf((d) => f(d.spec.regions[0]));
 const pool0 = (f: (p: Doc) => void) => yamlOf((d) => f(d.spec.regions[0].workerPools[0]));
 const withSecondRegion = (second: Doc) => yamlOf((d) => d.spec.regions.push(second));
+/** The first region moved to Ashburn (no cx types there) with an orderable control plane type there. */
+const inAshburn = (f: (r: Doc) => void) =>
+  region0((r) => {
+    r.location = 'ash';
+    r.controlPlane.serverType = 'cpx32';
+    f(r);
+  });
 
 const gitVerify = (verify: Doc) => yamlOf((d) => (d.spec.gitops.verify = verify));
 const chartVerify = (name: string, verify: Doc) => yamlOf((d) => (d.spec.blueprints = { verify: { [name]: verify } }));
@@ -174,11 +181,7 @@ const CASES: BadCase[] = [
   },
   {
     name: 'server type not offered in the location',
-    yaml: region0((r) => {
-      r.location = 'ash';
-      r.controlPlane.serverType = 'cpx32';
-      r.workerPools[0].serverType = 'cx23';
-    }),
+    yaml: inAshburn((r) => (r.workerPools[0].serverType = 'cx23')),
     path: 'spec.regions[0].workerPools[0].serverType',
     value: 'cx23',
     message: /^is not offered in ash \(Ashburn, VA\); it is offered in fsn1, nbg1, hel1$/,
@@ -196,9 +199,7 @@ const CASES: BadCase[] = [
   },
   {
     name: 'NAT gateway type not offered in the location',
-    yaml: region0((r) => {
-      r.location = 'ash';
-      r.controlPlane.serverType = 'cpx32';
+    yaml: inAshburn((r) => {
       r.workerPools[0] = { name: 'general', serverType: 'cpx32', count: 2, privateOnly: true };
       r.natGateway = { serverType: 'cx23' };
     }),

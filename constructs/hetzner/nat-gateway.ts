@@ -11,23 +11,12 @@ import { PrimaryIp } from '../../.gen/providers/hcloud/primary-ip';
 import { Server } from '../../.gen/providers/hcloud/server';
 import { toYaml } from '../../lib/gitops';
 import { escapeTerraform, natCommands, SSHD_HARDENING } from './cloud-init';
+import type { ServerBaseProps } from './node-pool';
 
-/** Props of a `NatGateway`. */
-export interface NatGatewayProps {
+/** Props of a `NatGateway`; its primary IP is created in `location` too. */
+export interface NatGatewayProps extends ServerBaseProps {
   /** Name of the server and its primary IP, e.g. `<sovereign>-<cluster>-nat`. */
   readonly name: string;
-  /** Hetzner server type, e.g. `cx23`. */
-  readonly serverType: string;
-  /** Hetzner location, e.g. `fsn1`; the primary IP is created there too. */
-  readonly location: string;
-  /** OS image, e.g. `ubuntu-24.04`. */
-  readonly image: string;
-  /** IDs (or names) of the SSH keys installed for root. */
-  readonly sshKeyIds: readonly string[];
-  /** ID of the firewall on its public interface (the cluster's: ICMP, and SSH only from the spec's sources). */
-  readonly firewallId: string;
-  /** ID of the private network. */
-  readonly networkId: string;
   /** Fixed private IP, the gateway of the network's `0.0.0.0/0` route, e.g. `10.10.1.249`. */
   readonly privateIp: string;
   /** IPv4 range whose traffic it forwards and masquerades, the region network, e.g. `10.10.0.0/16`. */
