@@ -136,7 +136,8 @@ function splice(text: string, splices: readonly SecretSplice[], pick: (s: Secret
  * the load balancer reaches them over their private IPs like every target.
  *
  * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit.
- * @throws Error when `ctx.network.cidr` is not an IPv4 CIDR (only for a context built from a spec that skipped validation)
+ * @throws Error when `ctx.network.cidr` is not an IPv4 CIDR, or `props.natGateway` is set with a
+ *   private-only pool but `ctx.network.natGatewayIp` is not (only for a context not built by `clusterContext`)
  */
 export class HetznerCluster extends Construct {
   /** Private network and node subnet. */
