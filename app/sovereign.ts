@@ -2,12 +2,17 @@
  * `Sovereign`: the model built from a spec (clusters, their contexts, the resolved Blueprints) and
  * its synthesis into Terraform JSON and a GitOps tree, written atomically.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, posix } from 'node:path';
 import { App } from 'cdktf';
 import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
 import { ClusterContext, clusterContext } from '../lib/context';
-import { CatalogError, type SpecProblem } from '../lib/errors';
-import { commitStaged, discardStaged, FileTree, stageFolder, StagedTree, writeTree } from '../lib/gitops';
+import { CatalogError, OutputError, type SpecProblem } from '../lib/errors';
+import { CDKTF_MANIFEST, previousCdktfStacks, readTerraformStacks } from '../lib/cdktf-out';
+import { FileTree, readOwnershipRecord } from '../lib/gitops';
+import { OutputPlan, writeOutputs } from '../lib/output';
 import { stackName } from '../lib/naming';
 import { loadSpec, parseSpec } from '../lib/spec/load';
 import { specWarnings, type BlueprintNames } from '../lib/spec/validate';
@@ -16,6 +21,7 @@ import { BOOTSTRAP_KIT, builtinCatalog } from '../blueprints';
 import { HelmBlueprint } from '../blueprints/helm';
 import { RETIRED_BLUEPRINTS } from '../blueprints/retired';
 import { fluxSyncManifests, PlannedBlueprint, renderClusterTree, toMultiDocYaml } from './gitops-tree';
+import { LOCAL_STATE_DIR } from './region-stack';
 import { RegionStack } from './region-stack';
 
 /** Options of a `Sovereign`. */
@@ -28,6 +34,11 @@ export interface SovereignOptions {
    * @default none
    */
   readonly blueprints?: readonly Blueprint[];
+  /**
+   * Base name of the spec file, named in each cluster folder's README and file headers.
+   * @default `fromFile` sets the file's base name; otherwise none (the README says the spec was given as text)
+   */
+  readonly specFile?: string;
 }
 
 /** One cluster of the Sovereign. */
@@ -50,12 +61,74 @@ export interface SynthReport {
   readonly warnings: readonly SpecProblem[];
 }
 
-/** Where `synthesize` writes; an omitted output is not produced. */
+/** The Terraform JSON of every stack before and after a synth, by stack name. */
+export interface StackChange {
+  /** What the previous synth wrote into the output folder (`readTerraformStacks`); empty on the first synth. */
+  readonly previous: Readonly<Record<string, unknown>>;
+  /** What this synth is about to write. */
+  readonly next: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Where `synthesize` writes; an omitted output is not produced. Each output owns only the files it
+ * wrote (see `lib/output.ts`).
+ */
 export interface SynthTargets {
-  /** cdktf output folder (holds `manifest.json` and `stacks/<stack>/cdk.tf.json`). */
+  /**
+   * cdktf output folder: `manifest.json` and `stacks/<stack>/cdk.tf.json` are ours (cdktf's manifest
+   * lists them); Terraform's `.terraform/` and lock files there are left alone. The local backend's
+   * state lives beside it, in `terraform-state/` (see `LOCAL_STATE_DIR`), which a synth never touches.
+   */
   readonly terraformOut?: string;
-  /** Root of the GitOps repository tree (the spec's `gitops.path` folder is created inside it). */
+  /**
+   * Root of the GitOps repository (a Git checkout is fine): each cluster's folder
+   * `<gitops.path>/<cluster>/` is written there, with an ownership record; nothing else in the
+   * repository is touched.
+   */
   readonly gitopsOut?: string;
+  /**
+   * Take over output folders without an ownership record (e.g. written by hand or by an earlier
+   * catalyst-cdk), and files in them at paths catalyst-cdk writes; other files are still left alone.
+   * @default false: such folders and files are refused with an `OutputError`
+   */
+  readonly adopt?: boolean;
+  /**
+   * Set when the cdktf CLI runs the app (`cdktf synth`/`deploy`, which set `CDKTF_OUTDIR`). The CLI
+   * itself deletes the folders of stacks it no longer sees after the app exits, so their folders are
+   * left for it (emptied of our files) — and a synth is refused when such a folder holds a Terraform
+   * state file the CLI would delete with it.
+   * @default false: folders of stacks no longer synthesized are removed when nothing else is in them
+   */
+  readonly underCdktfCli?: boolean;
+  /**
+   * Called with the previous and the new Terraform JSON of every stack after rendering, before
+   * anything is written; throw (e.g. a `SynthError`) to refuse the synth, and nothing is written.
+   * @default none
+   */
+  readonly beforeWrite?: (stacks: StackChange) => void;
+}
+
+/** Names of the entries of a folder; none when it does not exist. */
+function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Every file under `dir`, relative path (with `/`) → content. */
+function readFolder(dir: string): FileTree {
+  const out: FileTree = new Map();
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? posix.join(rel, entry) : entry;
+      if (statSync(join(dir, path)).isDirectory()) walk(path);
+      else out.set(path, readFileSync(join(dir, path), 'utf8'));
+    }
+  };
+  walk('');
+  return out;
 }
 
 /**
@@ -93,6 +166,8 @@ export class Sovereign {
    * with `spec.ssh.allowFromInternet: true`. The CLI prints them on every synth.
    */
   readonly warnings: readonly SpecProblem[];
+  /** Base name of the spec file (`SovereignOptions.specFile`), or undefined for a spec given as text. */
+  readonly specFile?: string;
 
   /**
    * Loads and validates a spec file and builds the model.
@@ -100,7 +175,7 @@ export class Sovereign {
    */
   static fromFile(file: string, options: SovereignOptions = {}): Sovereign {
     const catalog = options.catalog ?? builtinCatalog();
-    return new Sovereign(loadSpec(file, { catalog: specCatalog(catalog, options), defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
+    return new Sovereign(loadSpec(file, { catalog: specCatalog(catalog, options), defaultBlueprints: BOOTSTRAP_KIT }), { specFile: basename(file), ...options, catalog });
   }
 
   /**
@@ -120,6 +195,7 @@ export class Sovereign {
    */
   constructor(spec: SovereignSpec, options: SovereignOptions = {}) {
     this.spec = spec;
+    this.specFile = options.specFile;
     this.warnings = specWarnings(spec);
     this.catalog = options.catalog ?? builtinCatalog();
     const instances = new Map<string, Blueprint>();
@@ -189,7 +265,7 @@ export class Sovereign {
   gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {
     const files: FileTree = new Map();
     const clusters = this.clusters.map(({ ctx }) => {
-      const tree = renderClusterTree(ctx, this.blueprints);
+      const tree = renderClusterTree(ctx, this.blueprints, { specFile: this.specFile });
       for (const [path, content] of tree.files) files.set(path, content);
       return { name: ctx.cluster.name, path: ctx.gitops.clusterPath, objects: tree.objectCount, files: tree.files.size };
     });
@@ -197,41 +273,76 @@ export class Sovereign {
   }
 
   /**
-   * Synthesizes the requested outputs. Everything is rendered into staging folders first; the
-   * previous outputs are replaced only when all of them succeeded, and left untouched otherwise.
+   * The Terraform JSON files of every stack (`manifest.json` and `stacks/<stack>/cdk.tf.json`),
+   * synthesized by cdktf into a temporary folder and read back.
+   * @throws as `buildStacks`
+   */
+  private terraformFiles(): { files: FileTree; stacks: SynthReport['stacks'] } {
+    const dir = mkdtempSync(join(tmpdir(), 'catalyst-cdk-terraform-'));
+    try {
+      const app = new App({ outdir: dir, stackTraces: false });
+      const built = this.buildStacks(app);
+      app.synth();
+      const stacks = built.map((s) => ({ name: s.node.id, resources: countResources(s), largestUserDataBytes: s.cluster.largestUserDataBytes }));
+      return { files: readFolder(dir), stacks };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The write plan of the cdktf output folder: our files replace the previous synth's; under the
+   * cdktf CLI the folders of stacks no longer synthesized are left for the CLI to delete.
+   * @throws OutputError when the CLI would delete a Terraform state file with such a folder
+   */
+  private terraformPlan(out: string, files: FileTree, targets: SynthTargets): OutputPlan {
+    const stacks = previousCdktfStacks(out);
+    const orphans = (stacks ?? []).filter((s) => !files.has(s.synthesizedStackPath)).map((s) => s.workingDirectory);
+    if (targets.underCdktfCli) {
+      const doomed = orphans.flatMap((dir) => filesIn(join(out, dir)).filter((f) => f.endsWith('.tfstate')).map((f) => join(out, dir, f)));
+      if (doomed.length > 0) {
+        throw new OutputError(doomed.map((f) => `${f} is Terraform state of a stack this spec no longer has, and the cdktf CLI deletes that stack's folder after a synth; move the file to ${LOCAL_STATE_DIR}/ beside ${out} (or destroy the stack with its own spec first), then synthesize again`));
+      }
+    }
+    const previous = stacks && [CDKTF_MANIFEST, ...stacks.map((s) => s.synthesizedStackPath)];
+    return { root: out, files, previous, adopt: targets.adopt, keepFolders: targets.underCdktfCli ? orphans : [] };
+  }
+
+  /**
+   * Synthesizes the requested outputs. Everything is rendered in memory first and every output
+   * folder is checked; then the files are written all or nothing (see `writeOutputs`): on any
+   * failure the previous outputs stay exactly as they were.
    *
-   * @throws SynthError (or any rendering error) after discarding the staging folders
+   * @throws SynthError (a hard limit such as user_data), OutputError (an output folder that is not
+   *   ours, see `SynthTargets.adopt`), whatever `beforeWrite` throws, or any rendering error — all
+   *   before anything is written; a file system error while writing, after restoring the outputs
    */
   synthesize(targets: SynthTargets): SynthReport {
-    const stages: StagedTree[] = [];
-    try {
-      let stacks: SynthReport['stacks'] = [];
-      if (targets.terraformOut) {
-        const stage = stageFolder(targets.terraformOut);
-        stages.push(stage);
-        const app = new App({ outdir: stage.staging, stackTraces: false });
-        const built = this.buildStacks(app);
-        app.synth();
-        stacks = built.map((s) => ({
-          name: s.node.id,
-          resources: countResources(s),
-          largestUserDataBytes: s.cluster.largestUserDataBytes,
-        }));
+    const plans: OutputPlan[] = [];
+    let stacks: SynthReport['stacks'] = [];
+    if (targets.terraformOut) {
+      const out = targets.terraformOut;
+      const rendered = this.terraformFiles();
+      stacks = rendered.stacks;
+      if (targets.beforeWrite) {
+        const next = Object.fromEntries(stacks.map((s) => [s.name, JSON.parse(rendered.files.get(`stacks/${s.name}/cdk.tf.json`)!)]));
+        targets.beforeWrite({ previous: readTerraformStacks(out), next });
       }
-      let clusters: SynthReport['clusters'] = [];
-      if (targets.gitopsOut) {
-        const stage = stageFolder(targets.gitopsOut);
-        stages.push(stage);
-        const tree = this.gitopsTree();
-        writeTree(stage, tree.files);
-        clusters = tree.clusters;
-      }
-      commitStaged(stages);
-      return { stacks, clusters, added: this.added, warnings: this.warnings };
-    } catch (err) {
-      discardStaged(stages);
-      throw err;
+      plans.push(this.terraformPlan(out, rendered.files, targets));
     }
+    let clusters: SynthReport['clusters'] = [];
+    if (targets.gitopsOut) {
+      const tree = this.gitopsTree();
+      clusters = tree.clusters;
+      for (const c of clusters) {
+        const prefix = `${c.path}/`;
+        const files: FileTree = new Map([...tree.files].filter(([p]) => p.startsWith(prefix)).map(([p, content]) => [p.slice(prefix.length), content]));
+        const root = join(targets.gitopsOut, c.path);
+        plans.push({ root, files, previous: readOwnershipRecord(root), adopt: targets.adopt });
+      }
+    }
+    writeOutputs(plans);
+    return { stacks, clusters, added: this.added, warnings: this.warnings };
   }
 }
 

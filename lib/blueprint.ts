@@ -10,6 +10,7 @@
 import type { Chart } from 'cdk8s';
 import type { ClusterContext } from './context';
 import type { ChartPin } from './versions';
+import type { ValueNote } from './gitops';
 
 /** How a Blueprint is installed: by the bootstrap kit, always, or when selected. */
 export type BlueprintTier = 'bootstrap-kit' | 'mandatory' | 'a-la-carte';
@@ -246,6 +247,15 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
    * @default none
    */
   generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+    return [];
+  }
+
+  /**
+   * Reasons for non-obvious values of the objects this Blueprint renders in a cluster, written as
+   * comments above those values in the GitOps tree (see `ValueNote`).
+   * @default none
+   */
+  valueNotes(_ctx: ClusterContext): ValueNote[] {
     return [];
   }
 

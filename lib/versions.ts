@@ -53,3 +53,6 @@ export const TERRAFORM_PROVIDERS = {
   hcloud: { source: 'hetznercloud/hcloud', constraint: '~> 1.68.0', schema: 'schemas/hcloud-provider-schema.json' },
   random: { source: 'hashicorp/random', constraint: '~> 3.9.0', schema: 'schemas/random-provider-schema.json' },
 } as const;
+
+/** This catalyst-cdk's version (`package.json`), named in the GitOps tree's README and ownership record. */
+export const CATALYST_CDK_VERSION: string = (require('../package.json') as { version: string }).version;
