@@ -61,6 +61,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     for (const w of report.warnings) process.stderr.write(`warning: ${formatProblem(w, specFile)}\n`);
     for (const a of report.added) process.stderr.write(`note: added Blueprint ${a.name} (required by ${a.requiredBy.join(', ')})\n`);
+    for (const n of report.notices) process.stderr.write(`note: ${n}\n`);
     for (const s of report.stacks) process.stdout.write(`terraform  ${terraformOut}/stacks/${s.name}: ${s.resources} resources, largest user_data ${s.largestUserDataBytes} bytes\n`);
     for (const c of report.clusters) process.stdout.write(`gitops     ${gitopsOut}/${c.path}: ${c.objects} objects in ${c.files} files\n`);
     process.stdout.write(`synthesized ${specFile} in ${ms.toFixed(0)} ms\n`);

@@ -59,6 +59,11 @@ export interface SynthReport {
   readonly added: readonly AddedDependency[];
   /** Allowed settings that weaken the security posture (see `Sovereign.warnings`). */
   readonly warnings: readonly SpecProblem[];
+  /**
+   * Things to do by hand, one sentence each, e.g. moving a stack's state from where an earlier
+   * catalyst-cdk kept it (`cdktf.out/stacks/<stack>/terraform.tfstate`) with `terraform init -migrate-state`.
+   */
+  readonly notices: readonly string[];
 }
 
 /** The Terraform JSON of every stack before and after a synth, by stack name. */
@@ -106,6 +111,16 @@ export interface SynthTargets {
    * @default none
    */
   readonly beforeWrite?: (stacks: StackChange) => void;
+}
+
+/**
+ * For each stack whose state is still where catalyst-cdk 0.1 kept it (in its stack folder, which
+ * the local backend no longer points at) and not yet in `terraform-state/`: how to move it.
+ */
+function legacyStateNotices(out: string, stacks: readonly string[]): string[] {
+  return stacks
+    .filter((s) => filesIn(join(out, 'stacks', s)).includes('terraform.tfstate') && !filesIn(join(out, '..', LOCAL_STATE_DIR)).includes(`${s}.tfstate`))
+    .map((s) => `the state of stack ${s} is still in ${join(out, 'stacks', s, 'terraform.tfstate')}; move it to ${LOCAL_STATE_DIR}/ once with: terraform -chdir=${join(out, 'stacks', s)} init -migrate-state`);
 }
 
 /** Names of the entries of a folder; none when it does not exist. */
@@ -341,8 +356,9 @@ export class Sovereign {
         plans.push({ root, files, previous: readOwnershipRecord(root), adopt: targets.adopt });
       }
     }
+    const notices = targets.terraformOut ? legacyStateNotices(targets.terraformOut, stacks.map((s) => s.name)) : [];
     writeOutputs(plans);
-    return { stacks, clusters, added: this.added, warnings: this.warnings };
+    return { stacks, clusters, added: this.added, warnings: this.warnings, notices };
   }
 }
 

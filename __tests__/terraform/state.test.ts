@@ -55,6 +55,35 @@ describe('local state survives synth (real Terraform, offline provider)', () => 
   });
 });
 
+describe('state kept by earlier versions in the stack folder', () => {
+  it('survives the upgrade: the synth keeps it, says how to move it, and after init -migrate-state the plan has no changes', () => {
+    const project = mkdtempSync(join(tmpdir(), 'catalyst-legacy-state-'));
+    synth(project);
+    const stackDir = join(project, 'cdktf.out', 'stacks', STACK);
+    // What an earlier version wrote: the same stack with its state in the stack folder.
+    const file = join(stackDir, 'cdk.tf.json');
+    const tf = JSON.parse(readFileSync(file, 'utf8'));
+    tf.terraform.backend = { local: { path: 'terraform.tfstate' } };
+    writeFileSync(file, JSON.stringify(tf));
+    expect(terraform(stackDir, ['init', '-no-color']).status).toBe(0);
+    expect(terraform(stackDir, ['apply', '-auto-approve', '-no-color'], VARS).status).toBe(0);
+    const legacy = readFileSync(join(stackDir, 'terraform.tfstate'), 'utf8');
+
+    const report = Sovereign.fromFile(join(ROOT, 'examples/solo.yaml')).synthesize({ terraformOut: join(project, 'cdktf.out') });
+    expect(readFileSync(join(stackDir, 'terraform.tfstate'), 'utf8')).toBe(legacy);
+    expect(report.notices).toEqual([`the state of stack ${STACK} is still in ${join(stackDir, 'terraform.tfstate')}; move it to terraform-state/ once with: terraform -chdir=${stackDir} init -migrate-state`]);
+
+    const migrate = terraform(stackDir, ['init', '-migrate-state', '-force-copy', '-no-color']);
+    expect(migrate.stderr).toBe('');
+    expect(migrate.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, 'terraform-state', `${STACK}.tfstate`), 'utf8')).resources.length).toBe(report.stacks[0]!.resources);
+    const plan = terraform(stackDir, ['plan', '-detailed-exitcode', '-no-color'], VARS);
+    expect(plan.stdout).toContain('No changes.');
+    expect(plan.status).toBe(0);
+    expect(Sovereign.fromFile(join(ROOT, 'examples/solo.yaml')).synthesize({ terraformOut: join(project, 'cdktf.out') }).notices).toEqual([]);
+  });
+});
+
 describe('S3 backend', () => {
   /** A folder holding only the backend block of the bank-dr primary stack, its endpoint replaced. */
   function backendOnly(edit: (s3: Record<string, unknown>) => void): string {
