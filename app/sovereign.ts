@@ -274,7 +274,8 @@ export class Sovereign {
   }
 
   /**
-   * Renders the GitOps tree of every cluster (paths relative to the repository root).
+   * Renders the GitOps tree of every cluster (paths relative to the repository root): the YAML
+   * files, each cluster folder's `README.md` and its ownership record.
    * @throws Error as `renderClusterTree` does
    */
   gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputError } from './errors';
-import { isSafeRelativePath } from './output';
+import { isSafeRelativePath, readJsonFile } from './output';
 
 /** cdktf's manifest file name in the output folder. */
 export const CDKTF_MANIFEST = 'manifest.json';
@@ -28,20 +28,10 @@ export interface ManifestStack {
  */
 export function previousCdktfStacks(outdir: string): ManifestStack[] | undefined {
   const file = join(outdir, CDKTF_MANIFEST);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw err;
-  }
-  let stacks: ManifestStack[] | undefined;
-  try {
-    const parsed = JSON.parse(text) as { stacks?: Record<string, ManifestStack> };
-    stacks = parsed.stacks && typeof parsed.stacks === 'object' ? Object.values(parsed.stacks) : undefined;
-  } catch {
-    stacks = undefined;
-  }
+  const read = readJsonFile(file);
+  if (!read) return undefined;
+  const parsed = read.value as { stacks?: Record<string, ManifestStack> } | undefined;
+  const stacks = parsed?.stacks && typeof parsed.stacks === 'object' ? Object.values(parsed.stacks) : undefined;
   const valid = (s: ManifestStack) =>
     typeof s?.name === 'string' && [s.synthesizedStackPath, s.workingDirectory].every((p) => typeof p === 'string' && isSafeRelativePath(p));
   if (!stacks || !stacks.every(valid)) {

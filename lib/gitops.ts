@@ -3,11 +3,10 @@
  * object, stable file names, sorted keys, a `kustomization.yaml` per folder, comments saying why on
  * non-obvious values) and the ownership record of a cluster folder. `lib/output.ts` writes the trees.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isScalar, stringify, type YAMLMap } from 'yaml';
 import { OutputError } from './errors';
-import { isSafeRelativePath } from './output';
+import { isSafeRelativePath, readJsonFile } from './output';
 
 /** A Kubernetes manifest as plain JSON. */
 export interface Manifest {
@@ -149,19 +148,9 @@ export function renderOwnershipRecord(record: OwnershipRecord): string {
  */
 export function readOwnershipRecord(folder: string): string[] | undefined {
   const file = join(folder, OWNERSHIP_RECORD);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let record: Partial<OwnershipRecord> | undefined;
-  try {
-    record = JSON.parse(text) as Partial<OwnershipRecord>;
-  } catch {
-    record = undefined;
-  }
+  const read = readJsonFile(file);
+  if (!read) return undefined;
+  const record = read.value as Partial<OwnershipRecord> | undefined;
   const files = record?.generator === 'catalyst-cdk' && Array.isArray(record.files) ? record.files : undefined;
   if (!files || !files.every((f) => typeof f === 'string' && isSafeRelativePath(f))) {
     throw new OutputError([`${file} is not an ownership record written by catalyst-cdk (it must list the files catalyst-cdk wrote, as paths inside the folder); restore it from Git, or remove it and adopt the folder (--adopt)`]);

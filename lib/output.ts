@@ -8,7 +8,7 @@
  * root, then swapped in file by file with the replaced ones kept aside; if any step fails,
  * everything already swapped is put back and the staging folders are deleted.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { OutputError } from './errors';
 import type { FileTree } from './gitops';
@@ -41,6 +41,27 @@ export interface OutputPlan {
    * @default none: every folder that pruning empties is removed (never `root` itself)
    */
   readonly keepFolders?: readonly string[];
+}
+
+/**
+ * Reads a JSON file an earlier synth wrote (an ownership record, cdktf's manifest).
+ * @returns `undefined` when the file or its folder does not exist; `{ value: undefined }` when it is not JSON
+ * @throws the file system error of a file that exists but cannot be read
+ */
+export function readJsonFile(file: string): { readonly value: unknown } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { value: undefined };
+  }
 }
 
 /** A path inside an output root: relative, `/`-separated, without `.`/`..` segments or a leading `/`. */

@@ -93,6 +93,15 @@ describe('the cdktf output folder', () => {
     expect(readdirSync(out).sort()).toEqual(['manifest.json', 'notes.txt', 'stacks']);
   });
 
+  it('refuses a manifest.json that is not cdktf\'s, or lists stack files outside the folder, and writes nothing', () => {
+    const out = tmp();
+    for (const text of ['{not json', JSON.stringify({ stacks: { x: { name: 'x', synthesizedStackPath: '../../etc/x.json', workingDirectory: 'stacks/x' } } })]) {
+      writeFileSync(join(out, 'manifest.json'), text);
+      expect(() => solo().synthesize({ terraformOut: out })).toThrow(`${join(out, 'manifest.json')} is not a cdktf manifest (it must list stacks with paths inside ${out}); remove it, or point --terraform-out at another folder`);
+      expect(readdirSync(out)).toEqual(['manifest.json']);
+    }
+  });
+
   it('shows the previous and the next stack JSON before writing, and writes nothing when beforeWrite refuses', () => {
     const out = join(tmp(), 'cdktf.out');
     bank().synthesize({ terraformOut: out });
