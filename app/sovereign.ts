@@ -2,16 +2,16 @@
  * `Sovereign`: the model built from a spec (clusters, their contexts, the resolved Blueprints) and
  * its synthesis into Terraform JSON and a GitOps tree, written atomically.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, posix } from 'node:path';
+import { basename, join } from 'node:path';
 import { App } from 'cdktf';
 import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
 import { ClusterContext, clusterContext } from '../lib/context';
-import { CatalogError, OutputError, type SpecProblem } from '../lib/errors';
-import { CDKTF_MANIFEST, previousCdktfStacks, readTerraformStacks } from '../lib/cdktf-out';
-import { FileTree, readOwnershipRecord } from '../lib/gitops';
+import { CatalogError, OutputError, SynthError, type SpecProblem } from '../lib/errors';
+import { CDKTF_MANIFEST, previousCdktfStacks } from '../lib/cdktf-out';
+import { FileTree, readOwnershipRecord, readTree } from '../lib/gitops';
 import { OutputPlan, writeOutputs } from '../lib/output';
 import { stackName } from '../lib/naming';
 import { loadSpec, parseSpec } from '../lib/spec/load';
@@ -21,6 +21,7 @@ import { BOOTSTRAP_KIT, builtinCatalog } from '../blueprints';
 import { HelmBlueprint } from '../blueprints/helm';
 import { RETIRED_BLUEPRINTS } from '../blueprints/retired';
 import { fluxSyncManifests, PlannedBlueprint, renderClusterTree, toMultiDocYaml } from './gitops-tree';
+import { DestructiveChange, DestructiveChangeError, destructiveChanges, StackJson } from './destructive-changes';
 import { LOCAL_STATE_DIR } from './region-stack';
 import { RegionStack } from './region-stack';
 
@@ -64,14 +65,8 @@ export interface SynthReport {
    * catalyst-cdk kept it (`cdktf.out/stacks/<stack>/terraform.tfstate`) with `terraform init -migrate-state`.
    */
   readonly notices: readonly string[];
-}
-
-/** The Terraform JSON of every stack before and after a synth, by stack name. */
-export interface StackChange {
-  /** What the previous synth wrote into the output folder (`readTerraformStacks`); empty on the first synth. */
-  readonly previous: Readonly<Record<string, unknown>>;
-  /** What this synth is about to write. */
-  readonly next: Readonly<Record<string, unknown>>;
+  /** Destructive changes against the previous synth that `allowDestructive` let through (empty otherwise). */
+  readonly destructive: readonly DestructiveChange[];
 }
 
 /**
@@ -106,11 +101,12 @@ export interface SynthTargets {
    */
   readonly underCdktfCli?: boolean;
   /**
-   * Called with the previous and the new Terraform JSON of every stack after rendering, before
-   * anything is written; throw (e.g. a `SynthError`) to refuse the synth, and nothing is written.
-   * @default none
+   * Write the Terraform output even when, compared with the stacks the previous synth left in
+   * `terraformOut`, it removes a control plane server or changes the control plane's or a pool's
+   * server type (see `destructiveChanges`). The changes are reported in `SynthReport.destructive`.
+   * @default false: such a synth throws `DestructiveChangeError` and writes nothing
    */
-  readonly beforeWrite?: (stacks: StackChange) => void;
+  readonly allowDestructive?: boolean;
 }
 
 /**
@@ -130,20 +126,6 @@ function filesIn(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** Every file under `dir`, relative path (with `/`) → content. */
-function readFolder(dir: string): FileTree {
-  const out: FileTree = new Map();
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(join(dir, rel)).sort()) {
-      const path = rel ? posix.join(rel, entry) : entry;
-      if (statSync(join(dir, path)).isDirectory()) walk(path);
-      else out.set(path, readFileSync(join(dir, path), 'utf8'));
-    }
-  };
-  walk('');
-  return out;
 }
 
 /**
@@ -300,7 +282,7 @@ export class Sovereign {
       const built = this.buildStacks(app);
       app.synth();
       const stacks = built.map((s) => ({ name: s.node.id, resources: countResources(s), largestUserDataBytes: s.cluster.largestUserDataBytes }));
-      return { files: readFolder(dir), stacks };
+      return { files: readTree(dir), stacks };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -325,25 +307,27 @@ export class Sovereign {
   }
 
   /**
-   * Synthesizes the requested outputs. Everything is rendered in memory first and every output
-   * folder is checked; then the files are written all or nothing (see `writeOutputs`): on any
-   * failure the previous outputs stay exactly as they were.
+   * Synthesizes the requested outputs. Everything is rendered in memory first, each new stack is
+   * compared with the one already in `terraformOut`, and every output folder is checked; then the
+   * files are written all or nothing (see `writeOutputs`): on any failure the previous outputs stay
+   * exactly as they were.
    *
+   * @throws DestructiveChangeError when a stack would remove a control plane server or change a
+   *   server type (see `destructiveChanges`) and `targets.allowDestructive` is not set
+   * @throws SynthError when a previous stack file exists but is not JSON (and `allowDestructive` is not set)
    * @throws SynthError (a hard limit such as user_data), OutputError (an output folder that is not
-   *   ours, see `SynthTargets.adopt`), whatever `beforeWrite` throws, or any rendering error — all
+   *   ours, see `SynthTargets.adopt`), or any rendering error — all
    *   before anything is written; a file system error while writing, after restoring the outputs
    */
   synthesize(targets: SynthTargets): SynthReport {
     const plans: OutputPlan[] = [];
     let stacks: SynthReport['stacks'] = [];
+    let destructive: DestructiveChange[] = [];
     if (targets.terraformOut) {
       const out = targets.terraformOut;
       const rendered = this.terraformFiles();
       stacks = rendered.stacks;
-      if (targets.beforeWrite) {
-        const next = Object.fromEntries(stacks.map((s) => [s.name, JSON.parse(rendered.files.get(`stacks/${s.name}/cdk.tf.json`)!)]));
-        targets.beforeWrite({ previous: readTerraformStacks(out), next });
-      }
+      destructive = compareWithPrevious(out, rendered.files, stacks.map((s) => s.name), targets.allowDestructive ?? false);
       plans.push(this.terraformPlan(out, rendered.files, targets));
     }
     let clusters: SynthReport['clusters'] = [];
@@ -359,7 +343,7 @@ export class Sovereign {
     }
     const notices = targets.terraformOut ? legacyStateNotices(targets.terraformOut, stacks.map((s) => s.name)) : [];
     writeOutputs(plans);
-    return { stacks, clusters, added: this.added, warnings: this.warnings, notices };
+    return { stacks, clusters, added: this.added, warnings: this.warnings, notices, destructive };
   }
 }
 
@@ -382,6 +366,32 @@ export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): Gene
     byName.set(s.name, { ...prev, namespaces: [...new Set([...prev.namespaces, ...s.namespaces])].sort() });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Compares every new stack (`next`, the rendered cdktf output) with the same stack in
+ * `previousOut`, where there is one.
+ *
+ * @returns the destructive changes (only when `allow`)
+ * @throws DestructiveChangeError when there are destructive changes and not `allow`
+ * @throws SynthError when a previous stack file is not JSON and not `allow` (it is skipped when `allow`)
+ */
+function compareWithPrevious(previousOut: string, next: FileTree, stacks: readonly string[], allow: boolean): DestructiveChange[] {
+  const changes: DestructiveChange[] = [];
+  for (const stack of stacks) {
+    const file = join(previousOut, 'stacks', stack, 'cdk.tf.json');
+    if (!existsSync(file)) continue;
+    let previous: StackJson;
+    try {
+      previous = JSON.parse(readFileSync(file, 'utf8')) as StackJson;
+    } catch (err) {
+      if (allow) continue;
+      throw new SynthError(`cannot compare with the previous synth: ${file} is not readable JSON (${(err as Error).message}); restore it from version control, or synthesize with --allow-destructive to skip the comparison`);
+    }
+    changes.push(...destructiveChanges(stack, previous, JSON.parse(next.get(`stacks/${stack}/cdk.tf.json`)!) as StackJson));
+  }
+  if (changes.length > 0 && !allow) throw new DestructiveChangeError(changes, previousOut);
+  return changes;
 }
 
 /** Number of resources and data sources in a synthesized stack. */

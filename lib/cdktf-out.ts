@@ -1,9 +1,7 @@
 /**
  * What a previous synth left in a cdktf output folder (`cdktf.out`), read from cdktf's own
- * `manifest.json`: the files it wrote (so the next synth replaces and prunes only those) and each
- * stack's Terraform JSON (so a caller can compare it with the next one before it is replaced).
+ * `manifest.json`: its stacks and the files it wrote, so the next synth replaces and prunes only those.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputError } from './errors';
 import { isSafeRelativePath, readJsonFile } from './output';
@@ -38,17 +36,4 @@ export function previousCdktfStacks(outdir: string): ManifestStack[] | undefined
     throw new OutputError([`${file} is not a cdktf manifest (it must list stacks with paths inside ${outdir}); remove it, or point --terraform-out at another folder`]);
   }
   return stacks.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/**
- * The Terraform JSON of every stack the previous synth wrote into `outdir`, by stack name, read
- * before a new synth replaces it (e.g. to refuse a change that would destroy servers).
- * @returns an empty object when nothing was synthesized there yet
- * @throws OutputError as `previousCdktfStacks`; the file system or JSON error of a stack file that
- *   the manifest lists but that cannot be read
- */
-export function readTerraformStacks(outdir: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const s of previousCdktfStacks(outdir) ?? []) out[s.name] = JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8'));
-  return out;
 }

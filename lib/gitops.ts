@@ -3,7 +3,8 @@
  * object, stable file names, sorted keys, a `kustomization.yaml` per folder, comments saying why on
  * non-obvious values) and the ownership record of a cluster folder. `lib/output.ts` writes the trees.
  */
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Document, isMap, isScalar, stringify, type YAMLMap } from 'yaml';
 import { OutputError } from './errors';
 import { isSafeRelativePath, readJsonFile } from './output';
@@ -156,4 +157,21 @@ export function readOwnershipRecord(folder: string): string[] | undefined {
     throw new OutputError([`${file} is not an ownership record written by catalyst-cdk (it must list the files catalyst-cdk wrote, as paths inside the folder); restore it from Git, or remove it and adopt the folder (--adopt)`]);
   }
   return [...files, OWNERSHIP_RECORD];
+}
+
+/**
+ * Reads every file under `dir` back into a tree (path relative to `dir`, with `/` → content), in
+ * sorted order, e.g. for checking a tree written by an earlier synth.
+ */
+export function readTree(dir: string): FileTree {
+  const out: FileTree = new Map();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.set(relative(dir, full).split('\\').join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
 }

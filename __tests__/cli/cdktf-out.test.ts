@@ -1,15 +1,14 @@
 /**
  * The cdktf output folder is ours only where we wrote: switching specs under the real cdktf CLI
  * works on the first try, Terraform's files in stack folders survive a synth, state the CLI would
- * delete stops the synth, and a folder we never wrote is refused.
+ * delete stops the synth, and a folder we never wrote (or a manifest that is not cdktf's) is refused.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sovereign } from '../../app/sovereign';
-import { readTerraformStacks } from '../../lib/cdktf-out';
-import { OutputError, SynthError } from '../../lib/errors';
+import { OutputError } from '../../lib/errors';
 import { ROOT, readTree } from '../support/synth';
 
 function tmp(): string {
@@ -100,27 +99,5 @@ describe('the cdktf output folder', () => {
       expect(() => solo().synthesize({ terraformOut: out })).toThrow(`${join(out, 'manifest.json')} is not a cdktf manifest (it must list stacks with paths inside ${out}); remove it, or point --terraform-out at another folder`);
       expect(readdirSync(out)).toEqual(['manifest.json']);
     }
-  });
-
-  it('shows the previous and the next stack JSON before writing, and writes nothing when beforeWrite refuses', () => {
-    const out = join(tmp(), 'cdktf.out');
-    bank().synthesize({ terraformOut: out });
-    const previous = readTerraformStacks(out);
-    expect(Object.keys(previous)).toEqual(['bank-hz-fsn-rtz-prod', 'bank-hz-hel-rtz-prod']);
-    const before = readTree(out);
-    let seen: { previous: string[]; next: string[] } | undefined;
-    expect(() =>
-      solo().synthesize({
-        terraformOut: out,
-        beforeWrite: (stacks) => {
-          seen = { previous: Object.keys(stacks.previous), next: Object.keys(stacks.next) };
-          expect(stacks.previous).toEqual(previous);
-          throw new SynthError('would destroy 2 stacks');
-        },
-      }),
-    ).toThrow('would destroy 2 stacks');
-    expect(seen).toEqual({ previous: ['bank-hz-fsn-rtz-prod', 'bank-hz-hel-rtz-prod'], next: ['solo-hz-fsn-mgt-prod'] });
-    expect(readTree(out)).toEqual(before);
-    expect(readTerraformStacks(join(tmp(), 'never-written'))).toEqual({});
   });
 });
