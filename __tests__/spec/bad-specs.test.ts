@@ -223,7 +223,25 @@ const CASES: BadCase[] = [
   { name: 'IPv6 API source with host bits', yaml: edit((d) => (d.spec.kubernetes = { apiAllowedCidrs: ['2001:db8::1/32'] })), path: 'spec.kubernetes.apiAllowedCidrs[0]', value: '2001:db8::1/32', message: /network address of this block is 2001:db8::\/32/, single: true },
 
   // --- kubernetes, gitops, terraform
-  { name: 'k3s version without +k3s suffix', yaml: edit((d) => (d.spec.kubernetes = { k3sVersion: 'v1.31.4' })), path: 'spec.kubernetes.k3sVersion', value: 'v1.31.4', message: /must be a k3s release such as v1\.31\.4\+k3s1/, single: true },
+  { name: 'k3s version without +k3s suffix', yaml: edit((d) => (d.spec.kubernetes = { k3sVersion: 'v1.31.4' })), path: 'spec.kubernetes.k3sVersion', value: 'v1.31.4', message: /must be a k3s release such as v1\.37\.1\+k3s1/, single: true },
+  {
+    name: 'k3s patch release that was never published',
+    yaml: edit((d) => (d.spec.kubernetes = { k3sVersion: 'v1.37.9+k3s1' })),
+    path: 'spec.kubernetes.k3sVersion',
+    value: 'v1.37.9+k3s1',
+    message: /^is not a known k3s release; nearest known: v1\.37\.0\+k3s1, v1\.37\.1\+k3s1 \(releases up to 2026-09-30 are listed in lib\/k3s-releases\.ts; add a later one there\)$/,
+    line: 'v1.37.9+k3s1',
+    single: true,
+  },
+  {
+    name: 'k3s minor line that does not exist',
+    yaml: edit((d) => (d.spec.kubernetes = { k3sVersion: 'v1.40.0+k3s1' })),
+    path: 'spec.kubernetes.k3sVersion',
+    value: 'v1.40.0+k3s1',
+    message: /^is not a known k3s release; nearest known: v1\.37\.1\+k3s1 \(/,
+    single: true,
+  },
+  { name: 'k3s build number that was never published', yaml: edit((d) => (d.spec.kubernetes = { k3sVersion: 'v1.35.0+k3s2' })), path: 'spec.kubernetes.k3sVersion', value: 'v1.35.0+k3s2', message: /nearest known: v1\.35\.0\+k3s1, v1\.35\.0\+k3s3, v1\.35\.1\+k3s1/, single: true },
   { name: 'http gitops URL', yaml: edit((d) => (d.spec.gitops.url = 'http://git.acme.example/gitops.git')), path: 'spec.gitops.url', value: 'http://git.acme.example/gitops.git', message: /must be an https:\/\/ Git URL/, single: true },
   { name: 'ssh gitops URL', yaml: edit((d) => (d.spec.gitops.url = 'git@github.com:acme/gitops.git')), path: 'spec.gitops.url', message: /https:\/\//, single: true },
   { name: "gitops path with '..'", yaml: edit((d) => (d.spec.gitops.path = 'clusters/../etc')), path: 'spec.gitops.path', value: 'clusters/../etc', message: /must not contain '\.\.'/, single: true },

@@ -51,7 +51,7 @@ export interface PrivateEgress {
 export interface NodeCloudInitProps {
   /** `server-init` (first server, initializes etcd), `server-join` (further servers) or `agent` (workers). */
   readonly role: K3sRole;
-  /** k3s release, e.g. `v1.31.4+k3s1`. */
+  /** k3s release, e.g. `v1.37.1+k3s1`. */
   readonly k3sVersion: string;
   /** Text put where the join token goes (a placeholder or a Terraform expression); never a literal secret. */
   readonly tokenPlaceholder: string;
