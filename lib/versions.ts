@@ -50,6 +50,13 @@ export const NODE_SOFTWARE = {
   helm: 'v3.16.4',
   /** Ubuntu image of every server. */
   image: 'ubuntu-24.04',
+  /**
+   * local-path-provisioner image of the non-default `local-path` class servers deploy as a k3s AddOn
+   * (the version k3s v1.37.1+k3s1 bundles, https://docs.k3s.io/release-notes/v1.37.X).
+   */
+  localPathProvisioner: 'rancher/local-path-provisioner:v0.0.37',
+  /** Helper image local-path-provisioner runs to create and remove volume folders (k3s' mirror of busybox 1.37.0). */
+  localPathHelper: 'rancher/mirrored-library-busybox:1.37.0',
 } as const;
 
 /** Terraform provider pins (`required_providers`); the bindings in `.gen/` are generated for these. */
