@@ -3,7 +3,9 @@
  * snapshots, the non-default local-path class, the Hetzner token Secret, a verified k3s install with
  * bounded retries and waits and one failure marker, and gzip+base64 user_data.
  */
+import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
+import { decodeUserData, scriptsOf, serverUserData } from '../../scripts/check-user-data';
 import { resources, synthExample, userDataLocal, userDataText, yamlDocs } from '../support/synth';
 
 type Res = Record<string, any>;
@@ -220,5 +222,18 @@ describe('gzip+base64 user_data', () => {
     expect(plain).toBeGreaterThan(15 * 1024);
     expect(report.largestUserDataBytes).toBeLessThan(plain / 2);
     expect(report.largestUserDataBytes).toBeGreaterThan(Buffer.from(userDataText(fsnServers.control_plane_1!)).length / 4);
+  });
+});
+
+describe('scripts/check-user-data.ts (CI: cloud-init schema and shellcheck on what Terraform evaluated)', () => {
+  it('decodes base64 gzip user_data and finds every script of a cloud-config', () => {
+    const text = userDataText(fsnServers.control_plane_1!);
+    const encoded = gzipSync(Buffer.from(text)).toString('base64');
+    const show = { values: { root_module: { resources: [{ address: 'hcloud_server.control_plane_1', type: 'hcloud_server', values: { user_data: encoded } }, { address: 'hcloud_network.network', type: 'hcloud_network', values: {} }] } } };
+    expect(serverUserData(show)).toEqual([{ address: 'hcloud_server.control_plane_1', userData: encoded }]);
+    expect(decodeUserData(encoded)).toBe(text);
+    expect(scriptsOf(text).map((s) => s.name)).toEqual(['/usr/local/sbin/catalyst-bootstrap.sh', '/usr/local/sbin/catalyst-node-init.sh', 'bootcmd']);
+    expect(scriptsOf(text).at(-1)!.text.split('\n')[1]).toBe('sysctl -qw net.ipv4.ip_forward=1');
+    expect(scriptsOf(userDataText(soloServers.pool_general_1!)).map((s) => s.name)).toEqual(['/usr/local/sbin/catalyst-node-init.sh']);
   });
 });
