@@ -59,7 +59,7 @@ describe('external cloud provider (Hetzner CCM)', () => {
     }
   });
 
-  it('creates the Hetzner token Secret of ctx.hcloudSecret on the first server from the sensitive variable, applied before Flux starts', () => {
+  it('creates the Hetzner token Secret of ctx.hcloudSecret on the first server from the sensitive variable, before any chart is pre-installed', () => {
     const ctx = bank.sovereign.clusters[0]!.ctx;
     const cp1 = fsnServers.control_plane_1!;
     const [secret] = yamlDocs(file(cp1, '/var/lib/catalyst/hcloud-secret.yaml'));
@@ -73,7 +73,8 @@ describe('external cloud provider (Hetzner CCM)', () => {
     expect(ctx.hcloudSecret).toMatchObject({ namespace: 'kube-system', name: 'hcloud', tokenKey: 'token', networkKey: 'network', network: 'bank-hz-fsn-rtz-prod' });
     const script = file(cp1, '/usr/local/sbin/catalyst-bootstrap.sh');
     expect(script.indexOf('k3s kubectl apply -f /var/lib/catalyst/hcloud-secret.yaml')).toBeGreaterThan(0);
-    expect(script.indexOf('k3s kubectl apply -f /var/lib/catalyst/hcloud-secret.yaml')).toBeLessThan(script.indexOf('k3s kubectl apply -f /var/lib/catalyst/flux-sync.yaml'));
+    expect(script.indexOf('k3s kubectl apply -f /var/lib/catalyst/hcloud-secret.yaml')).toBeLessThan(script.indexOf('helm upgrade --install'));
+    expect(script.indexOf('k3s kubectl apply -f /var/lib/catalyst/hcloud-secret.yaml')).toBeGreaterThan(script.indexOf('k3s kubectl get --raw=/readyz'));
     for (const n of ['control_plane_2', 'pool_general_1']) expect(files(fsnServers[n]!).map((f) => f.path)).not.toContain('/var/lib/catalyst/hcloud-secret.yaml');
   });
 });
@@ -193,7 +194,7 @@ describe('robust bootstrap', () => {
     expect(init.filter((l) => l.startsWith('step ')).map((l) => l.slice(5))).toEqual(['prepare', 'public-ip', 'install-k3s', 'start-k3s', 'bootstrap']);
     expect(init.slice(-3)).toEqual(['touch /var/lib/catalyst/node-ready', 'log "node ready"', '']);
     const boot = file(cp1, '/usr/local/sbin/catalyst-bootstrap.sh').split('\n');
-    expect(boot.filter((l) => l.startsWith('step ')).map((l) => l.slice(5))).toEqual(['api-ready', 'install-helm', 'preinstall-cilium', 'preinstall-flux', 'generate-secrets', 'flux-secrets', 'hcloud-secret', 'flux-sync']);
+    expect(boot.filter((l) => l.startsWith('step ')).map((l) => l.slice(5))).toEqual(['api-ready', 'hcloud-secret', 'install-helm', 'preinstall-cilium', 'preinstall-flux', 'generate-secrets', 'flux-secrets', 'flux-sync']);
     expect(boot).toContain('timeout 900 k3s kubectl -n kube-system rollout status daemonset/cilium --timeout=10m');
     expect(boot).toContain('sha256_check /var/lib/catalyst/helm.tar.gz /var/lib/catalyst/helm.tar.gz.sha256sum "helm-v3.16.4-linux-$ARCH.tar.gz"');
   });

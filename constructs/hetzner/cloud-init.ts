@@ -154,9 +154,15 @@ export interface NodeCloudInitProps {
     /** Multi-document YAML applied with kubectl after the preinstalls (Flux GitRepository + Kustomization). */
     readonly manifests: string;
     /**
-     * Secrets applied before `manifests`: file name (without `.yaml`, e.g. `flux-secrets`) → multi-document
-     * YAML that may hold placeholders, written to `/var/lib/catalyst/<name>.yaml` (0600) and applied in
-     * name order. @default none
+     * Secrets applied as soon as the API answers, before any chart, in namespaces k3s creates
+     * (`kube-system`): file name (without `.yaml`, e.g. `hcloud-secret`) → multi-document YAML that may
+     * hold placeholders, written to `/var/lib/catalyst/<name>.yaml` (0600), applied in name order. A
+     * pre-installed chart can read them (the Hetzner cloud controller manager its token). @default none
+     */
+    readonly earlySecretFiles?: Readonly<Record<string, string>>;
+    /**
+     * Secrets applied after the pre-installed charts created their namespaces, before `manifests`
+     * (e.g. `flux-secrets` in `flux-system`); same form as `earlySecretFiles`. @default none
      */
     readonly secretFiles?: Readonly<Record<string, string>>;
     /** Secrets generated on the node with random values before Flux starts. @default none */
@@ -409,9 +415,14 @@ function privateEgressCommands(e: PrivateEgress): string[] {
   ];
 }
 
-/** Names of the bootstrap's Secret files, sorted (the order they are applied in). */
-function secretFileNames(b: NonNullable<NodeCloudInitProps['bootstrap']>): string[] {
-  return Object.keys(b.secretFiles ?? {}).sort();
+/** A set of the bootstrap's Secret files as [name, YAML] pairs, sorted by name (the order they are applied in). */
+function secretFileEntries(files: Readonly<Record<string, string>> | undefined): Array<[string, string]> {
+  return Object.entries(files ?? {}).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Bootstrap lines that apply a set of Secret files, one step each, retried. */
+function applySecretFiles(files: Readonly<Record<string, string>> | undefined): string[] {
+  return secretFileEntries(files).flatMap(([name]) => [`step ${name}`, `retry ${DOWNLOAD_ATTEMPTS} k3s kubectl apply -f ${secretFilePath(name)}`]);
 }
 
 /** Where a Secret file of the bootstrap is written. */
@@ -451,11 +462,11 @@ function generateSecrets(secrets: readonly GeneratedSecret[]): string[] {
 }
 
 /**
- * The bootstrap script of the first control plane server: waits (bounded) for the API, installs the
- * pinned Helm CLI after checking it against Helm's published `.sha256sum` (downloaded alongside;
- * https://helm.sh/docs/intro/install/#from-the-binary-releases), pre-installs the charts (retried;
- * each wait bounded), generates the Blueprints' Secrets, applies the Secrets from Terraform variables
- * (the Hetzner token Secret, Git credentials) and hands the cluster to Flux.
+ * The bootstrap script of the first control plane server: waits (bounded) for the API, applies the
+ * early Secrets (the Hetzner token), installs the pinned Helm CLI after checking it against Helm's
+ * published `.sha256sum` (downloaded alongside; https://helm.sh/docs/intro/install/#from-the-binary-releases),
+ * pre-installs the charts (retried; each wait bounded), generates the Blueprints' Secrets, applies the
+ * other Secrets from Terraform variables (Git credentials) and hands the cluster to Flux.
  */
 function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): string {
   const helm = `helm-${b.helmVersion}-linux-$ARCH.tar.gz`;
@@ -464,6 +475,7 @@ function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): strin
     'export KUBECONFIG=/etc/rancher/k3s/k3s.yaml',
     'step api-ready',
     `wait_for ${K3S_START_SECONDS} "the Kubernetes API" k3s kubectl get --raw=/readyz`,
+    ...applySecretFiles(b.earlySecretFiles),
   ];
   lines.push(
     'step install-helm',
@@ -482,7 +494,7 @@ function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): strin
     );
   }
   lines.push(...generateSecrets(b.generatedSecrets ?? []));
-  for (const name of secretFileNames(b)) lines.push(`step ${name}`, `retry ${DOWNLOAD_ATTEMPTS} k3s kubectl apply -f ${secretFilePath(name)}`);
+  lines.push(...applySecretFiles(b.secretFiles));
   lines.push('step flux-sync', `retry ${DOWNLOAD_ATTEMPTS} k3s kubectl apply -f ${BOOT_FILES.fluxSync}`, `touch ${BOOT_FILES.bootstrapComplete}`, 'log "bootstrap complete: Flux reconciles the cluster"', '');
   return lines.join('\n');
 }
@@ -514,7 +526,7 @@ function nodeInitScript(p: NodeCloudInitProps): string {
  * Renders a node's cloud-init document.
  *
  * @returns `#cloud-config` YAML, Terraform-escaped, still holding the token placeholders and any
- *   placeholders of `bootstrap.secretFiles` and `etcdSnapshots.s3`.
+ *   placeholders of `bootstrap.earlySecretFiles`, `bootstrap.secretFiles` and `etcdSnapshots.s3`.
  * @throws Error when an agent without `nodeIp` has a `nodeSubnet` that is not an IPv4 CIDR
  */
 export function renderNodeCloudInit(p: NodeCloudInitProps): string {
@@ -529,7 +541,9 @@ export function renderNodeCloudInit(p: NodeCloudInitProps): string {
       files.push({ path: `${BOOT_STATE_DIR}/preinstall/${h.releaseName}.yaml`, permissions: '0600', content: toYaml(h.values) });
     }
     files.push({ path: BOOT_FILES.fluxSync, permissions: '0600', content: p.bootstrap.manifests });
-    for (const name of secretFileNames(p.bootstrap)) files.push({ path: secretFilePath(name), permissions: '0600', content: p.bootstrap.secretFiles![name]! });
+    for (const [name, content] of [...secretFileEntries(p.bootstrap.earlySecretFiles), ...secretFileEntries(p.bootstrap.secretFiles)]) {
+      files.push({ path: secretFilePath(name), permissions: '0600', content });
+    }
     files.push({ path: BOOT_FILES.bootstrap, permissions: '0700', content: bootstrapScript(p.bootstrap) });
   }
   files.push({ path: BOOT_FILES.nodeInit, permissions: '0700', content: nodeInitScript(p) });

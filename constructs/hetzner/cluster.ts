@@ -83,7 +83,8 @@ export interface HetznerClusterProps {
   readonly agentToken: SecretSplice;
   /**
    * The Hetzner Cloud API token, put into the Secret `ctx.hcloudSecret` (with the network name) by the
-   * bootstrap on the first control plane server, for the cloud controller manager and CSI driver.
+   * bootstrap on the first control plane server as soon as the API answers (before any pre-installed
+   * chart), for the cloud controller manager and CSI driver.
    */
   readonly hcloudToken: SecretSplice;
   /**
@@ -231,7 +232,7 @@ export class HetznerCluster extends Construct {
     const etcdSnapshots = snap && { ...snap, s3: { ...snap.s3, accessKey: snap.s3.accessKey.placeholder, secretKey: snap.s3.secretKey.placeholder } };
     const serverSplices = [props.serverToken, props.agentToken, ...(snap ? [snap.s3.accessKey, snap.s3.secretKey] : [])];
     const { secretManifests, ...rest } = props.bootstrap;
-    const bootstrap = { ...rest, secretFiles: { 'hcloud-secret': hcloudSecretManifest(ctx, props.hcloudToken), ...(secretManifests ? { 'flux-secrets': secretManifests } : {}) } };
+    const bootstrap = { ...rest, earlySecretFiles: { 'hcloud-secret': hcloudSecretManifest(ctx, props.hcloudToken) }, secretFiles: secretManifests ? { 'flux-secrets': secretManifests } : undefined };
     const oidc = { issuerUrl: ctx.auth.issuerUrl, clientId: ctx.auth.kubernetesClientId };
     const networkId = this.network.network.id;
     const firewallId = this.firewall.firewall.id;

@@ -49,6 +49,13 @@ const slug = (what: string) =>
 
 const cidr = z.string().describe('IPv4 CIDR block, e.g. 10.0.0.0/16');
 
+/** A relative folder (no leading or trailing `/`, no `..`), e.g. `clusters`. */
+const relativeFolder = (example: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/-]*[a-z0-9]$/, { error: `must be a relative folder such as '${example}' (no leading or trailing '/')` })
+    .refine((p) => !p.split('/').includes('..'), { error: "must not contain '..'" });
+
 const SERVER_TYPE_NAMES = Object.keys(SERVER_TYPES).sort() as [string, ...string[]];
 const serverType = z
   .enum(SERVER_TYPE_NAMES, { error: `must be a Hetzner server type: one of ${SERVER_TYPE_NAMES.join(', ')}` })
@@ -162,10 +169,7 @@ const EtcdSnapshotsSchema = z
           .describe('S3 endpoint, e.g. https://fsn1.your-objectstorage.com (Hetzner Object Storage)'),
         bucket: z.string().regex(S3_BUCKET, { error: 'must be a valid S3 bucket name (3-63 characters of a-z, 0-9, . and -)' }).describe('Bucket that receives the snapshots'),
         region: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: 'must be an S3 region such as fsn1' }).describe('S3 region, e.g. fsn1'),
-        folder: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9._/-]*[a-z0-9]$/, { error: "must be a relative folder such as 'etcd-snapshots' (no leading or trailing '/')" })
-          .refine((p) => !p.split('/').includes('..'), { error: "must not contain '..'" })
+        folder: relativeFolder('etcd-snapshots')
           .prefault('etcd-snapshots')
           .describe('Folder in the bucket; each cluster writes to <folder>/<cluster name>'),
       })
@@ -277,10 +281,7 @@ export const SovereignSchema = z
           .refine((u) => !hasUserInfo(u), { error: "must not carry credentials (user:token@); set auth: 'token' and pass the Terraform variables git_username/git_token instead, and rotate the exposed token" })
           .describe('Git repository Flux watches'),
         branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a Git branch name' }).prefault('main'),
-        path: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9._/-]*[a-z0-9]$/, { error: "must be a relative folder such as 'clusters' (no leading or trailing '/')" })
-          .refine((p) => !p.split('/').includes('..'), { error: "must not contain '..'" })
+        path: relativeFolder('clusters')
           .prefault('clusters')
           .describe('Folder of the repository that holds one folder per cluster'),
         auth: z.enum(['none', 'token'], { error: "must be 'none' (public repository) or 'token' (HTTPS token from the Terraform variables git_username/git_token)" }).prefault('none'),
