@@ -3,11 +3,12 @@
  * `Sovereign.synthesize`) and reads the written files back.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Sovereign, SynthReport } from '../../app/sovereign';
+import { readTree } from '../../lib/gitops';
 
 /** Root of the repository. */
 export const ROOT = join(__dirname, '..', '..');
@@ -60,19 +61,8 @@ export function userDataLocal(server: Record<string, unknown>): string {
   return GZIPPED_LOCAL.exec(String(server.user_data))![1]!;
 }
 
-/** Every file under `dir`, as relative path → content. */
-export function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const full = join(d, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.set(relative(dir, full), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** Every file under `dir`, as relative path → content (see `lib/gitops.ts`). */
+export { readTree };
 
 const cache = new Map<string, SynthesizedExample>();
 
