@@ -44,10 +44,12 @@ const stackOfServer = new WeakMap<object, TerraformJson>();
 
 /**
  * The cloud-init text of a server: the local value its `user_data` gzip-encodes, looked up in `tf`
- * (default: the stack `resources()` returned the server from). Fails when the server's user_data is
- * anything else.
+ * (default: the stack `resources()` returned the server from), or a plain `#cloud-config` user_data
+ * (the NAT gateway's). Fails when the server's user_data is anything else.
  */
 export function userDataText(server: Record<string, unknown>, tf: TerraformJson | undefined = stackOfServer.get(server)): string {
+  // The NAT gateway's short cloud-config is sent as is.
+  if (String(server.user_data).startsWith('#cloud-config\n')) return String(server.user_data);
   const m = GZIPPED_LOCAL.exec(String(server.user_data));
   if (!m) throw new Error(`user_data is not base64gzip(local.<name>): ${String(server.user_data).slice(0, 80)}`);
   if (!tf) throw new Error('userDataText: pass the stack of a server not obtained through resources()');

@@ -28,14 +28,16 @@ const fsn = bank.stacks['bank-hz-fsn-rtz-prod']!;
 const fsnServers = resources(fsn, 'hcloud_server');
 const solo = synthExample('solo').stacks['solo-hz-fsn-mgt-prod']!;
 const soloServers = resources(solo, 'hcloud_server');
+/** The k3s nodes of a stack (the NAT gateway runs no k3s: see hetzner-posture.test.ts). */
+const k3sNodes = (tf: Parameters<typeof resources>[0]): Array<[string, Res]> => Object.entries(resources(tf, 'hcloud_server')).filter(([n]) => n !== 'nat_gateway');
 const allServers = (): Array<[string, Res]> =>
-  Object.entries({ ...bank.stacks, ...synthExample('solo').stacks, ...synthExample('omantel').stacks }).flatMap(([stack, tf]) => Object.entries(resources(tf, 'hcloud_server')).map(([n, s]) => [`${stack}/${n}`, s] as [string, Res]));
+  Object.entries({ ...bank.stacks, ...synthExample('solo').stacks, ...synthExample('omantel').stacks }).flatMap(([stack, tf]) => k3sNodes(tf).map(([n, s]) => [`${stack}/${n}`, s] as [string, Res]));
 
 describe('join tokens: agents hold no server token', () => {
   it('creates a separate random agent token and gives servers both, agents only theirs', () => {
     for (const tf of Object.values(bank.stacks)) {
       expect(resources(tf, 'random_password').k3s_agent_token).toMatchObject({ length: 48, special: false });
-      for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
+      for (const [n, server] of k3sNodes(tf)) {
         const k3s = k3sConfig(server);
         if (n.startsWith('control_plane_')) {
           expect(k3s).toMatchObject({ token: '${random_password.k3s_token.result}', 'agent-token': '${random_password.k3s_agent_token.result}' });
@@ -119,7 +121,7 @@ describe('etcd snapshots to S3 (bank-dr)', () => {
   it('configures every server with the schedule, retention and bucket, each cluster in its own folder, keys from sensitive variables', () => {
     for (const [stack, tf] of Object.entries(bank.stacks)) {
       const cluster = stack.slice('bank-'.length);
-      for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
+      for (const [n, server] of k3sNodes(tf)) {
         const k3s = k3sConfig(server);
         if (!n.startsWith('control_plane_')) {
           expect(Object.keys(k3s).filter((k) => k.startsWith('etcd-'))).toEqual([]);
@@ -233,8 +235,10 @@ describe('scripts/check-user-data.ts (CI: cloud-init schema and shellcheck on wh
     const show = { values: { root_module: { resources: [{ address: 'hcloud_server.control_plane_1', type: 'hcloud_server', values: { user_data: encoded } }, { address: 'hcloud_network.network', type: 'hcloud_network', values: {} }] } } };
     expect(serverUserData(show)).toEqual([{ address: 'hcloud_server.control_plane_1', userData: encoded }]);
     expect(decodeUserData(encoded)).toBe(text);
-    expect(scriptsOf(text).map((s) => s.name)).toEqual(['/usr/local/sbin/catalyst-bootstrap.sh', '/usr/local/sbin/catalyst-node-init.sh', 'bootcmd']);
-    expect(scriptsOf(text).at(-1)!.text.split('\n')[1]).toBe('sysctl -qw net.ipv4.ip_forward=1');
+    expect(scriptsOf(text).map((s) => s.name)).toEqual(['/usr/local/sbin/catalyst-bootstrap.sh', '/usr/local/sbin/catalyst-node-init.sh']);
+    const privateOnly = scriptsOf(userDataText(fsnServers.pool_data_1!));
+    expect(privateOnly.map((s) => s.name)).toEqual(['/usr/local/sbin/catalyst-node-init.sh', 'bootcmd']);
+    expect(privateOnly.at(-1)!.text.split('\n')[1]).toBe('mkdir -p /etc/systemd/resolved.conf.d /etc/systemd/networkd.conf.d');
     expect(scriptsOf(userDataText(soloServers.pool_general_1!)).map((s) => s.name)).toEqual(['/usr/local/sbin/catalyst-node-init.sh']);
   });
 });

@@ -153,7 +153,8 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, doc: D
       else message = `must be ${typeName(issue.expected)}, not ${describeType(value)}`;
     } else if (issue.code === 'invalid_union' && value === undefined) {
       message = 'is required';
-    } else if (issue.code === 'invalid_value' && typeof value === 'string' && issue.values.length > 1) {
+    } else if (issue.code === 'invalid_value' && typeof value === 'string' && issue.values.length > 1 && message.startsWith('must be')) {
+      // A message that does not start with "must be" already names the fix (e.g. a deprecated server type's replacement).
       message += didYouMean(value, issue.values.filter((v): v is string => typeof v === 'string'));
     }
     problems.push({ path: formatPath(path), value, message, ...position(doc, counter, path) });
