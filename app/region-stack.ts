@@ -33,10 +33,14 @@ export function localStatePath(stack: string): string {
   return `../../../${LOCAL_STATE_DIR}/${stack}.tfstate`;
 }
 
-/** Length of the generated k3s join token (alphanumeric). */
+/** Length of the generated k3s join tokens, server and agent (alphanumeric). */
 export const JOIN_TOKEN_LENGTH = 48;
 /** Longest Git username/token accepted in the size check of the bootstrap cloud-init. */
 const GIT_SECRET_MAX = 256;
+/** Longest JSON-encoded Hetzner Cloud API token in the size check: tokens are 64 characters, plus the quotes. */
+const HCLOUD_TOKEN_MAX = 66;
+/** Longest JSON-encoded S3 access or secret key in the size check (Hetzner's are 20 and 40 characters). */
+const S3_KEY_MAX = 130;
 
 /** Props of a `RegionStack`. */
 export interface RegionStackProps {
@@ -139,8 +143,11 @@ export class RegionStack extends TerraformStack {
     new HcloudProvider(this, 'hcloud', { token: hcloudToken.stringValue });
     new RandomProvider(this, 'random', {});
 
-    const joinToken = new Password(this, 'k3s_token', { length: JOIN_TOKEN_LENGTH, special: false });
-    joinToken.overrideLogicalId('k3s_token');
+    // The server token keeps its address `random_password.k3s_token`; agents get their own.
+    const serverToken = new Password(this, 'k3s_token', { length: JOIN_TOKEN_LENGTH, special: false });
+    serverToken.overrideLogicalId('k3s_token');
+    const agentToken = new Password(this, 'k3s_agent_token', { length: JOIN_TOKEN_LENGTH, special: false });
+    agentToken.overrideLogicalId('k3s_agent_token');
 
     const sshKeyIds = spec.spec.ssh.publicKeys.map((key, i) => {
       if (props.createsSshKeys) {
@@ -187,7 +194,10 @@ export class RegionStack extends TerraformStack {
       loadBalancerType: spec.spec.loadBalancer.type,
       natGateway: region.natGateway,
       deleteProtection: spec.spec.deleteProtection,
-      joinToken: { placeholder: 'CATALYST_K3S_TOKEN', expression: joinToken.result, maxLength: JOIN_TOKEN_LENGTH },
+      serverToken: { placeholder: 'CATALYST_K3S_TOKEN', expression: serverToken.result, maxLength: JOIN_TOKEN_LENGTH },
+      agentToken: { placeholder: 'CATALYST_K3S_AGENT_TOKEN', expression: agentToken.result, maxLength: JOIN_TOKEN_LENGTH },
+      hcloudToken: { placeholder: 'CATALYST_HCLOUD_TOKEN', expression: Fn.jsonencode(hcloudToken.stringValue), maxLength: HCLOUD_TOKEN_MAX },
+      etcdSnapshots: this.etcdSnapshots(spec, ctx),
       bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets, generatedSecrets: props.generatedSecrets },
     });
 
@@ -216,5 +226,30 @@ export class RegionStack extends TerraformStack {
     if (apiUrl && spec.spec.ssh.allowedCidrs.length > 0) {
       new TerraformOutput(this, 'kubeconfig_command', { value: kubeconfigCommand(first.ipv4Address, apiUrl, ctx.cluster.name), description: KUBECONFIG_DESCRIPTION });
     }
+  }
+
+  /**
+   * The etcd snapshot settings of `spec.kubernetes.etcdSnapshots`, with the S3 keys read from the
+   * sensitive variables `etcd_s3_access_key` and `etcd_s3_secret_key`; each cluster writes to
+   * `<folder>/<cluster name>` so two regions can share a bucket.
+   */
+  private etcdSnapshots(spec: SovereignSpec, ctx: ClusterContext) {
+    const snap = spec.spec.kubernetes.etcdSnapshots;
+    if (!snap) return undefined;
+    const key = (id: string, what: string) => new TerraformVariable(this, id, { type: 'string', sensitive: true, nullable: false, description: `S3 ${what} for the etcd snapshots in ${snap.s3.bucket} at ${snap.s3.endpoint}` });
+    const accessKey = key('etcd_s3_access_key', 'access key');
+    const secretKey = key('etcd_s3_secret_key', 'secret key');
+    return {
+      scheduleCron: snap.schedule,
+      retention: snap.retention,
+      s3: {
+        endpoint: new URL(snap.s3.endpoint).host,
+        bucket: snap.s3.bucket,
+        region: snap.s3.region,
+        folder: `${snap.s3.folder}/${ctx.cluster.name}`,
+        accessKey: { placeholder: 'CATALYST_ETCD_S3_ACCESS_KEY', expression: Fn.jsonencode(accessKey.stringValue), maxLength: S3_KEY_MAX },
+        secretKey: { placeholder: 'CATALYST_ETCD_S3_SECRET_KEY', expression: Fn.jsonencode(secretKey.stringValue), maxLength: S3_KEY_MAX },
+      },
+    };
   }
 }

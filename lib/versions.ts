@@ -93,12 +93,23 @@ export type ChartName = keyof typeof CHARTS;
 
 /** Pins of the node-level software that cloud-init installs before Flux takes over. */
 export const NODE_SOFTWARE = {
-  /** k3s release installed on every node. Source: reference `infra/hetzner` default. */
-  k3s: 'v1.31.4+k3s1',
+  /**
+   * Default k3s release of new clusters: the newest release of the newest maintained line in
+   * `lib/k3s-releases.ts` (v1.37.1+k3s1, 2026-09-30, https://docs.k3s.io/release-notes/v1.37.X). k3s'
+   * stable channel named v1.36.3+k3s1 at that date; a spec may pin any known release.
+   */
+  k3s: 'v1.37.1+k3s1',
   /** Helm CLI used once by cloud-init to pre-install Cilium and Flux (later adopted by their HelmReleases). */
   helm: 'v3.16.4',
   /** Ubuntu image of every server. */
   image: 'ubuntu-24.04',
+  /**
+   * local-path-provisioner image of the non-default `local-path` class servers deploy as a k3s AddOn
+   * (the version k3s v1.37.1+k3s1 bundles, https://docs.k3s.io/release-notes/v1.37.X).
+   */
+  localPathProvisioner: 'rancher/local-path-provisioner:v0.0.37',
+  /** Helper image local-path-provisioner runs to create and remove volume folders (k3s' mirror of busybox 1.37.0). */
+  localPathHelper: 'rancher/mirrored-library-busybox:1.37.0',
 } as const;
 
 /** Terraform provider pins (`required_providers`); the bindings in `.gen/` are generated for these. */

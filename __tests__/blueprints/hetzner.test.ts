@@ -27,7 +27,7 @@ import { loadCrds, validateCustomResource } from '../../lib/chart-check';
 import { CHARTS_DIR as SHARED_CHARTS } from '../support/charts';
 import { exampleContext, renderConfigObjects, renderObjects } from '../support/render';
 import { kustomizeBuild } from '../support/kustomize';
-import { resources, synthExample, yamlDocs } from '../support/synth';
+import { resources, synthExample, userDataText, yamlDocs } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -101,7 +101,7 @@ describe('the Hetzner cloud controller manager', () => {
 describe('bootstrap order on the first control plane server', () => {
   const ex = synthExample('solo');
   const cp = resources(ex.stacks['solo-hz-fsn-mgt-prod']!, 'hcloud_server').control_plane_1!;
-  const files: Json[] = parse(cp.user_data as string).write_files;
+  const files: Json[] = parse(userDataText(cp)).write_files;
   const file = (path: string) => files.find((f) => f.path === path)!.content as string;
   const script = file('/usr/local/sbin/catalyst-bootstrap.sh');
 

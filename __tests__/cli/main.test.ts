@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { BlueprintMetadata, builtinCatalog, CertManager, HelmBlueprint, Sovereign } from '../../index';
 import { CliResult, runCli } from '../support/cli';
-import { readTree, ROOT } from '../support/synth';
+import { noise, readTree, ROOT } from '../support/synth';
 import { podinfoMetadata } from '../support/blueprints';
 
 function tmp(): string {
@@ -136,7 +136,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
     const dir = tmp();
     expect(synthTo(join(ROOT, 'examples/solo.yaml'), dir).code).toBe(0);
     const before = readTree(dir);
-    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: noise(40 * 1024) } } } }));
     const r = synthTo(big, dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot synthesize .*big\.yaml: cloud-init of solo-hz-fsn-mgt-prod-cp-1 is \d+ bytes, over Hetzner's 32768-byte user_data limit/);
@@ -198,7 +198,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
 
   it('a first synthesis that fails creates neither output folder', () => {
     const dir = tmp();
-    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: noise(40 * 1024) } } } }));
     expect(synthTo(big, dir).code).toBe(1);
     expect(readdirSync(dir)).toEqual(['big.yaml']);
   });

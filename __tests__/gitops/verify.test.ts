@@ -16,7 +16,7 @@ import { Sovereign, SynthReport } from '../../app/sovereign';
 import { validateManifest } from '../support/k8s-validate';
 import { kustomizeBuild } from '../support/kustomize';
 import { armor, armorLines, packet, PGP_KEYS, PGP_PRIVATE_BODY, pgpPrivateKeyBlock } from '../support/pgp';
-import { EXAMPLES, readTree, ROOT, synthExample, TerraformJson, yamlDocs } from '../support/synth';
+import { EXAMPLES, readTree, ROOT, synthExample, TerraformJson, userDataText, yamlDocs } from '../support/synth';
 import { podinfoMetadata } from '../support/blueprints';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,7 +52,7 @@ function synth(text: string, options: ConstructorParameters<typeof Sovereign>[1]
 
 /** The file cloud-init writes at `path` on the first control plane server of a stack. */
 function bootstrapFile(tf: TerraformJson, path: string): string {
-  const cloudConfig = parse(tf.resource.hcloud_server!.control_plane_1!.user_data as string);
+  const cloudConfig = parse(userDataText(tf.resource.hcloud_server!.control_plane_1!, tf));
   return (cloudConfig.write_files as Obj[]).find((f) => f.path === path)!.content;
 }
 

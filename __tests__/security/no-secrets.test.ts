@@ -14,7 +14,7 @@ import {
   SECRET_PATTERNS,
   sensitiveReason,
 } from '../support/secret-scan';
-import { EXAMPLES, readTree, ROOT, synthExample, TerraformJson } from '../support/synth';
+import { EXAMPLES, readTree, ROOT, synthExample, TerraformJson, userDataText } from '../support/synth';
 import { loadProviderSchemas } from '../support/tf-schema';
 
 type Obj = Record<string, any>;
@@ -26,9 +26,9 @@ function treeFindings(dir: string): string[] {
   return describeFindings(scan(expandTerraformStrings(readTree(dir))));
 }
 
-/** The cloud-config of a server, parsed. */
-function cloudConfig(server: Obj): Obj {
-  return parse(server.user_data as string) as Obj;
+/** The cloud-config of a server of stack `tf`, parsed. */
+function cloudConfig(tf: TerraformJson, server: Obj): Obj {
+  return parse(userDataText(server, tf)) as Obj;
 }
 
 /** Every Kubernetes object in a set of YAML texts. */
@@ -48,7 +48,7 @@ function allK8sObjects(stacks: Record<string, TerraformJson>, gitops: Map<string
   const texts: Array<[string, string]> = [...gitops].filter(([p]) => p.endsWith('.yaml'));
   for (const [stack, tf] of Object.entries(stacks)) {
     for (const [name, server] of Object.entries(tf.resource.hcloud_server ?? {})) {
-      for (const f of cloudConfig(server).write_files as Obj[]) if (f.path.endsWith('.yaml')) texts.push([`${stack}/${name}:${f.path}`, f.content]);
+      for (const f of cloudConfig(tf, server).write_files as Obj[]) if (f.path.endsWith('.yaml')) texts.push([`${stack}/${name}:${f.path}`, f.content]);
     }
   }
   return k8sObjects(texts);
@@ -64,8 +64,10 @@ const PUBLIC_VALUE =
  * that only references sensitive values (a sensitive variable, a `random_password`), or public
  * material under a public key name (a certificate, a public key).
  */
-function secretLiteralProblems(obj: Obj, tf: Pick<TerraformJson, 'variable'>): string[] {
+function secretLiteralProblems(obj: Obj, tf: Pick<TerraformJson, 'variable'> & Partial<Pick<TerraformJson, 'resource'>>): string[] {
   if (obj.kind !== 'Secret') return [];
+  // The Hetzner network's name (the hcloud Secret's `network` key) is public: it is the network resource's name.
+  const networkNames = Object.values(tf.resource?.hcloud_network ?? {}).map((n) => n.name);
   const problems: string[] = [];
   for (const field of ['data', 'stringData']) {
     for (const [key, value] of Object.entries((obj[field] ?? {}) as Obj)) {
@@ -75,6 +77,7 @@ function secretLiteralProblems(obj: Obj, tf: Pick<TerraformJson, 'variable'>): s
       if (isExpression && refs.length > 0 && refs.every((r) => sensitiveReason(tf, `\${${r}}`, schemas) !== undefined)) continue;
       const decoded = field === 'data' ? Buffer.from(text, 'base64').toString('utf8') : text;
       if (PUBLIC_KEY_NAME.test(key) && PUBLIC_VALUE.test(decoded) && !/PRIVATE KEY/.test(decoded)) continue;
+      if (key === 'network' && networkNames.includes(decoded)) continue;
       problems.push(`Secret ${obj.metadata?.namespace}/${obj.metadata?.name} ${field}.${key} holds a literal`);
     }
   }
@@ -112,13 +115,13 @@ describe('secret patterns', () => {
     const files = readTree(ex.dir);
     const tfPath = 'cdktf.out/stacks/solo-hz-fsn-mgt-prod/cdk.tf.json';
     const tf = JSON.parse(files.get(tfPath)!);
-    tf.resource.hcloud_server.control_plane_1.user_data += `  - echo ${SECRET_PATTERNS[0]!.positive}\n`;
-    tf.resource.hcloud_server.pool_general_2.user_data = tf.resource.hcloud_server.pool_general_2.user_data.replace('${random_password.k3s_token.result}', `${'K10'}${fake(64, '0123456789abcdef')}::server:${fake(32)}`);
+    tf.locals.user_data_control_plane_1 += `  - echo ${SECRET_PATTERNS[0]!.positive}\n`;
+    tf.locals.user_data_pool_general_2 = tf.locals.user_data_pool_general_2.replace('${random_password.k3s_agent_token.result}', `${'K10'}${fake(64, '0123456789abcdef')}::server:${fake(32)}`);
     files.set(tfPath, JSON.stringify(tf, null, 2));
     const hr = 'gitops/clusters/hz-fsn-mgt-prod/bp-keycloak/helmrelease.yaml';
     files.set(hr, files.get(hr)!.replace(/\n$/, `\n# adminPassword: ${fake(24)}\n`));
     const found = new Set(scan(expandTerraformStrings(files)).map((f) => `${f.file}: ${f.pattern}`));
-    const userData = (server: string) => `${tfPath}#/resource/hcloud_server/${server}/user_data`;
+    const userData = (server: string) => `${tfPath}#/locals/user_data_${server}`;
     expect([...found].sort()).toEqual(
       [
         // The JSON file itself (user_data is one escaped line there) and each user_data as its own text.
@@ -142,14 +145,14 @@ describe('no secret literal in the output', () => {
     const files = expandTerraformStrings(readTree(ex.dir));
     expect(files.size).toBeGreaterThan(50);
     for (const stack of Object.keys(ex.stacks)) {
-      expect(files.has(`cdktf.out/stacks/${stack}/cdk.tf.json#/resource/hcloud_server/control_plane_1/user_data`)).toBe(true);
+      expect(files.has(`cdktf.out/stacks/${stack}/cdk.tf.json#/locals/user_data_control_plane_1`)).toBe(true);
     }
     expect([...files.keys()].some((f) => f.startsWith('gitops/') && f.endsWith('helmrelease.yaml'))).toBe(true);
     expect(describeFindings(scan(files))).toEqual([]);
   });
 
   it.each(EXAMPLES)('%s: every credential variable is sensitive, required and without default', (name) => {
-    const expected: Record<string, string[]> = { solo: ['hcloud_token'], omantel: ['hcloud_token'], 'bank-dr': ['git_token', 'git_username', 'hcloud_token'] };
+    const expected: Record<string, string[]> = { solo: ['hcloud_token'], omantel: ['hcloud_token'], 'bank-dr': ['etcd_s3_access_key', 'etcd_s3_secret_key', 'git_token', 'git_username', 'hcloud_token'] };
     for (const [stack, tf] of Object.entries(synthExample(name).stacks)) {
       const vars = tf.variable ?? {};
       const credentials = Object.keys(vars).filter((v) => CREDENTIAL_VARIABLE.test(v)).sort();
@@ -190,9 +193,13 @@ describe('no secret literal in the output', () => {
     expect(objects.length).toBeGreaterThan(40);
     const secrets = objects.filter((o) => o.obj.kind === 'Secret');
     expect(secrets.filter((s) => !s.where.includes(':')).map((s) => s.where)).toEqual([]); // none in the GitOps tree
-    const tf = Object.values(ex.stacks)[0]!;
-    expect(secrets.flatMap((s) => secretLiteralProblems(s.obj, tf).map((p) => `${s.where}: ${p}`))).toEqual([]);
-    expect(secrets.length).toBe(name === 'bank-dr' ? 2 : 0);
+    const stackOf = (where: string) => ex.stacks[where.slice(0, where.indexOf('/'))]!;
+    expect(secrets.flatMap((s) => secretLiteralProblems(s.obj, stackOf(s.where)).map((p) => `${s.where}: ${p}`))).toEqual([]);
+    // Per stack: the Hetzner token Secret; with auth: token (bank-dr) also the Git credentials.
+    const names = secrets.map((s) => `${s.where.slice(0, s.where.indexOf(':'))} ${s.obj.metadata.namespace}/${s.obj.metadata.name}`).sort();
+    expect(names).toEqual(
+      Object.keys(ex.stacks).flatMap((stack) => [`${stack}/control_plane_1 kube-system/hcloud`, ...(name === 'bank-dr' ? [`${stack}/control_plane_1 flux-system/flux-system-git`] : [])]).sort(),
+    );
   });
 
   it('the Secret rule allows sensitive references and public material, and flags literals', () => {
@@ -215,7 +222,7 @@ describe('no secret literal in the output', () => {
 
   it.each(EXAMPLES)('%s: Secrets created at bootstrap take credential values from /dev/urandom, never from literals', (name) => {
     for (const tf of Object.values(synthExample(name).stacks)) {
-      const script = (cloudConfig(tf.resource.hcloud_server!.control_plane_1!).write_files as Obj[]).find((f) => f.path === '/usr/local/sbin/catalyst-bootstrap.sh')!.content as string;
+      const script = (cloudConfig(tf, tf.resource.hcloud_server!.control_plane_1!).write_files as Obj[]).find((f) => f.path === '/usr/local/sbin/catalyst-bootstrap.sh')!.content as string;
       const literals = [...script.matchAll(/--from-literal=([^=\s]+)=(\S+)/g)].map((m) => ({ key: m[1]!, value: m[2]! }));
       expect(literals.length).toBeGreaterThan(5);
       const assigned = new Set([...script.matchAll(/^(S\d+_\d+)=\$\(random_value\)$/gm)].map((m) => m[1]));
@@ -287,15 +294,20 @@ describe('gitops.auth: token — the Git credentials exist only as sensitive Ter
         else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { for (const r of references(k)) if (r.startsWith('var.')) (where[r] ??= []).push(`${path}/(key)`); walk(x, `${path}/${k}`); }
       };
       walk(tf, '');
+      const snapshotKeys = ['var.etcd_s3_access_key', 'var.etcd_s3_secret_key'].filter((v) => tf.variable?.[v.slice(4)]);
+      const servers = Object.keys(tf.resource.hcloud_server!).filter((n) => n.startsWith('control_plane_'));
       expect({ stack, where }).toEqual({
         stack,
         where: {
-          'var.hcloud_token': ['/provider/hcloud/0/token'],
-          'var.git_username': ['/resource/hcloud_server/control_plane_1/user_data'],
-          'var.git_token': ['/resource/hcloud_server/control_plane_1/user_data'],
+          // etcd snapshot keys (bank-dr): every control plane server uploads snapshots.
+          ...Object.fromEntries(snapshotKeys.map((v) => [v, servers.map((n) => `/locals/user_data_${n}`)])),
+          // The provider, and the Hetzner token Secret the first server's bootstrap creates.
+          'var.hcloud_token': ['/locals/user_data_control_plane_1', '/provider/hcloud/0/token'],
+          'var.git_username': ['/locals/user_data_control_plane_1'],
+          'var.git_token': ['/locals/user_data_control_plane_1'],
         },
       });
-      const files = cloudConfig(tf.resource.hcloud_server!.control_plane_1!).write_files as Obj[];
+      const files = cloudConfig(tf, tf.resource.hcloud_server!.control_plane_1!).write_files as Obj[];
       const holding = files.filter((f) => /var\.git_/.test(f.content)).map((f) => f.path);
       expect(holding).toEqual(['/var/lib/catalyst/flux-secrets.yaml']);
       const secret = parse(files.find((f) => f.path === '/var/lib/catalyst/flux-secrets.yaml')!.content);
@@ -323,7 +335,7 @@ describe('gitops.auth: token — the Git credentials exist only as sensitive Ter
     const tf = Object.values(ex.stacks)[0]!;
     expect(Object.keys(tf.variable ?? {})).toEqual(['hcloud_token']);
     expect(JSON.stringify(tf)).not.toContain('var.git_');
-    expect((cloudConfig(tf.resource.hcloud_server!.control_plane_1!).write_files as Obj[]).map((f) => f.path)).not.toContain('/var/lib/catalyst/flux-secrets.yaml');
+    expect((cloudConfig(tf, tf.resource.hcloud_server!.control_plane_1!).write_files as Obj[]).map((f) => f.path)).not.toContain('/var/lib/catalyst/flux-secrets.yaml');
     for (const o of k8sObjects(ex.gitops)) if (o.obj.kind === 'GitRepository') expect(o.obj.spec.secretRef).toBeUndefined();
   });
 

@@ -28,7 +28,7 @@ describe('examples/solo.yaml', () => {
   });
 
   it('gets the schema defaults', () => {
-    expect(spec.spec.kubernetes).toEqual({ k3sVersion: 'v1.31.4+k3s1', apiAllowedCidrs: [], allowApiFromInternet: false });
+    expect(spec.spec.kubernetes).toEqual({ k3sVersion: 'v1.37.1+k3s1', apiAllowedCidrs: [], allowApiFromInternet: false });
     expect(spec.spec.loadBalancer).toEqual({ type: 'lb11', proxyProtocol: true });
     expect(spec.spec.gitops).toEqual({ url: 'https://git.example.org/platform/solo-gitops.git', branch: 'main', path: 'clusters', auth: 'none' });
     expect(spec.spec.terraform).toEqual({ backend: { type: 'local' } });
@@ -62,7 +62,7 @@ describe('examples/omantel.yaml', () => {
 
   it('keeps the firewall sources and defaults the rest', () => {
     expect(spec.spec.ssh.allowedCidrs).toEqual(['203.0.113.0/24']);
-    expect(spec.spec.kubernetes).toEqual({ k3sVersion: 'v1.31.4+k3s1', apiAllowedCidrs: ['203.0.113.0/24'], allowApiFromInternet: false });
+    expect(spec.spec.kubernetes).toEqual({ k3sVersion: 'v1.36.3+k3s1', apiAllowedCidrs: ['203.0.113.0/24'], allowApiFromInternet: false });
     expect(spec.spec.gitops).toEqual({ url: 'https://github.com/openova-io/openova', branch: 'main', path: 'clusters', auth: 'none' });
     expect(spec.spec.terraform.backend).toEqual({ type: 'local' });
     expect(spec.spec.blueprints.install).toEqual(SORTED_DEFAULTS);

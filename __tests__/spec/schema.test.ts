@@ -93,7 +93,7 @@ describe('schemas/sovereign.schema.json', () => {
     expect([spec.properties.regions.minItems, spec.properties.regions.maxItems]).toEqual([1, 2]);
     expect(pool.required).toEqual(['name', 'serverType', 'count']);
     expect([pool.properties.count.minimum, pool.properties.count.maximum]).toEqual([1, 50]);
-    expect(spec.properties.kubernetes.properties.k3sVersion.default).toBe('v1.31.4+k3s1');
+    expect(spec.properties.kubernetes.properties.k3sVersion.default).toBe('v1.37.1+k3s1');
     expect(spec.properties.loadBalancer.properties.type).toMatchObject({ default: 'lb11', enum: ['lb11', 'lb21', 'lb31'] });
     expect(spec.properties.gitops.properties.branch.default).toBe('main');
     expect(spec.properties.gitops.properties.path.default).toBe('clusters');

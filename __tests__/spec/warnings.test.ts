@@ -55,3 +55,18 @@ describe('internet-wide SSH and API sources', () => {
     expect(Sovereign.fromYaml(yamlOf()).warnings).toEqual([]);
   });
 });
+
+describe('k3s lines upstream no longer maintains', () => {
+  it('are synthesized with a warning naming the maintained lines', () => {
+    const sovereign = Sovereign.fromYaml(yamlOf((d) => (d.spec.kubernetes = { k3sVersion: 'v1.31.4+k3s1' })));
+    expect(sovereign.warnings.map((w) => [w.path, w.value, w.message])).toEqual([
+      ['spec.kubernetes.k3sVersion', 'v1.31.4+k3s1', 'is on v1.31, which upstream no longer maintains (maintained: v1.35, v1.36, v1.37); upgrade one minor line at a time'],
+    ]);
+  });
+
+  it('warn about nothing on a maintained line', () => {
+    for (const k3sVersion of ['v1.35.0+k3s1', 'v1.36.3+k3s1', 'v1.37.1+k3s1']) {
+      expect(Sovereign.fromYaml(yamlOf((d) => (d.spec.kubernetes = { k3sVersion }))).warnings).toEqual([]);
+    }
+  });
+});

@@ -2,6 +2,7 @@
  * Test support: synthesizes an example spec into a temporary folder (both halves, through the real
  * `Sovereign.synthesize`) and reads the written files back.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,35 @@ export interface TerraformJson {
   readonly output: Record<string, { value: unknown; sensitive?: boolean }>;
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  /** Local values; the readable cloud-init of each server is `user_data_<stem>_<n>`. */
+  readonly locals?: Record<string, string>;
+}
+
+/** `user_data` of a server: `base64gzip()` of a local value holding its cloud-init. */
+const GZIPPED_LOCAL = /^\$\{base64gzip\(local\.([A-Za-z0-9_]+)\)\}$/;
+
+/** The stack of every server object `resources()` handed out, so `userDataText(server)` finds its locals. */
+const stackOfServer = new WeakMap<object, TerraformJson>();
+
+/**
+ * The cloud-init text of a server: the local value its `user_data` gzip-encodes, looked up in `tf`
+ * (default: the stack `resources()` returned the server from), or a plain `#cloud-config` user_data
+ * (the NAT gateway's). Fails when the server's user_data is anything else.
+ */
+export function userDataText(server: Record<string, unknown>, tf: TerraformJson | undefined = stackOfServer.get(server)): string {
+  // The NAT gateway's short cloud-config is sent as is.
+  if (String(server.user_data).startsWith('#cloud-config\n')) return String(server.user_data);
+  const m = GZIPPED_LOCAL.exec(String(server.user_data));
+  if (!m) throw new Error(`user_data is not base64gzip(local.<name>): ${String(server.user_data).slice(0, 80)}`);
+  if (!tf) throw new Error('userDataText: pass the stack of a server not obtained through resources()');
+  const text = tf.locals?.[m[1]!];
+  if (typeof text !== 'string') throw new Error(`no local value ${m[1]} for user_data`);
+  return text;
+}
+
+/** The name of the local value holding a server's cloud-init (`user_data_<stem>_<n>`). */
+export function userDataLocal(server: Record<string, unknown>): string {
+  return GZIPPED_LOCAL.exec(String(server.user_data))![1]!;
 }
 
 /** Every file under `dir`, as relative path → content (see `lib/gitops.ts`). */
@@ -54,9 +84,11 @@ export function synthExample(name: string): SynthesizedExample {
   return result;
 }
 
-/** The resources of one type in a stack, by Terraform name. */
+/** The resources of one type in a stack, by Terraform name (servers are remembered for `userDataText`). */
 export function resources(tf: TerraformJson, type: string): Record<string, Record<string, unknown>> {
-  return tf.resource[type] ?? {};
+  const found = tf.resource[type] ?? {};
+  if (type === 'hcloud_server') for (const server of Object.values(found)) stackOfServer.set(server, tf);
+  return found;
 }
 
 /** Parses every YAML document of a file. */
@@ -66,3 +98,10 @@ export function yamlDocs(text: string): Array<Record<string, unknown>> {
 
 /** The three shipped examples. */
 export const EXAMPLES = ['solo', 'omantel', 'bank-dr'] as const;
+
+/** `length` characters gzip cannot shrink much (base64 of chained SHA-512 digests), like real certificates or secrets. */
+export function noise(length: number): string {
+  let out = '';
+  for (let block = createHash('sha512').update('noise').digest(); out.length < length; block = createHash('sha512').update(block).digest()) out += block.toString('base64');
+  return out.slice(0, length);
+}

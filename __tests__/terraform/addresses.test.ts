@@ -54,6 +54,7 @@ const COMMON = [
   'hcloud_network_subnet.nodes',
   'hcloud_placement_group.control_plane',
   'hcloud_server.control_plane_1',
+  'random_password.k3s_agent_token', // agents join with their own token, never the server token
   'random_password.k3s_token',
 ];
 
@@ -114,7 +115,7 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_server.pool_general_3',
         'hcloud_ssh_key.admin_1',
       ]),
-      variables: ['git_token', 'git_username', 'hcloud_token'],
+      variables: ['etcd_s3_access_key', 'etcd_s3_secret_key', 'git_token', 'git_username', 'hcloud_token'],
       outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url', 'nat_gateway_ipv4'],
     },
     // The standby region looks the SSH key up (data source) instead of creating it.
@@ -132,7 +133,7 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_server.pool_general_2',
         'hcloud_server.pool_general_3',
       ]),
-      variables: ['git_token', 'git_username', 'hcloud_token'],
+      variables: ['etcd_s3_access_key', 'etcd_s3_secret_key', 'git_token', 'git_username', 'hcloud_token'],
       outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url'],
     },
   },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { Sovereign } from '../../app/sovereign';
-import { resources, ROOT, synthExample, TerraformJson } from '../support/synth';
+import { resources, ROOT, synthExample, TerraformJson, userDataText } from '../support/synth';
 import { loadProviderSchemas, validateTerraformJson } from '../support/tf-schema';
 
 type Res = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,9 +30,14 @@ function allResources(tf: TerraformJson): Array<[string, string, Res]> {
   return Object.entries(tf.resource).flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => [type, name, body as Res] as [string, string, Res]));
 }
 
+/** The lines of a server's node-init script. */
+function nodeInit(server: Res): string[] {
+  return (cloudConfig(server).write_files as Res[]).find((f) => f.path === '/usr/local/sbin/catalyst-node-init.sh')!.content.split('\n');
+}
+
 /** The cloud-config document of a server, parsed. */
 function cloudConfig(server: Res): Res {
-  const text = server.user_data as string;
+  const text = userDataText(server);
   expect(text.startsWith('#cloud-config\n')).toBe(true);
   return parse(text);
 }
@@ -90,7 +95,9 @@ describe('delete and rebuild protection', () => {
 /** The NAT rules a NAT server's bootcmd must hold for the network `cidr`, in order, idempotent (bootcmd runs on every boot). */
 function expectNatBootcmd(boot: string[], cidr: string): void {
   expect(boot[0]).toBe('sysctl -qw net.ipv4.ip_forward=1');
-  const iface = boot.findIndex((l) => l.startsWith('until PUBLIC_IF=$(ip -4 route show default '));
+  // A bounded wait (60 tries, 2 s apart) for the device of the default route.
+  const iface = boot.findIndex((l) => l.startsWith('tries=0; until PUBLIC_IF=$(ip -4 route show default '));
+  expect(boot[iface]).toContain('if [ "$tries" -ge 60 ]; then logger -t catalyst-bootstrap');
   const masquerade = boot.findIndex((l) => l.includes(`-t nat -A POSTROUTING -s ${cidr} -o "$PUBLIC_IF" -j MASQUERADE`));
   expect(iface).toBeGreaterThan(0);
   expect(masquerade).toBeGreaterThan(iface);
@@ -106,14 +113,14 @@ function expectPrivateEgress(server: Res, gateway: string): void {
   const boot: string[] = doc.bootcmd;
   expect(boot).toContain("printf '[Resolve]\\nDNS=185.12.64.1 185.12.64.2\\n' > /etc/systemd/resolved.conf.d/90-catalyst.conf");
   expect(boot).toContain("printf '[Network]\\nManageForeignRoutes=no\\n' > /etc/systemd/networkd.conf.d/90-catalyst.conf");
-  const device = boot.findIndex((l) => l.startsWith(`until PRIVATE_IF=$(ip -4 route get ${gateway} `));
+  const device = boot.findIndex((l) => l.startsWith(`tries=0; until PRIVATE_IF=$(ip -4 route get ${gateway} `));
   expect(device).toBeGreaterThan(boot.indexOf('systemctl restart systemd-resolved'));
   expect(boot[device + 1]).toBe(`ip -4 route replace default via ${gateway} dev "$PRIVATE_IF" onlink`);
   // bootcmd runs before the package step; k3s is installed only once the NAT server answers.
-  const run: string[] = doc.runcmd;
-  const wait = run.indexOf('until curl -sf -o /dev/null https://get.k3s.io; do sleep 5; done');
+  const run = nodeInit(server);
+  const wait = run.indexOf('wait_for 1200 "internet access through the NAT server" curl -fsS -o /dev/null --connect-timeout 5 --max-time 10 https://github.com');
   expect(wait).toBeGreaterThan(-1);
-  expect(wait).toBeLessThan(run.findIndex((l) => l.includes("INSTALL_K3S_EXEC='agent'")));
+  expect(wait).toBeLessThan(run.findIndex((l) => l.includes('releases/download')));
 }
 
 describe('private-only worker pools: bank-dr fsn1 data pool behind the dedicated NAT gateway', () => {
@@ -197,7 +204,7 @@ describe('private-only worker pools: bank-dr fsn1 data pool behind the dedicated
     for (const name of nodeNames) {
       expect(servers[name]!.public_net).toEqual([{ ipv4_enabled: true, ipv6_enabled: true }]);
       expect(servers[name]!.firewall_ids).toEqual(['${hcloud_firewall.nodes.id}']);
-      expect(cloudConfig(servers[name]!).runcmd).not.toContain('until curl -sf -o /dev/null https://get.k3s.io; do sleep 5; done');
+      expect(nodeInit(servers[name]!).join('\n')).not.toContain('internet access through the NAT server');
     }
   });
 
@@ -206,7 +213,7 @@ describe('private-only worker pools: bank-dr fsn1 data pool behind the dedicated
   });
 
   it('keeps the private servers well under the 32 KiB user_data limit', () => {
-    for (const name of [...privateNames, 'nat_gateway']) expect(Buffer.byteLength(servers[name]!.user_data as string)).toBeLessThan(24 * 1024);
+    for (const name of [...privateNames, 'nat_gateway']) expect(Buffer.byteLength(userDataText(servers[name]!))).toBeLessThan(24 * 1024);
     expect(ex.report.stacks.every((s) => s.largestUserDataBytes < 32 * 1024)).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { LABELS, MANAGED_BY } from '../../lib/naming';
 import { mustParseCidr } from '../../lib/net';
 import { describeFindings, references, scan } from '../support/secret-scan';
-import { EXAMPLES, resources, ROOT, synthExample, TerraformJson } from '../support/synth';
+import { EXAMPLES, resources, ROOT, synthExample, TerraformJson, userDataText } from '../support/synth';
 
 type Res = Record<string, any>;
 
@@ -201,11 +201,13 @@ describe('labels', () => {
 });
 
 describe('cloud-init', () => {
-  it.each(EXAMPLES)('%s: user_data holds no secret-shaped literal and references only the join token, the load balancer addresses and (with auth: token) the Git variables', (name) => {
-    const auth = rawSpec(name).spec.gitops.auth === 'token';
+  it.each(EXAMPLES)('%s: user_data holds no secret-shaped literal; agents reference only the agent token, servers the server token, the load balancer addresses and their own secrets', (name) => {
+    const spec = rawSpec(name).spec;
+    const auth = spec.gitops.auth === 'token';
+    const snapshots = spec.kubernetes?.etcdSnapshots !== undefined;
     for (const [stack, tf] of eachStack(name)) {
       for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
-        const text = server.user_data as string;
+        const text = userDataText(server);
         expect(describeFindings(scan(new Map([[`${stack}/${n}`, text]])))).toEqual([]);
         const refs = [...new Set(references(text))].sort();
         if (n === 'nat_gateway') {
@@ -214,13 +216,26 @@ describe('cloud-init', () => {
           expect((parse(text).write_files as Res[]).map((f) => f.path)).toEqual(['/etc/ssh/sshd_config.d/90-catalyst-hardening.conf']);
           continue;
         }
-        const allowed = ['hcloud_load_balancer.ingress.ipv4', 'hcloud_load_balancer.ingress.ipv6', 'random_password.k3s_token.result', ...(auth && n === 'control_plane_1' ? ['var.git_token', 'var.git_username'] : [])];
-        expect({ server: `${stack}/${n}`, unexpected: refs.filter((r) => !allowed.includes(r)) }).toEqual({ server: `${stack}/${n}`, unexpected: [] });
+        const agent = !n.startsWith('control_plane_');
+        const allowed = agent
+          ? ['random_password.k3s_agent_token.result']
+          : [
+              'hcloud_load_balancer.ingress.ipv4',
+              'hcloud_load_balancer.ingress.ipv6',
+              'random_password.k3s_agent_token.result',
+              'random_password.k3s_token.result',
+              ...(snapshots ? ['var.etcd_s3_access_key', 'var.etcd_s3_secret_key'] : []),
+              ...(n === 'control_plane_1' ? ['var.hcloud_token', ...(auth ? ['var.git_token', 'var.git_username'] : [])] : []),
+            ].sort();
+        expect({ server: `${stack}/${n}`, refs }).toEqual({ server: `${stack}/${n}`, refs: allowed });
+        // The server token appears nowhere in an agent's user_data, also not as a placeholder.
+        if (agent) expect(text).not.toMatch(/random_password\.k3s_token\b|CATALYST_K3S_TOKEN/);
         const files = parse(text).write_files as Res[];
         const k3s = files.find((f) => f.path === '/etc/rancher/k3s/config.yaml')!;
         expect(k3s.permissions).toBe('0600');
-        expect(parse(k3s.content).token).toBe('${random_password.k3s_token.result}');
-        for (const f of files) if (/secret|token|k3s\/config|preinstall|flux-/.test(f.path)) expect({ path: f.path, permissions: f.permissions }).toEqual({ path: f.path, permissions: expect.stringMatching(/^0[67]00$/) });
+        expect(parse(k3s.content).token).toBe(agent ? '${random_password.k3s_agent_token.result}' : '${random_password.k3s_token.result}');
+        expect(parse(k3s.content)['agent-token']).toBe(agent ? undefined : '${random_password.k3s_agent_token.result}');
+        for (const f of files) if (/secret|token|k3s\/config|manifests|preinstall|flux-|catalyst-.*\.sh$/.test(f.path)) expect({ path: f.path, permissions: f.permissions }).toEqual({ path: f.path, permissions: expect.stringMatching(/^0[67]00$/) });
         expect(files.find((f) => f.path === '/etc/ssh/sshd_config.d/90-catalyst-hardening.conf')!.content).toMatch(/^PasswordAuthentication no$/m);
       }
     }

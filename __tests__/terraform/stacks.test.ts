@@ -7,14 +7,14 @@ import { parse } from 'yaml';
 import { kubeconfigCommand, sshFingerprint } from '../../app/region-stack';
 import { Sovereign } from '../../app/sovereign';
 import { HelmBlueprint } from '../../blueprints/helm';
-import { EXAMPLES, resources, ROOT, synthExample, TerraformJson } from '../support/synth';
+import { EXAMPLES, resources, ROOT, synthExample, TerraformJson, userDataText } from '../support/synth';
 import { loadProviderSchemas, validateTerraformJson } from '../support/tf-schema';
 
 type Res = Record<string, any>;
 
 /** The cloud-config document of a server, parsed. */
 function cloudConfig(server: Res): any {
-  const text = server.user_data as string;
+  const text = userDataText(server);
   expect(text.startsWith('#cloud-config\n')).toBe(true);
   return parse(text);
 }
@@ -47,11 +47,13 @@ describe('every stack of every example', () => {
       expect(tf.variable!.hcloud_token).toMatchObject({ type: 'string', sensitive: true });
       expect(tf.variable!.hcloud_token!.default).toBeUndefined();
       expect(tf.provider.hcloud).toEqual([{ token: '${var.hcloud_token}' }]);
-      expect(only(tf, 'random_password')).toMatchObject({ length: 48, special: false });
+      const passwords = resources(tf, 'random_password');
+      expect(Object.keys(passwords).sort()).toEqual(['k3s_agent_token', 'k3s_token']);
+      for (const p of Object.values(passwords)) expect(p).toMatchObject({ length: 48, special: false });
       for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
         if (n === 'nat_gateway') continue; // runs no k3s (see hetzner-posture.test.ts)
         const k3s = parse(writtenFile(server, '/etc/rancher/k3s/config.yaml'));
-        expect(k3s.token).toBe('${random_password.k3s_token.result}');
+        expect({ n, token: k3s.token }).toEqual({ n, token: n.startsWith('control_plane_') ? '${random_password.k3s_token.result}' : '${random_password.k3s_agent_token.result}' });
       }
     }
   });
@@ -139,13 +141,15 @@ describe('solo: one region, one control plane server, two workers', () => {
       expect(k3s.server).toBe('https://10.0.1.253:6443');
       expect(k3s['cluster-init']).toBeUndefined();
       expect(k3s['node-label']).toEqual(['catalyst.openova.io/pool=general', 'catalyst.openova.io/role=worker']);
-      const runcmd: string[] = cloudConfig(w).runcmd;
-      expect(runcmd.join('\n')).toContain("INSTALL_K3S_EXEC='agent'");
+      expect(cloudConfig(w).runcmd).toEqual(['/usr/local/sbin/catalyst-node-init.sh']);
+      const script = writtenFile(w, '/usr/local/sbin/catalyst-node-init.sh').split('\n');
+      expect(script).toContain('systemctl enable k3s-agent.service');
       // The node IP is the route's source address once it lies in 10.0.1.0/24 (167772416-167772671), never the public one.
-      const discover = runcmd.findIndex((l) => l.includes('ip -4 route get 10.0.1.253'));
-      expect(runcmd[discover]).toContain('exit !(n >= 167772416 && n <= 167772671)');
-      expect(runcmd[discover + 1]).toBe('printf "node-ip: %s\\n" "$NODE_IP" >> /etc/rancher/k3s/config.yaml');
-      expect(discover).toBeLessThan(runcmd.findIndex((l) => l.includes('get.k3s.io')));
+      const discover = script.findIndex((l) => l.includes('ip -4 route get 10.0.1.253'));
+      expect(script[discover]).toContain('exit !(n >= 167772416 && n <= 167772671)');
+      expect(script[discover + 1]).toBe('wait_for 300 "a private IP in 10.0.1.0/24" private_ip');
+      expect(script[discover + 2]).toBe('printf "node-ip: %s\\n" "$NODE_IP" >> /etc/rancher/k3s/config.yaml');
+      expect(discover).toBeLessThan(script.findIndex((l) => l.includes('releases/download')));
     }
   });
 
@@ -317,11 +321,11 @@ describe('omantel: API and SSH open to one operator network', () => {
   });
 
   it('puts each control plane server\'s own public IPv4 into the API certificate at boot', () => {
-    const userData = String(resources(tf, 'hcloud_server').control_plane_1!.user_data);
-    const install = userData.indexOf('https://get.k3s.io');
+    const userData = writtenFile(resources(tf, 'hcloud_server').control_plane_1!, '/usr/local/sbin/catalyst-node-init.sh');
+    const install = userData.indexOf('https://github.com/k3s-io/k3s/releases/download/v1.36.3%2Bk3s1/');
     const dropIn = userData.indexOf('/etc/rancher/k3s/config.yaml.d/50-public-ip.yaml');
     expect(userData).toContain('http://169.254.169.254/hetzner/v1/metadata/public-ipv4');
-    expect(userData).toMatch(/printf 'tls-san\+:\\n {2}- %s\\n' "\$PUBLIC_IP" > \/etc\/rancher\/k3s\/config\.yaml\.d\/50-public-ip\.yaml/);
+    expect(userData).toContain(`printf 'tls-san+:\\n  - %s\\n' "$PUBLIC_IP" > /etc/rancher/k3s/config.yaml.d/50-public-ip.yaml`);
     expect(dropIn).toBeGreaterThan(0);
     expect(dropIn).toBeLessThan(install);
   });

@@ -5,15 +5,20 @@
  * load balancer, with three control plane servers a private API load balancer, optionally a NAT
  * gateway, with cloud-init rendered per node.
  */
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Construct } from 'constructs';
 import type { Server } from '../../.gen/providers/hcloud/server';
 import type { GeneratedSecret } from '../../lib/blueprint';
 import { clusterLabels, type ClusterContext } from '../../lib/context';
 import { SynthError } from '../../lib/errors';
 import { USER_DATA_MAX_BYTES } from '../../lib/hetzner';
+import { toYaml } from '../../lib/gitops';
 import { host, mustParseCidr } from '../../lib/net';
 import { controlPlaneServerName, LABELS, workerServerName } from '../../lib/naming';
-import { HelmPreinstall, renderNodeCloudInit } from './cloud-init';
+import { NODE_SOFTWARE } from '../../lib/versions';
+import { EtcdSnapshotConfig, HelmPreinstall, renderNodeCloudInit } from './cloud-init';
+import type { LocalPathImages } from './local-path';
 import { NodeFirewall } from './firewall';
 import { ClusterLoadBalancer, LoadBalancerPort } from './load-balancer';
 import { NatGateway } from './nat-gateway';
@@ -85,8 +90,25 @@ export interface HetznerClusterProps {
    * and SSH keys have no protection in Hetzner's API. @default false
    */
   readonly deleteProtection?: boolean;
-  /** The k3s join token (shared by servers and agents). */
-  readonly joinToken: SecretSplice;
+  /** The k3s server token: servers join with it; it never reaches an agent. */
+  readonly serverToken: SecretSplice;
+  /** The k3s agent token (servers' `agent-token`): the only token agents join with. */
+  readonly agentToken: SecretSplice;
+  /**
+   * The Hetzner Cloud API token, put into the Secret `ctx.hcloudSecret` (with the network name) by the
+   * bootstrap on the first control plane server as soon as the API answers (before any pre-installed
+   * chart), for the cloud controller manager and CSI driver.
+   */
+  readonly hcloudToken: SecretSplice;
+  /**
+   * Scheduled etcd snapshots of every control plane server to S3-compatible storage, with the access
+   * and secret key spliced in from sensitive variables. @default none (k3s' local snapshots only)
+   */
+  readonly etcdSnapshots?: Omit<EtcdSnapshotConfig, 's3'> & {
+    readonly s3: Omit<EtcdSnapshotConfig['s3'], 'accessKey' | 'secretKey'> & { readonly accessKey: SecretSplice; readonly secretKey: SecretSplice };
+  };
+  /** Images of the non-default `local-path` StorageClass AddOn on servers. @default NODE_SOFTWARE.localPathProvisioner and .localPathHelper */
+  readonly localPathImages?: LocalPathImages;
   /** What the first control plane server installs before handing over to Flux. */
   readonly bootstrap: {
     /** Helm CLI version, e.g. `v3.16.4`. */
@@ -114,6 +136,35 @@ const LB_IPV6 = { placeholder: 'CATALYST_LB_IPV6', maxLength: 39 };
  */
 export const HETZNER_RESOLVERS: readonly string[] = ['185.12.64.1', '185.12.64.2'];
 
+/** The Secret `ctx.hcloudSecret` with the Hetzner token placeholder and the cluster's network name. */
+function hcloudSecretManifest(ctx: ClusterContext, token: SecretSplice): string {
+  const h = ctx.hcloudSecret;
+  return toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: h.name, namespace: h.namespace }, type: 'Opaque', stringData: { [h.tokenKey]: token.placeholder, [h.networkKey]: h.network } });
+}
+
+/**
+ * Margin of the user_data size check for the difference between zlib (measured here) and
+ * Terraform's `base64gzip` (Go's compress/gzip at its default level): on the examples Terraform's
+ * output was 8 bytes longer; the check keeps 2 % plus 64 bytes.
+ */
+const GZIP_MARGIN = { ratio: 0.02, bytes: 64 };
+
+/** Bytes Hetzner counts for a user_data of `text`: base64 of its gzip, with {@link GZIP_MARGIN}. */
+export function encodedUserDataBytes(text: string): number {
+  const encoded = gzipSync(Buffer.from(text), { level: 6 }).toString('base64').length;
+  return Math.ceil(encoded * (1 + GZIP_MARGIN.ratio)) + GZIP_MARGIN.bytes;
+}
+
+/**
+ * `length` characters that compress like a random secret (base64 of chained SHA-512 digests), so the
+ * size check does not profit from a filler that gzip squeezes away.
+ */
+function incompressible(seed: string, length: number): string {
+  let out = '';
+  for (let block = createHash('sha512').update(seed).digest(); out.length < length; block = createHash('sha512').update(block).digest()) out += block.toString('base64');
+  return out.slice(0, length);
+}
+
 /** Replaces every placeholder with `pick(splice)`. */
 function splice(text: string, splices: readonly SecretSplice[], pick: (s: SecretSplice) => string): string {
   return splices.reduce((acc, s) => acc.split(s.placeholder).join(pick(s)), text);
@@ -135,7 +186,7 @@ function splice(text: string, splices: readonly SecretSplice[], pick: (s: Secret
  * of the network range) and uses Hetzner's resolvers. They wait for the route (and the NAT gateway);
  * the load balancer reaches them over their private IPs like every target.
  *
- * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit.
+ * @throws SynthError when a node's user_data (gzip-compressed, base64-encoded) exceeds Hetzner's 32 KiB limit.
  * @throws Error when `ctx.network.cidr` is not an IPv4 CIDR, or `props.natGateway` is set with a
  *   private-only pool but `ctx.network.natGatewayIp` is not (only for a context not built by `clusterContext`)
  */
@@ -154,8 +205,10 @@ export class HetznerCluster extends Construct {
   readonly apiLoadBalancer?: ClusterLoadBalancer;
   /** The dedicated NAT gateway, when `props.natGateway` is set and a pool is private-only. */
   readonly natGateway?: NatGateway;
-  /** Bytes of the largest user_data rendered, with secrets at their longest. */
+  /** Bytes of the largest user_data as Hetzner receives it (base64 of gzip), with secrets at their longest. */
   readonly largestUserDataBytes: number;
+  /** Bytes of the largest cloud-init document before compression, with secrets at their longest. */
+  readonly largestCloudInitBytes: number;
 
   constructor(scope: Construct, id: string, props: HetznerClusterProps) {
     super(scope, id);
@@ -163,12 +216,15 @@ export class HetznerCluster extends Construct {
     const prefix = ctx.cluster.resourcePrefix;
     const labels = clusterLabels(ctx, true);
     const sizes: number[] = [];
+    const plainSizes: number[] = [];
     const finish = (doc: string, splices: readonly SecretSplice[], what: string): string => {
-      const worst = Buffer.byteLength(splice(doc, splices, (s) => 'x'.repeat(s.maxLength)));
+      const worstDoc = splice(doc, splices, (s) => incompressible(s.placeholder, s.maxLength));
+      const worst = encodedUserDataBytes(worstDoc);
       if (worst > USER_DATA_MAX_BYTES) {
-        throw new SynthError(`cloud-init of ${what} is ${worst} bytes, over Hetzner's ${USER_DATA_MAX_BYTES}-byte user_data limit; reduce the pre-installed values`);
+        throw new SynthError(`cloud-init of ${what} is ${worst} bytes, over Hetzner's ${USER_DATA_MAX_BYTES}-byte user_data limit (gzip-compressed and base64-encoded); reduce the pre-installed values`);
       }
       sizes.push(worst);
+      plainSizes.push(Buffer.byteLength(worstDoc));
       return splice(doc, splices, (s) => s.expression);
     };
 
@@ -190,14 +246,20 @@ export class HetznerCluster extends Construct {
 
     const common = {
       k3sVersion: ctx.kubernetes.k3sVersion,
-      tokenPlaceholder: props.joinToken.placeholder,
       routeProbeIp: cpIps[0]!,
       clusterCidr: ctx.network.podCidr,
       serviceCidr: ctx.network.serviceCidr,
       tlsSans: [ctx.sovereign.fqdn, `api.${ctx.sovereign.fqdn}`, ctx.network.loadBalancerIp, ctx.network.apiLoadBalancerIp, LB_IPV4.placeholder, LB_IPV6.placeholder],
       joinUrl: ctx.kubernetes.privateApiUrl,
       nodeSubnet: ctx.network.nodeSubnet,
+      localPath: props.localPathImages ?? { provisioner: NODE_SOFTWARE.localPathProvisioner, helper: NODE_SOFTWARE.localPathHelper },
     };
+    const snap = props.etcdSnapshots;
+    const etcdSnapshots = snap && { ...snap, s3: { ...snap.s3, accessKey: snap.s3.accessKey.placeholder, secretKey: snap.s3.secretKey.placeholder } };
+    const serverSplices = [props.serverToken, props.agentToken, ...(snap ? [snap.s3.accessKey, snap.s3.secretKey] : [])];
+    const { secretManifests, ...rest } = props.bootstrap;
+    const bootstrap = { ...rest, earlySecretFiles: { 'hcloud-secret': hcloudSecretManifest(ctx, props.hcloudToken) }, secretFiles: secretManifests ? { 'flux-secrets': secretManifests } : undefined };
+    const oidc = { issuerUrl: ctx.auth.issuerUrl, clientId: ctx.auth.kubernetesClientId };
     const networkId = this.network.network.id;
     const clusterSelector = `${LABELS.sovereign}=${ctx.sovereign.fqdn},${LABELS.cluster}=${ctx.cluster.name}`;
     const firewallId = this.firewall.firewall.id;
@@ -278,15 +340,20 @@ export class HetznerCluster extends Construct {
         const doc = renderNodeCloudInit({
           ...common,
           role: first ? 'server-init' : 'server-join',
+          token: props.serverToken.placeholder,
+          agentToken: props.agentToken.placeholder,
           nodeIp: cpIps[i],
           nodeLabels: [`${LABELS.role}=control-plane`],
           nodeTaints: [],
           natSourceCidr: first && hasPrivatePools && !natIp ? ctx.network.cidr : undefined,
-          bootstrap: first ? props.bootstrap : undefined,
+          oidc,
+          etcdSnapshots,
+          bootstrap: first ? bootstrap : undefined,
         });
         const lb = this.loadBalancer.loadBalancer;
         const addresses = [{ ...LB_IPV4, expression: lb.ipv4 }, { ...LB_IPV6, expression: lb.ipv6 }];
-        return finish(doc, [props.joinToken, ...addresses, ...(first ? (props.bootstrap.secrets ?? []) : [])], controlPlaneServerName(prefix, i + 1));
+        const bootstrapSecrets = first ? [props.hcloudToken, ...(props.bootstrap.secrets ?? [])] : [];
+        return finish(doc, [...serverSplices, ...addresses, ...bootstrapSecrets], controlPlaneServerName(prefix, i + 1));
       },
     });
 
@@ -314,13 +381,14 @@ export class HetznerCluster extends Construct {
           protection,
           userData: (i) =>
             finish(
-              renderNodeCloudInit({ ...common, role: 'agent', nodeLabels, nodeTaints, privateEgress: pool.privateOnly ? privateEgress : undefined }),
-              [props.joinToken],
+              renderNodeCloudInit({ ...common, role: 'agent', token: props.agentToken.placeholder, nodeLabels, nodeTaints, privateEgress: pool.privateOnly ? privateEgress : undefined }),
+              [props.agentToken],
               workerServerName(prefix, pool.name, i + 1),
             ),
         });
       });
     this.largestUserDataBytes = Math.max(...sizes);
+    this.largestCloudInitBytes = Math.max(...plainSizes);
   }
 
   /** Every server of the cluster: control plane first, then pools by name. */

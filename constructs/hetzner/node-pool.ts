@@ -2,7 +2,7 @@
  * A node pool: identical servers spread over spread placement groups
  * (https://docs.hetzner.com/cloud/placement-groups/overview/), attached to the private network.
  */
-import { ITerraformDependable, Token } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlacementGroup } from '../../.gen/providers/hcloud/placement-group';
 import { Server } from '../../.gen/providers/hcloud/server';
@@ -34,7 +34,12 @@ export interface NodePoolProps extends ServerBaseProps {
   readonly placementGroupName: string;
   /** Fixed private IPs, one per server; none means Hetzner assigns them. @default none */
   readonly fixedIps?: readonly string[];
-  /** cloud-init of the server at `index` (0-based). */
+  /**
+   * cloud-init of the server at `index` (0-based), as text (it may hold Terraform expressions). It
+   * becomes the local value `local.user_data_<stem>_<n>`, and the server's `user_data` is
+   * `base64gzip()` of it: cloud-init's Hetzner datasource base64-decodes user data and cloud-init
+   * unpacks gzip, so a server gets the same document in less of Hetzner's 32 KiB.
+   */
   readonly userData: (index: number) => string;
   /** Labels of every server and placement group. */
   readonly labels: Record<string, string>;
@@ -63,7 +68,8 @@ export interface NodePoolProps extends ServerBaseProps {
 /**
  * Servers of one pool. cloud-init runs once, at creation: `user_data`, `image` and `ssh_keys` are
  * ignored after that so that changing them (a k3s bump, a new key) never replaces a running node;
- * day-2 changes go through Kubernetes. Every server is attached to the private network in its
+ * day-2 changes go through Kubernetes. The readable cloud-init of each server is the local value
+ * `user_data_<stem>_<n>` (locals are not in state: renaming one replaces nothing). Every server is attached to the private network in its
  * `hcloud_server` block, so it has its private interface from the first boot (a server without a
  * public interface has no other). Terraform addresses: `hcloud_server.<stem>_<n>` (1-based),
  * `hcloud_placement_group.<stem>` and `<stem>_2`, ... for every further 10 servers.
@@ -90,6 +96,8 @@ export class NodePool extends Construct {
     props.serverNames.forEach((name, i) => {
       const group = this.placementGroups[Math.floor(i / SPREAD_GROUP_MAX_SERVERS)]!;
       const dependsOn = [...(props.dependsOn ?? []), ...(props.afterFirst && i > 0 ? [servers[0]!] : [])];
+      const userData = new TerraformLocal(this, `user-data-${i + 1}`, props.userData(i));
+      userData.overrideLogicalId(`user_data_${props.addressStem}_${i + 1}`);
       const server = new Server(this, `server-${i + 1}`, {
         name,
         serverType: props.serverType,
@@ -101,7 +109,7 @@ export class NodePool extends Construct {
         labels: props.labels,
         publicNet: [{ ipv4Enabled: !this.privateOnly, ipv6Enabled: !this.privateOnly }],
         network: [{ networkId: Token.asNumber(props.networkId), ip: props.fixedIps?.[i] }],
-        userData: props.userData(i),
+        userData: Fn.base64gzip(userData.asString),
         deleteProtection: props.protection ?? false,
         rebuildProtection: props.protection ?? false,
         dependsOn: dependsOn.length > 0 ? dependsOn : undefined,

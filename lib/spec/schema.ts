@@ -25,8 +25,14 @@ export const ARCHITECTURES = ['x86', 'arm'] as const;
 const SLUG = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 /** A lowercase RFC 1035 domain name with at least two labels. */
 const FQDN = /^(?=.{4,253}$)([a-z]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-/** k3s release names, e.g. `v1.31.4+k3s1`. */
+/** k3s release names, e.g. `v1.37.1+k3s1` (that the release exists is checked in ./validate.ts). */
 const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
+/** A 5-field cron schedule (minute hour day-of-month month day-of-week) of digits, `*`, `/`, `,` and `-`. */
+const CRON = /^([0-9*/,-]+)( [0-9*/,-]+){4}$/;
+/** S3 bucket names (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** An https:// endpoint URL without path, e.g. https://fsn1.your-objectstorage.com. */
+const HTTPS_ENDPOINT = /^https:\/\/[^\s/]+\/?$/;
 /** Kubernetes label keys (optional DNS prefix + name) and values. */
 const K8S_LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const K8S_LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -42,6 +48,14 @@ const slug = (what: string) =>
   z.string().regex(SLUG, { error: `must be a ${what}: 3-32 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'` });
 
 const cidr = z.string().describe('IPv4 CIDR block, e.g. 10.0.0.0/16');
+
+/** A relative folder (no leading or trailing `/`, no `..`), e.g. `clusters`. */
+const relativeFolder = (example: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/-]*[a-z0-9]$/, { error: `must be a relative folder such as '${example}' (no leading or trailing '/')` })
+    .refine((p) => !p.split('/').includes('..'), { error: "must not contain '..'" });
+
 
 /**
  * A Hetzner server type Hetzner still sells. A deprecated type (CX Gen2, CPX Gen1) is refused with its
@@ -139,17 +153,53 @@ const BackendSchema = z.discriminatedUnion(
     z.strictObject({ type: z.literal('local') }),
     z.strictObject({
       type: z.literal('s3'),
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid S3 bucket name' }),
+      bucket: z.string().regex(S3_BUCKET, { error: 'must be a valid S3 bucket name' }),
       region: z.string().min(1).describe('S3 region, e.g. fsn1 for Hetzner Object Storage'),
       endpoint: z
         .string()
-        .regex(/^https:\/\/[^\s/]+\/?$/, { error: 'must be an https:// endpoint URL, e.g. https://fsn1.your-objectstorage.com' })
+        .regex(HTTPS_ENDPOINT, { error: 'must be an https:// endpoint URL, e.g. https://fsn1.your-objectstorage.com' })
         .refine((u) => !hasUserInfo(u), { error: 'must not carry credentials (user:key@); give the S3 keys to Terraform through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY' }),
       keyPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/).prefault('').describe('Prefix of the state object keys'),
     }),
   ],
   { error: "must have type 'local' or 's3'" },
 );
+
+/**
+ * Scheduled etcd snapshots of every control plane server, uploaded to S3-compatible storage
+ * (k3s `etcd-snapshot-*` and `etcd-s3-*`, https://docs.k3s.io/cli/etcd-snapshot). The keys come from
+ * the sensitive Terraform variables `etcd_s3_access_key` / `etcd_s3_secret_key`, never from the spec.
+ */
+const EtcdSnapshotsSchema = z
+  .strictObject({
+    schedule: z
+      .string()
+      .regex(CRON, { error: "must be a 5-field cron schedule (minute hour day-of-month month day-of-week) such as '0 */6 * * *'" })
+      .prefault('0 */6 * * *')
+      .describe('When every control plane server takes a snapshot (cron, server time, UTC on the Ubuntu image). Default every 6 hours'),
+    retention: z
+      .number()
+      .int({ error: 'must be a whole number of snapshots' })
+      .min(1, { error: 'must keep at least 1 snapshot' })
+      .max(1000, { error: 'must be at most 1000 snapshots' })
+      .prefault(28)
+      .describe('Snapshots k3s keeps, on each server and in the bucket. Default 28 (one week at the default schedule)'),
+    s3: z
+      .strictObject({
+        endpoint: z
+          .string()
+          .regex(HTTPS_ENDPOINT, { error: 'must be an https:// endpoint URL without a path, e.g. https://fsn1.your-objectstorage.com' })
+          .refine((u) => !hasUserInfo(u), { error: 'must not carry credentials (user:key@); give the keys to Terraform through the variables etcd_s3_access_key/etcd_s3_secret_key' })
+          .describe('S3 endpoint, e.g. https://fsn1.your-objectstorage.com (Hetzner Object Storage)'),
+        bucket: z.string().regex(S3_BUCKET, { error: 'must be a valid S3 bucket name (3-63 characters of a-z, 0-9, . and -)' }).describe('Bucket that receives the snapshots'),
+        region: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: 'must be an S3 region such as fsn1' }).describe('S3 region, e.g. fsn1'),
+        folder: relativeFolder('etcd-snapshots')
+          .prefault('etcd-snapshots')
+          .describe('Folder in the bucket; each cluster writes to <folder>/<cluster name>'),
+      })
+      .describe('S3-compatible storage for the snapshots'),
+  })
+  .describe('Scheduled etcd snapshots uploaded to S3-compatible storage; the access and secret key come from the Terraform variables etcd_s3_access_key and etcd_s3_secret_key');
 
 /**
  * OpenPGP verification of the GitOps repository's commits (Flux `GitRepository.spec.verify`,
@@ -230,12 +280,17 @@ export const SovereignSchema = z
       }),
       kubernetes: z
         .strictObject({
-          k3sVersion: z.string().regex(K3S_VERSION, { error: 'must be a k3s release such as v1.31.4+k3s1' }).prefault(NODE_SOFTWARE.k3s),
+          k3sVersion: z
+            .string()
+            .regex(K3S_VERSION, { error: `must be a k3s release such as ${NODE_SOFTWARE.k3s}` })
+            .prefault(NODE_SOFTWARE.k3s)
+            .describe('k3s release every new node installs, e.g. v1.37.1+k3s1 (a published release; see lib/k3s-releases.ts). Running nodes are upgraded to it by the system-upgrade-controller Plans'),
           apiAllowedCidrs: z.array(sourceCidr).prefault([]).describe('Sources allowed to reach the Kubernetes API (6443) through the firewall and load balancer; empty keeps it closed'),
           allowApiFromInternet: z
             .boolean()
             .prefault(false)
             .describe('Confirms that apiAllowedCidrs may contain 0.0.0.0/0 or ::/0 (Kubernetes API open to the whole internet); a warning is printed on every synth'),
+          etcdSnapshots: EtcdSnapshotsSchema.optional(),
         })
         .prefault({}),
       loadBalancer: z
@@ -256,10 +311,7 @@ export const SovereignSchema = z
           .refine((u) => !hasUserInfo(u), { error: "must not carry credentials (user:token@); set auth: 'token' and pass the Terraform variables git_username/git_token instead, and rotate the exposed token" })
           .describe('Git repository Flux watches'),
         branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a Git branch name' }).prefault('main'),
-        path: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9._/-]*[a-z0-9]$/, { error: "must be a relative folder such as 'clusters' (no leading or trailing '/')" })
-          .refine((p) => !p.split('/').includes('..'), { error: "must not contain '..'" })
+        path: relativeFolder('clusters')
           .prefault('clusters')
           .describe('Folder of the repository that holds one folder per cluster'),
         auth: z.enum(['none', 'token'], { error: "must be 'none' (public repository) or 'token' (HTTPS token from the Terraform variables git_username/git_token)" }).prefault('none'),
@@ -300,6 +352,8 @@ export type TaintSpec = WorkerPoolSpec['taints'][number];
 export type GitVerifySpec = z.output<typeof GitVerifySchema>;
 /** Cosign verification of one Blueprint's OCI chart, defaults applied. */
 export type ChartVerifySpec = z.output<typeof ChartVerifySchema>;
+/** Scheduled etcd snapshots to S3, defaults applied. */
+export type EtcdSnapshotsSpec = z.output<typeof EtcdSnapshotsSchema>;
 /** Terraform state backend settings. */
 export type BackendSpec = SovereignSpecParsed['spec']['terraform']['backend'];
 

@@ -5,6 +5,7 @@
 import sshpk from 'sshpk';
 import { closest, distance } from 'fastest-levenshtein';
 import { SpecProblem } from '../errors';
+import { isKnownK3sRelease, K3S_RELEASES_AS_OF, K3S_SUPPORTED_LINES, k3sLine, nearestK3sReleases } from '../k3s-releases';
 import { LOAD_BALANCER_TYPES, LOCATIONS, NETWORK_MAX_SERVERS, SERVER_TYPES } from '../hetzner';
 import { FIXED_SUBNET_ADDRESSES } from '../context';
 import { clusterName, resourcePrefix, SERVER_NAME_MAX, workerServerName } from '../naming';
@@ -206,8 +207,30 @@ function checkServers(spec: SovereignSpecParsed, problems: SpecProblem[]): void 
   });
 }
 
+/**
+ * Validates `spec.kubernetes.k3sVersion`: a release k3s published (`lib/k3s-releases.ts`), so no node
+ * boots into a failing download. The shape (`v1.2.3+k3s1`) is checked by the schema.
+ */
+function checkK3sVersion(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
+  const version = spec.spec.kubernetes.k3sVersion;
+  if (k3sLine(version) === undefined || isKnownK3sRelease(version)) return;
+  problems.push({
+    path: 'spec.kubernetes.k3sVersion',
+    value: version,
+    message: `is not a known k3s release; nearest known: ${nearestK3sReleases(version).join(', ')} (releases up to ${K3S_RELEASES_AS_OF} are listed in lib/k3s-releases.ts; add a later one there)`,
+  });
+}
+
 /** The parts of a spec that name firewall sources. */
 type SourceSettings = { readonly spec: Pick<SovereignSpecParsed['spec'], 'ssh' | 'kubernetes'> };
+
+/** A warning when the spec's k3s line is no longer maintained upstream (upgrade one minor at a time). */
+function k3sLineWarning(spec: SourceSettings): SpecProblem[] {
+  const version = spec.spec.kubernetes.k3sVersion;
+  const line = k3sLine(version);
+  if (!line || !isKnownK3sRelease(version) || K3S_SUPPORTED_LINES.includes(line)) return [];
+  return [{ path: 'spec.kubernetes.k3sVersion', value: version, message: `is on ${line}, which upstream no longer maintains (maintained: ${K3S_SUPPORTED_LINES.join(', ')}); upgrade one minor line at a time` }];
+}
 
 /** The two firewall source lists, each with the flag that allows internet-wide sources in it. */
 function sourceLists(spec: SourceSettings) {
@@ -242,10 +265,11 @@ function checkSources(spec: SovereignSpecParsed, problems: SpecProblem[]): void 
 
 /**
  * Warnings for a valid spec: settings that are allowed but weaken the Sovereign's security posture
- * (today: SSH or the Kubernetes API open to the whole internet). Printed by the CLI on every synth.
+ * (SSH or the Kubernetes API open to the whole internet, a k3s line upstream no longer maintains).
+ * Printed by the CLI on every synth.
  *
  * @param spec a spec (or a loaded `SovereignSpec`) that passed `validateSpec`
- * @returns one problem-shaped warning per internet-wide source, in spec order
+ * @returns one problem-shaped warning per internet-wide source, in spec order, then the k3s line warning
  */
 export function specWarnings(spec: SourceSettings): SpecProblem[] {
   const warnings: SpecProblem[] = [];
@@ -254,7 +278,7 @@ export function specWarnings(spec: SourceSettings): SpecProblem[] {
       if (!checkSourceCidr(text) && isInternetWide(text)) warnings.push({ path: `${path}[${i}]`, value: text, message: `opens ${what} to the whole internet` });
     });
   }
-  return warnings;
+  return [...warnings, ...k3sLineWarning(spec)];
 }
 
 /**
@@ -369,6 +393,7 @@ function checkChartVerify(spec: SovereignSpecParsed, catalog: BlueprintNames, pr
 export function validateSpec(spec: SovereignSpecParsed, plans: readonly NetworkPlan[], catalog: BlueprintNames): SpecProblem[] {
   const problems: SpecProblem[] = [];
   checkServers(spec, problems);
+  checkK3sVersion(spec, problems);
   checkNetworks(spec, plans, problems);
   checkSshKeys(spec.spec.ssh.publicKeys, problems);
   checkSources(spec, problems);
