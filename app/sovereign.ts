@@ -2,6 +2,9 @@
  * `Sovereign`: the model built from a spec (clusters, their contexts, the resolved Blueprints) and
  * its synthesis into Terraform JSON and a GitOps tree, written atomically.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'cdktf';
 import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
@@ -197,6 +200,24 @@ export class Sovereign {
   }
 
   /**
+   * Builds both outputs in memory and writes none: every check `synthesize` makes (Hetzner's 32 KiB
+   * user_data limit, each Blueprint's rendering) with nothing written. cdktf's `App` creates its
+   * output folder when constructed, so it gets a scratch folder in the OS temp folder, removed again.
+   *
+   * @returns what `synthesize` would report with both outputs requested
+   * @throws SynthError (or any rendering error) as `synthesize` does
+   */
+  check(): SynthReport {
+    const scratch = mkdtempSync(join(tmpdir(), 'catalyst-check-'));
+    try {
+      const stacks = this.buildStacks(new App({ outdir: scratch, stackTraces: false })).map(stackSummary);
+      return { stacks, clusters: this.gitopsTree().clusters, added: this.added, warnings: this.warnings };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /**
    * Synthesizes the requested outputs. Everything is rendered into staging folders first; the
    * previous outputs are replaced only when all of them succeeded, and left untouched otherwise.
    *
@@ -212,11 +233,7 @@ export class Sovereign {
         const app = new App({ outdir: stage.staging, stackTraces: false });
         const built = this.buildStacks(app);
         app.synth();
-        stacks = built.map((s) => ({
-          name: s.node.id,
-          resources: countResources(s),
-          largestUserDataBytes: s.cluster.largestUserDataBytes,
-        }));
+        stacks = built.map(stackSummary);
       }
       let clusters: SynthReport['clusters'] = [];
       if (targets.gitopsOut) {
@@ -233,6 +250,11 @@ export class Sovereign {
       throw err;
     }
   }
+}
+
+/** What a report says about one built stack. */
+function stackSummary(stack: RegionStack): SynthReport['stacks'][number] {
+  return { name: stack.node.id, resources: countResources(stack), largestUserDataBytes: stack.cluster.largestUserDataBytes };
 }
 
 /**

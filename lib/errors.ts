@@ -50,6 +50,26 @@ export class SpecError extends Error {
 }
 
 /**
+ * Thrown when a spec file cannot be read (missing, a folder, no permission). A `SpecError` with one
+ * `(document)` problem, so callers that catch `SpecError` keep working; the command line tells it apart
+ * (exit code 2, a bad argument, instead of 1, an invalid spec).
+ */
+export class SpecFileError extends SpecError {
+  /** The file system error code, e.g. `ENOENT`, `EISDIR`, `EACCES`; `undefined` when the error had none. */
+  readonly code?: string;
+
+  /**
+   * @param file the path as given
+   * @param cause the error `readFileSync` threw
+   */
+  constructor(file: string, cause: Error & { code?: string }) {
+    super([{ path: '(document)', value: file, message: `cannot be read: ${cause.message}` }], file);
+    this.name = 'SpecFileError';
+    this.code = cause.code;
+  }
+}
+
+/**
  * Thrown when the Blueprint catalog or a selection of Blueprints is inconsistent: an unknown name,
  * an invalid or duplicate Blueprint name, a dependency cycle, a dependency that is not registered.
  */

@@ -77,10 +77,14 @@ describe('npm run synth', () => {
     expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'cdktf.out', 'gitops']);
   });
 
-  it('exits 1 for a missing spec file', () => {
-    const r = runCli([join(tmp(), 'missing.yaml'), '--terraform-out', join(tmp(), 'o')]);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/cannot be read/);
+  it('exits 2 for a missing spec file, without a stack trace, and writes nothing', () => {
+    const dir = tmp();
+    const missing = join(dir, 'missing.yaml');
+    const r = runCli([missing, '--terraform-out', join(dir, 'o')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`spec file ${missing} cannot be read: ENOENT: no such file or directory, open '${missing}'\nnothing was written.\n`);
+    expect(r.out).toBe('');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('exits 2 on bad arguments', () => {
@@ -149,7 +153,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('an internal error after the Terraform output was staged: exits 2, leaves both previous trees byte-identical and no staging folder', () => {
+  it('an internal error after the Terraform output was staged: exits 3, leaves both previous trees byte-identical and no staging folder', () => {
     const dir = tmp();
     expect(synthTo(join(ROOT, 'examples/bank-dr.yaml'), dir).code).toBe(0);
     const before = readTree(dir);
@@ -167,7 +171,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
       spy.mockRestore();
     }
     expect(stagedAtFailure).toEqual(['stacks/bank-hz-fsn-rtz-prod/cdk.tf.json', 'stacks/bank-hz-hel-rtz-prod/cdk.tf.json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(r.err).toMatch(/^internal error: Error: simulated failure while rendering the GitOps tree/);
     expect(r.err).toContain('nothing was written');
     expect(r.out).toBe('');

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { SpecError, SpecProblem } from '../errors';
+import { SpecError, SpecFileError, SpecProblem } from '../errors';
 import { clusterName } from '../naming';
 import { mustParseCidr, subnet } from '../net';
 import { SovereignSchema, SovereignSpecParsed, URL_USER_INFO } from './schema';
@@ -241,14 +241,15 @@ export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec
 /**
  * Reads and validates a Sovereign spec file.
  *
- * @throws SpecError when the file cannot be read or the spec is invalid.
+ * @throws SpecFileError (a `SpecError`) when the file cannot be read
+ * @throws SpecError when the spec is invalid
  */
 export function loadSpec(file: string, options: Omit<LoadSpecOptions, 'file'>): SovereignSpec {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new SpecError([{ path: '(document)', value: file, message: `cannot be read: ${(err as Error).message}` }], file);
+    throw new SpecFileError(file, err as Error & { code?: string });
   }
   return parseSpec(text, { ...options, file });
 }
