@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * catalyst-cdk command line: synthesizes a Sovereign spec into Terraform JSON (cdktf) and a Flux
  * GitOps tree (cdk8s), validates it, lists the Blueprint catalog and draws the dependency graph.

@@ -6,8 +6,8 @@
  * (`SynthError`); 2 bad arguments, or a file that cannot be read or written; 3 internal error.
  * Expected failures print no stack trace.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { catalogCommand } from './catalog';
 import { graphCommand, GRAPH_FORMATS, type GraphFormat } from './graph';
@@ -15,15 +15,24 @@ import { classify, type CommandResult, EXIT, type ExitCode, type FailureContext,
 import { synthCommand, type SynthFlags } from './synth';
 import { validateCommand } from './validate';
 
-/** Root of the catalyst-cdk package (holds `package.json` and `examples/`). */
-const PACKAGE_ROOT = join(__dirname, '..', '..');
+/**
+ * The spec used when none is given and `SOVEREIGN_SPEC` is not set: `examples/solo.yaml` next to the
+ * sources (`dist/examples/` in the built package, which `npm run build` copies there).
+ */
+export const DEFAULT_SPEC = join(__dirname, '..', '..', 'examples', 'solo.yaml');
 
-/** The spec used when none is given and `SOVEREIGN_SPEC` is not set. */
-export const DEFAULT_SPEC = join(PACKAGE_ROOT, 'examples', 'solo.yaml');
-
-/** The catalyst-cdk version, from its `package.json`. */
+/**
+ * The catalyst-cdk version, from the nearest `package.json` above this file (the repository root, or
+ * the installed package's root above `dist/`).
+ *
+ * @throws Error when there is none (a broken installation)
+ */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
 }
 
 const SPEC_ARGUMENT = ['[spec]', 'Sovereign spec file (default: $SOVEREIGN_SPEC, else examples/solo.yaml)'] as const;
