@@ -2,6 +2,7 @@
  * Error types of catalyst-cdk. Every error a user can cause carries enough to fix it without reading
  * our code: the field path, the offending value, what is allowed.
  */
+import { escapeSuspicious } from './characters';
 
 /** One problem found in a Sovereign spec. */
 export interface SpecProblem {
@@ -17,10 +18,13 @@ export interface SpecProblem {
   readonly column?: number;
 }
 
-/** Renders a value for an error message: strings quoted, objects as compact JSON, long values cut. */
+/**
+ * Renders a value for an error message: strings quoted, objects as compact JSON, long values cut, and
+ * invisible or typographic characters escaped (`"fsn\u200b1"`, see `escapeSuspicious`).
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = escapeSuspicious(JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
