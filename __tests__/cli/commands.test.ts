@@ -3,29 +3,16 @@
  * documents of `synth` (success and every kind of failure). `validate`, `catalog` and `graph` have
  * their own files.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { Sovereign } from '../../index';
-import { jsonOf, runCli } from '../support/cli';
+import { jsonOf, OVERSIZED_CILIUM_VALUES, runCli, soloSpecIn, tmpDir } from '../support/cli';
 import { readTree, ROOT } from '../support/synth';
 
 const SOLO = join(ROOT, 'examples/solo.yaml');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'catalyst-cmd-'));
-}
-
-/** The solo example with an edit, written to `dir/<file>`. */
-function soloWith(dir: string, file: string, edit: (spec: any) => void): string {
-  const spec = parse(readFileSync(SOLO, 'utf8'));
-  edit(spec);
-  const path = join(dir, file);
-  writeFileSync(path, stringify(spec));
-  return path;
-}
+const tmp = () => tmpDir('catalyst-cmd-');
 
 describe('--help and --version', () => {
   it('--version prints the package version and exits 0', () => {
@@ -80,7 +67,7 @@ describe('synth', () => {
 
   it('--json: one document on stdout with every stack and cluster, nothing on stderr', () => {
     const dir = tmp();
-    const spec = soloWith(dir, 'open.yaml', (s) => {
+    const spec = soloSpecIn(dir, 'open.yaml', (s) => {
       s.spec.ssh.allowedCidrs = ['0.0.0.0/0'];
       s.spec.ssh.allowFromInternet = true;
       s.spec.blueprints = { install: ['external-dns'] };
@@ -112,7 +99,7 @@ describe('synth', () => {
 
   it('--json on an invalid spec: exit 1, every problem with path, value, line and column, written false', () => {
     const dir = tmp();
-    const bad = soloWith(dir, 'bad.yaml', (s) => {
+    const bad = soloSpecIn(dir, 'bad.yaml', (s) => {
       s.spec.regions[0].location = 'fsn2';
       s.spec.regions[0].controlPlane.count = 2;
     });
@@ -139,7 +126,7 @@ describe('synth', () => {
 
   it('--json on output over a hard limit: exit 1, kind cannot-synthesize', () => {
     const dir = tmp();
-    const big = soloWith(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: OVERSIZED_CILIUM_VALUES }));
     const r = runCli([big, '--terraform-out', join(dir, 'tf'), '--gitops-out', join(dir, 'g'), '--json']);
     expect(r.code).toBe(1);
     expect(jsonOf(r)).toEqual({

@@ -2,12 +2,10 @@
  * `graph`: the Blueprint dependency graph of a spec in Mermaid and DOT. The DOT output is laid out by
  * real Graphviz (`@viz-js/viz`, its WebAssembly build), and its edges must be the catalog's.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { builtinCatalog } from '../../index';
-import { jsonOf, runCli } from '../support/cli';
+import { jsonOf, runCli, soloSpecIn, tmpDir } from '../support/cli';
 import { ROOT } from '../support/synth';
 
 const SOLO = join(ROOT, 'examples/solo.yaml');
@@ -20,11 +18,7 @@ function catalogEdges(names: readonly string[]): string[] {
 
 /** A spec installing only `install` (plus what it needs), in a temporary folder. */
 function specInstalling(install: string[]): string {
-  const spec = parse(readFileSync(SOLO, 'utf8'));
-  spec.spec.blueprints = { install };
-  const file = join(mkdtempSync(join(tmpdir(), 'catalyst-graph-')), 'spec.yaml');
-  writeFileSync(file, stringify(spec));
-  return file;
+  return soloSpecIn(tmpDir('catalyst-graph-'), 'spec.yaml', (s) => (s.spec.blueprints = { install }));
 }
 
 interface GraphvizJson {

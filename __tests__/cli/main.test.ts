@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { BlueprintMetadata, builtinCatalog, CertManager, HelmBlueprint, Sovereign } from '../../index';
-import { CliResult, runCli } from '../support/cli';
+import { CliResult, OVERSIZED_CILIUM_VALUES, runCli, soloSpecIn } from '../support/cli';
 import { readTree, ROOT } from '../support/synth';
 import { podinfoMetadata } from '../support/blueprints';
 
@@ -100,15 +100,6 @@ describe('npm run synth', () => {
   });
 });
 
-/** The solo example with an edit, written to `dir/<file>`. */
-function soloSpecIn(dir: string, file: string, edit: (spec: any) => void): string {
-  const spec = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
-  edit(spec);
-  const path = join(dir, file);
-  writeFileSync(path, stringify(spec));
-  return path;
-}
-
 /** Entries of `dir` that are staging or backup folders of an output (`.<name>.staging-*`). */
 function leftovers(dir: string): string[] {
   return readdirSync(dir).filter((e) => e.includes('.staging-') || e.endsWith('.previous'));
@@ -139,7 +130,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
     const dir = tmp();
     expect(synthTo(join(ROOT, 'examples/solo.yaml'), dir).code).toBe(0);
     const before = readTree(dir);
-    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: OVERSIZED_CILIUM_VALUES }));
     const r = synthTo(big, dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot synthesize .*big\.yaml: cloud-init of solo-hz-fsn-mgt-prod-cp-1 is \d+ bytes, over Hetzner's 32768-byte user_data limit/);
@@ -197,7 +188,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
 
   it('a first synthesis that fails creates neither output folder', () => {
     const dir = tmp();
-    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: OVERSIZED_CILIUM_VALUES }));
     expect(synthTo(big, dir).code).toBe(1);
     expect(readdirSync(dir)).toEqual(['big.yaml']);
   });

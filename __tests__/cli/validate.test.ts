@@ -2,18 +2,14 @@
  * `validate`: exit 0 for a valid spec and 1 for an invalid one (including output over a hard limit),
  * 2 for a file that cannot be read; never writes anything.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { jsonOf, runCli, type CliResult } from '../support/cli';
+import { jsonOf, OVERSIZED_CILIUM_VALUES, runCli, soloSpecIn, tmpDir, type CliResult } from '../support/cli';
 import { ROOT } from '../support/synth';
 
 const SOLO = join(ROOT, 'examples/solo.yaml');
 
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'catalyst-validate-'));
-}
+const tmp = () => tmpDir('catalyst-validate-');
 
 /** Runs the CLI with an empty temporary folder as working directory; returns the result and what the folder holds after. */
 function inEmptyDir(args: readonly string[]): { r: CliResult; left: string[] } {
@@ -28,13 +24,8 @@ function inEmptyDir(args: readonly string[]): { r: CliResult; left: string[] } {
   }
 }
 
-function soloWith(edit: (spec: any) => void): string {
-  const spec = parse(readFileSync(SOLO, 'utf8'));
-  edit(spec);
-  const file = join(tmp(), 'spec.yaml');
-  writeFileSync(file, stringify(spec));
-  return file;
-}
+/** The default spec changed by `edit`, in a new temporary folder. */
+const soloWith = (edit: Parameters<typeof soloSpecIn>[2]) => soloSpecIn(tmp(), 'spec.yaml', edit);
 
 describe('validate', () => {
   it('a valid spec: exit 0, the same counts synth reports, and nothing written', () => {
@@ -111,7 +102,7 @@ describe('validate', () => {
   });
 
   it("output over a hard limit (Hetzner's 32 KiB user_data): exit 1, as synth would fail", () => {
-    const spec = soloWith((s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } } }));
+    const spec = soloWith((s) => (s.spec.blueprints = { values: OVERSIZED_CILIUM_VALUES }));
     const { r, left } = inEmptyDir(['validate', spec, '--json']);
     expect(r.code).toBe(1);
     expect(left).toEqual([]);

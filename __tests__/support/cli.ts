@@ -1,7 +1,12 @@
 /**
  * Test support: runs the command line (`main.ts`) in-process with stdout and stderr captured.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { run } from '../../main';
+import { ROOT } from './synth';
 
 /** Parses the one JSON document a `--json` run printed on stdout. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,3 +37,21 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cl
     e.mockRestore();
   }
 }
+
+/** A new empty temporary folder. */
+export function tmpDir(prefix = 'catalyst-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The default spec (`examples/solo.yaml`) changed by `edit`, written to `dir/file`; returns the file's path. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function soloSpecIn(dir: string, file: string, edit: (spec: any) => void): string {
+  const spec = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
+  edit(spec);
+  const path = join(dir, file);
+  writeFileSync(path, stringify(spec));
+  return path;
+}
+
+/** Raw Cilium values of 40 KiB: cloud-init pre-installs Cilium with them, which breaks Hetzner's 32 KiB user_data limit. */
+export const OVERSIZED_CILIUM_VALUES = { cilium: { extraConfig: { note: 'x'.repeat(40 * 1024) } } };
