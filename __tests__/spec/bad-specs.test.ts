@@ -718,6 +718,8 @@ describe('reporting', () => {
     for (const [text, secret] of [
       [yamlOf((d) => (d.spec.gitops.url = 'http://bot:glpat-s3cr3tT0k3nV4lu3@git.acme.example/g.git')), 'glpat-s3cr3tT0k3nV4lu3'],
       [yamlOf((d) => (d.spec.blueprints = { install: ['gitea'], values: { gitea: { gitea: { admin: { password: 'Tr0ub4dor&3' } } } } })), 'Tr0ub4dor&3'],
+      [yamlOf((d) => (d.spec.blueprints = { install: ['gitea'], values: { gitea: { gitea: { admin: { password: 'Tr0ub\u200b4dor&3' } } } } })), 'Tr0ub'],
+      [yamlOf((d) => (d.spec.gitops.url = '\u201chttp://bot:glpat-s3cr3tT0k3nV4lu3@git.acme.example/g.git\u201d')), 'glpat-s3cr3tT0k3nV4lu3'],
     ] as const) {
       const err = specErrorOf(text);
       expect(err.problems.length).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import { mustParseCidr, subnet } from '../net';
 import { describeSuspicious, findSuspicious } from '../characters';
 import { SovereignSchema, SovereignSpecParsed, URL_USER_INFO } from './schema';
 import type { NetworkPlan, SovereignSpec } from './types';
-import { BlueprintNames, didYouMean, validateSpec } from './validate';
+import { BlueprintNames, didYouMean, isCredentialKey, validateSpec } from './validate';
 import { documentCountProblems, isEmptyDocument, MAX_ALIASES, type PathKey, structureProblems, type YamlProblem } from './yaml';
 
 /** What `loadSpec` needs besides the text. */
@@ -164,6 +164,9 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, doc: D
   return problems;
 }
 
+/** User info (`user:token@`) after a URL scheme anywhere in a text, not only at its start. */
+const URL_CREDENTIALS_ANYWHERE = /[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
+
 /**
  * Fields whose text is free: an Organization's display name and raw Helm values may hold typographic
  * quotes and dashes on purpose; invisible characters are reported there too.
@@ -183,7 +186,10 @@ function characterProblems(input: unknown, doc: Document, counter: LineCounter):
     const found = findSuspicious(text, isFreeText(path) ? ['invisible'] : ['invisible', 'typographic']);
     if (found.length === 0) return;
     const what = isKey ? 'is a key that contains' : 'contains';
-    problems.push({ path: formatPath(path), value: text, message: `${what} ${describeSuspicious(found)}`, ...position(doc, counter, path, isKey) });
+    // A credential with a stray character is still a credential, and a quote before a URL hides its user info from `redact`.
+    const last = path.filter((k): k is string => typeof k === 'string').pop() ?? '';
+    const secret = !isKey && (isCredentialKey(last) || URL_CREDENTIALS_ANYWHERE.test(text));
+    problems.push({ path: formatPath(path), value: secret ? '(not shown)' : text, message: `${what} ${describeSuspicious(found)}`, ...position(doc, counter, path, isKey) });
   };
   const walk = (value: unknown, path: readonly PathKey[]): void => {
     if (typeof value === 'string') check(value, path, false);

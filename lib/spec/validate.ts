@@ -269,12 +269,17 @@ export function specWarnings(spec: SourceSettings): SpecProblem[] {
  */
 const CREDENTIAL_KEY = /^(?!existing)(secret|.*(password|passwd|passphrase|token|api[-_]?key|access[-_]?key|secret[-_]?key|client[-_]?secret|private[-_]?key))$/i;
 
+/** True for a key whose value is a credential (see `CREDENTIAL_KEY`): problems there never show the value. */
+export function isCredentialKey(key: string): boolean {
+  return CREDENTIAL_KEY.test(key);
+}
+
 /** Paths (below `path`) of string leaves under credential-named keys in raw Helm values. */
 function credentialLiterals(value: unknown, path: string): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => credentialLiterals(v, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    typeof v === 'string' && v !== '' && CREDENTIAL_KEY.test(k) ? [`${path}.${k}`] : credentialLiterals(v, `${path}.${k}`),
+    typeof v === 'string' && v !== '' && isCredentialKey(k) ? [`${path}.${k}`] : credentialLiterals(v, `${path}.${k}`),
   );
 }
 
