@@ -9,7 +9,7 @@ import { Blueprint, BlueprintProps, mergeValues } from '../lib/blueprint';
 import type { ClusterContext } from '../lib/context';
 import { blueprintObjectName, LABELS } from '../lib/naming';
 import { CosignVerification, cosignVerificationProblems } from '../lib/signing';
-import { HelmChartSource, HelmRelease, HelmRepository, OciRepository } from '../constructs/flux';
+import { HelmChartSource, HelmPostRenderPatch, HelmRelease, HelmRepository, OciRepository } from '../constructs/flux';
 import { PlatformNamespace } from '../constructs/k8s/namespace';
 import { NamespaceNetworkPolicies } from '../constructs/k8s/network-policy';
 import type { HelmPreinstall } from '../constructs/hetzner/cloud-init';
@@ -127,6 +127,16 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
   }
 
   /**
+   * Patches Flux applies to the chart's rendered manifests, for settings the chart has no value for
+   * (see `HelmPostRenderPatch`; hooks are never patched). cloud-init's Helm pre-install does not apply
+   * them: they take effect when the HelmRelease adopts the release.
+   * @default none
+   */
+  protected postRenderPatches(_ctx: ClusterContext): HelmPostRenderPatch[] {
+    return [];
+  }
+
+  /**
    * Renders namespace (unless `ownsNamespace` is false), the namespace's NetworkPolicies (when the
    * Blueprint polices it, see `policesNetwork`), chart source and HelmRelease.
    * @throws Error when `metadata.timeout` is not whole minutes, or for an invalid network rule (see `NamespaceNetworkPolicies`)
@@ -156,6 +166,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
       values: this.helmValues(ctx),
       dependsOn: this.releaseDependsOn(),
       wait: this.waitForResources(),
+      postRenderPatches: this.postRenderPatches(ctx),
     });
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { Chart } from 'cdk8s';
 import type { ClusterContext } from './context';
+import type { TemplateValue } from './chart-check/values';
 import type { ChartPin } from './versions';
 
 /** How a Blueprint is installed: by the bootstrap kit, always, or when selected. */
@@ -152,6 +153,15 @@ export interface BlueprintMetadata {
   readonly preinstalled?: boolean;
   /** Where the facts come from (upstream docs, reference catalog entry). */
   readonly sources: readonly string[];
+  /**
+   * Values paths the Blueprint sets that the pinned chart's templates read although neither its
+   * `values.yaml` nor its `values.schema.json` declares them (a commented-out key, sub-keys of a map
+   * a template renders whole), each with the template file at the pinned tag as evidence. The chart
+   * check (`npm run check:charts`) rejects every other undeclared path, and an entry the chart
+   * declares after all.
+   * @default none
+   */
+  readonly templateValues?: readonly TemplateValue[];
 }
 
 /**

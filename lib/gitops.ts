@@ -3,8 +3,8 @@
  * object, stable file names, sorted keys, a `kustomization.yaml` per folder) and writes whole output
  * trees atomically (all of them or none).
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 
 /** A Kubernetes manifest as plain JSON. */
@@ -135,4 +135,21 @@ export function commitStaged(stages: readonly StagedTree[]): void {
 /** Deletes staging folders (after a failed synth); targets are untouched. */
 export function discardStaged(stages: readonly StagedTree[]): void {
   for (const stage of stages) rmSync(stage.staging, { recursive: true, force: true });
+}
+
+/**
+ * Reads every file under `dir` back into a tree (path relative to `dir`, with `/` → content), in
+ * sorted order: the inverse of `writeTree`, e.g. for checking a tree written by an earlier synth.
+ */
+export function readTree(dir: string): FileTree {
+  const out: FileTree = new Map();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.set(relative(dir, full).split('\\').join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -2,8 +2,6 @@
  * The built-in platform Blueprints (bootstrap kit slots 1-12): what each renders for a real cluster
  * context, the catalog's dependency edges, typed props and the raw-values escape hatch.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import {
   BOOTSTRAP_KIT,
@@ -24,44 +22,19 @@ import {
 } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import type { Blueprint, BlueprintClass } from '../../lib/blueprint';
-import { clusterContext, type ClusterContext } from '../../lib/context';
-import { parseSpec } from '../../lib/spec/load';
+import type { ClusterContext } from '../../lib/context';
 import { CHARTS, type ChartName } from '../../lib/versions';
 import { validateManifests } from '../support/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
+import { exampleContext, find, renderedValues, renderObjects, type Json } from '../support/render';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const ctx: ClusterContext = (() => {
-  const text = readFileSync(join(__dirname, '../../examples/solo.yaml'), 'utf8');
-  const spec = parseSpec(text, { catalog: { known: builtinCatalog().names() }, defaultBlueprints: BOOTSTRAP_KIT });
-  return clusterContext(spec, spec.spec.regions[0]!);
-})();
-
-/** Renders a Blueprint instance into a fresh chart and returns its objects. */
-function renderObjects(bp: Blueprint): Json[] {
-  const app = new App();
-  const chart = new Chart(app, bp.metadata.name);
-  bp.render(chart, ctx);
-  return chart.toJson() as Json[];
-}
+const ctx: ClusterContext = exampleContext();
 
 /** Renders a Blueprint's `-config` objects (empty when it has none). */
 function renderConfigObjects(bp: Blueprint): Json[] {
   const app = new App();
   const chart = new Chart(app, `${bp.metadata.name}-config`);
   return bp.renderConfig(chart, ctx) ? (chart.toJson() as Json[]) : [];
-}
-
-function find(objects: Json[], kind: string, name: string): Json {
-  const hit = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
-  if (hit.length !== 1) throw new Error(`expected exactly one ${kind} ${name}, found ${hit.length} in ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
-  return hit[0]!;
-}
-
-/** The HelmRelease values of a Blueprint instance, as rendered. */
-function renderedValues(bp: Blueprint): Json {
-  return find(renderObjects(bp), 'HelmRelease', `bp-${bp.metadata.name}`).spec.values ?? {};
 }
 
 /** Every leaf of a JSON value with its dotted path. */
@@ -94,7 +67,7 @@ const KIT: ReadonlyArray<{
   { cls: OpenBao, name: 'openbao', slot: 8, release: 'openbao', namespace: 'openbao', pin: 'openbao', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Keycloak, name: 'keycloak', slot: 9, release: 'keycloak', namespace: 'keycloak', pin: 'keycloak', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Gitea, name: 'gitea', slot: 10, release: 'gitea', namespace: 'gitea', pin: 'gitea', podSecurity: 'restricted', crds: false, timeout: '10m' },
-  { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'baseline', crds: false, timeout: '15m' },
+  { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 

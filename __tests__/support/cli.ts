@@ -1,5 +1,6 @@
 /**
- * Test support: runs the command line (`main.ts`) in-process with stdout and stderr captured.
+ * Test support: runs a command line in-process (`main.ts`, `scripts/check-charts.ts`) with stdout
+ * and stderr captured.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ export function jsonOf(result: CliResult): any {
 
 /** What one CLI run returned and printed. */
 export interface CliResult {
-  /** Exit code: 0 ok, 1 invalid spec, 2 bad arguments or unreadable file, 3 internal error. */
+  /** Exit code; `main.ts`: 0 ok, 1 invalid spec, 2 bad arguments or an unreadable file, 3 internal error. */
   readonly code: number;
   /** Everything written to stdout. */
   readonly out: string;
@@ -24,17 +25,34 @@ export interface CliResult {
   readonly err: string;
 }
 
-/** Runs `main.ts` with `args` and `env` (default: an empty environment). */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+/** Captures stdout and stderr until `restore` is called. */
+function captureOutput(): { readonly out: () => string; readonly err: () => string; restore(): void } {
   let out = '';
   let err = '';
   const o = jest.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
   const e = jest.spyOn(process.stderr, 'write').mockImplementation((t) => ((err += String(t)), true));
+  return { out: () => out, err: () => err, restore: () => (o.mockRestore(), e.mockRestore()) };
+}
+
+/** Runs `main.ts` with `args` and `env` (default: an empty environment). */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const c = captureOutput();
   try {
-    return { code: run(args, env), out, err };
+    const code = run(args, env);
+    return { code, out: c.out(), err: c.err() };
   } finally {
-    o.mockRestore();
-    e.mockRestore();
+    c.restore();
+  }
+}
+
+/** Runs an asynchronous command line (e.g. `scripts/check-charts.ts`'s `run`) with its output captured. */
+export async function runAsyncCli(command: () => Promise<number>): Promise<CliResult> {
+  const c = captureOutput();
+  try {
+    const code = await command();
+    return { code, out: c.out(), err: c.err() };
+  } finally {
+    c.restore();
   }
 }
 

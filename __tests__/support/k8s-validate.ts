@@ -11,6 +11,8 @@
  * ```
  */
 
+import { dotted } from '../../lib/chart-check/schema';
+
 /** A parsed manifest: any JSON/YAML object; `apiVersion` and `kind` select the schema. */
 export type Manifest = Record<string, unknown>;
 
@@ -163,7 +165,7 @@ export async function validateManifest(obj: unknown, options: ValidateOptions = 
   } catch (e) {
     errors.push(...validationMessages(e));
   }
-  if (tracker) errors.push(...tracker.unknownFields(data).map((p) => `${formatPath(p)}: unknown field`));
+  if (tracker) errors.push(...tracker.unknownFields(data).map((p) => `${dotted(p)}: unknown field`));
   return errors.map((m) => `${label}: ${m}`);
 }
 
@@ -195,18 +197,6 @@ function isModuleNotFound(e: unknown, specifier: string): boolean {
   );
 }
 
-/** JSON pointer segments → `spec.containers[0].env`, `metadata.labels["app.kubernetes.io/name"]`. */
-function formatPath(segments: readonly string[]): string {
-  if (segments.length === 0) return '(root)';
-  let out = '';
-  for (const s of segments) {
-    if (/^\d+$/.test(s)) out += `[${s}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(s)) out += out ? `.${s}` : s;
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
-}
-
 function pointerSegments(pointer: string | undefined): string[] {
   if (!pointer) return [];
   return pointer
@@ -227,19 +217,19 @@ function validationMessages(e: unknown): string[] {
     let msg: string;
     switch (err.keyword) {
       case 'required':
-        msg = `${formatPath([...at, String(params.missingProperty)])}: required field is missing`;
+        msg = `${dotted([...at, String(params.missingProperty)])}: required field is missing`;
         break;
       case 'additionalProperties':
-        msg = `${formatPath([...at, String(params.additionalProperty)])}: unknown field`;
+        msg = `${dotted([...at, String(params.additionalProperty)])}: unknown field`;
         break;
       case 'type':
-        msg = `${formatPath(at)}: must be ${String(params.type)}`;
+        msg = `${dotted(at)}: must be ${String(params.type)}`;
         break;
       case 'enum':
-        msg = `${formatPath(at)}: must be one of ${(params.allowedValues as unknown[] | undefined)?.map((v) => JSON.stringify(v)).join(', ')}`;
+        msg = `${dotted(at)}: must be one of ${(params.allowedValues as unknown[] | undefined)?.map((v) => JSON.stringify(v)).join(', ')}`;
         break;
       default:
-        msg = `${formatPath(at)}: ${err.message ?? err.keyword ?? 'is invalid'}`;
+        msg = `${dotted(at)}: ${err.message ?? err.keyword ?? 'is invalid'}`;
     }
     if (!seen.has(msg)) {
       seen.add(msg);

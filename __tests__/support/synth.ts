@@ -2,11 +2,12 @@
  * Test support: synthesizes an example spec into a temporary folder (both halves, through the real
  * `Sovereign.synthesize`) and reads the written files back.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Sovereign, SynthReport } from '../../app/sovereign';
+import { readTree } from '../../lib/gitops';
 
 /** Root of the repository. */
 export const ROOT = join(__dirname, '..', '..');
@@ -32,19 +33,8 @@ export interface TerraformJson {
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
-/** Every file under `dir`, as relative path → content. */
-export function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const full = join(d, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.set(relative(dir, full), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** Every file under `dir`, as relative path → content (see `lib/gitops.ts`). */
+export { readTree };
 
 const cache = new Map<string, SynthesizedExample>();
 

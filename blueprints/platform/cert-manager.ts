@@ -111,7 +111,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     return this.props.issuerName ?? DEFAULT_CLUSTER_ISSUER;
   }
 
-  /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook and cainjector, metrics off. */
+  /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const requests = { cpu: '50m', memory: '64Mi' };
     return {
@@ -120,6 +120,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
       resources: { requests, limits: { memory: '256Mi' } },
       webhook: { securePort: CERT_MANAGER_WEBHOOK_PORT, resources: { requests, limits: { memory: '128Mi' } } },
       cainjector: { resources: { requests, limits: { memory: '256Mi' } } },
+      startupapicheck: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
       prometheus: { enabled: false, servicemonitor: { enabled: false } },
     };
   }

@@ -1,7 +1,16 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
+import type { HelmPostRenderPatch } from '../../constructs/flux';
+import { podSecurityLabels } from '../../constructs/k8s/namespace';
 import { HelmBlueprint } from '../helm';
+
+/**
+ * Namespace the chart creates for the TLS Secrets of Ingress, Gateway API and CiliumEnvoyConfig
+ * (chart values `ingressController.secretsNamespace.name`, `gatewayAPI.secretsNamespace.name`,
+ * `envoyConfig.secretsNamespace.name`; template `templates/cilium-secrets-namespace.yaml`).
+ */
+export const CILIUM_SECRETS_NAMESPACE = 'cilium-secrets';
 
 /** Props of the Cilium Blueprint. */
 export interface CiliumProps extends BlueprintProps {
@@ -74,12 +83,30 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
     dependsOn: [],
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
-    resources: { cpuMillis: 100, memoryMiB: 256 },
+    resources: { cpuMillis: 200, memoryMiB: 448 },
     preinstalled: true,
     sources: ['https://docs.cilium.io/en/v1.16/helm-reference/', 'catalog/components.json#cilium', 'catalog/bootstrap-kit.json slot 1'],
+    templateValues: [
+      {
+        path: 'kubeProxyReplacement',
+        template: 'templates/cilium-configmap.yaml',
+        why: 'values.yaml has the key only as a comment; the ConfigMap template reads .Values.kubeProxyReplacement into kube-proxy-replacement (and fails unless it is true or false), as do templates/cilium-agent/daemonset.yaml and templates/validate.yaml',
+      },
+    ],
   };
 
-  /** Values of chart cilium 1.16.5 from the props and context: kube-proxy replacement through k3s's local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, node IPs selectable by NetworkPolicy `ipBlock` (`policyCIDRMatchMode`, a list whose one possible entry is `nodes`), the Ingress controller on the context's ingress node ports, operator replicas by control plane size. */
+  /**
+   * Values of chart cilium 1.16.5 from the props and context: kube-proxy replacement through k3s's
+   * local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, node IPs selectable by NetworkPolicy
+   * `ipBlock` (`policyCIDRMatchMode`, a list whose one possible entry is `nodes`), the Ingress
+   * controller on the context's ingress node ports, operator replicas by control plane size, and
+   * requests for the containers: agent 100m/256Mi, the agent's init containers 10m/32Mi
+   * (`initResources`: apply-sysctl-overwrites, mount-bpf-fs, clean-cilium-state and the optional
+   * wait containers; `cgroup.autoMount.resources`: mount-cgroup), envoy 50m/64Mi, operator 50m/128Mi;
+   * the chart's `cni.resources` already requests 100m/10Mi for install-cni-binaries. The `config`
+   * init container has no resources value in this chart version. No limits: a throttled or
+   * OOM-killed CNI agent takes the node's pod network with it.
+   */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     return {
@@ -92,7 +119,6 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
       bpf: { masquerade: true },
       encryption: { enabled: p.wireguard ?? true, type: 'wireguard' },
       l7Proxy: true,
-      envoy: { enabled: true },
       gatewayAPI: { enabled: p.gatewayApi ?? false },
       l2announcements: { enabled: false },
       policyCIDRMatchMode: ['nodes'],
@@ -102,10 +128,22 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
         loadbalancerMode: 'shared',
         service: { type: 'NodePort', insecureNodePort: ctx.ingress.http, secureNodePort: ctx.ingress.https },
       },
-      operator: { replicas: p.operatorReplicas ?? (ctx.network.controlPlaneIps.length >= 3 ? 2 : 1) },
+      resources: { requests: { cpu: '100m', memory: '256Mi' } },
+      initResources: { requests: { cpu: '10m', memory: '32Mi' } },
+      cgroup: { autoMount: { resources: { requests: { cpu: '10m', memory: '32Mi' } } } },
+      envoy: { enabled: true, resources: { requests: { cpu: '50m', memory: '64Mi' } } },
+      operator: { replicas: p.operatorReplicas ?? (ctx.network.controlPlaneIps.length >= 3 ? 2 : 1), resources: { requests: { cpu: '50m', memory: '128Mi' } } },
       hubble: { relay: { enabled: false }, ui: { enabled: false } },
       prometheus: { enabled: false, serviceMonitor: { enabled: false } },
     };
+  }
+
+  /**
+   * Labels the `cilium-secrets` Namespace the chart renders (for Ingress TLS Secrets) with Pod
+   * Security labels at `restricted`: it holds Secrets only, and the chart has no value for its labels.
+   */
+  protected postRenderPatches(_ctx: ClusterContext): HelmPostRenderPatch[] {
+    return [{ target: { apiVersion: 'v1', kind: 'Namespace', name: CILIUM_SECRETS_NAMESPACE }, patch: { metadata: { labels: podSecurityLabels('restricted') } } }];
   }
 
   /** Waits for the agent DaemonSet: the node has no pod network before it is ready. */

@@ -63,6 +63,15 @@ export class Crossplane extends HelmBlueprint<CrossplaneProps> {
       ],
     },
     sources: [CHARTS.crossplane.docs, 'catalog/components.json#crossplane', 'catalog/bootstrap-kit.json slot 4'],
+    templateValues: [
+      ...(['Crossplane', 'RBACManager'] as const).flatMap((c) =>
+        ['runAsNonRoot', 'capabilities', 'seccompProfile'].map((key) => ({
+          path: `securityContext${c}.${key}`,
+          template: c === 'Crossplane' ? 'templates/deployment.yaml' : 'templates/rbac-manager-deployment.yaml',
+          why: `the init and main containers' securityContext is toYaml .Values.securityContext${c}, whose default in values.yaml has runAsUser, runAsGroup, allowPrivilegeEscalation and readOnlyRootFilesystem only`,
+        })),
+      ),
+    ],
   };
 
   /** Values of chart crossplane 1.18.0 from the props: replicas, provider packages, requests/limits and a restricted security context for core and RBAC manager, metrics off. */

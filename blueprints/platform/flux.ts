@@ -74,9 +74,16 @@ export class Flux extends HelmBlueprint<FluxProps> {
     },
     preinstalled: true,
     sources: [CHARTS.flux.docs, 'catalog/components.json#flux', 'catalog/bootstrap-kit.json slot 3'],
+    templateValues: [
+      {
+        path: 'cli.resources',
+        template: 'templates/pre-install-job.yaml',
+        why: 'the flux-check pre-install hook Job renders toYaml .Values.cli.resources as its container\'s resources; values.yaml has no cli.resources key',
+      },
+    ],
   };
 
-  /** Values of chart flux2 2.14.1 from the props: CRDs installed and kept on uninstall, log level, per-controller requests, image automation controllers only when enabled, PodMonitor off, the chart's own NetworkPolicies off (see the class). */
+  /** Values of chart flux2 2.14.1 from the props: CRDs installed and kept on uninstall, log level, per-controller requests, requests of the flux-check pre-install hook Job (`cli.resources`; its security context is the chart's restricted default), image automation controllers only when enabled, PodMonitor off, the chart's own NetworkPolicies off (see the class). */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const imageAutomation = this.props.imageAutomation ?? false;
     const controller = (memory: string) => ({ resources: { requests: { cpu: '50m', memory }, limits: { memory: '256Mi' } } });
@@ -93,6 +100,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
       imageReflectionController: { create: imageAutomation },
       prometheus: { podMonitor: { create: false } },
       policies: { create: false },
+      cli: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } },
     };
   }
 

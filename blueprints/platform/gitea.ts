@@ -104,6 +104,18 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
       ],
     },
     sources: [CHARTS.gitea.docs, 'catalog/components.json#gitea', 'catalog/bootstrap-kit.json slot 10'],
+    templateValues: [
+      ...['DOMAIN', 'SSH_DOMAIN', 'ROOT_URL'].map((key) => ({
+        path: `gitea.config.server.${key}`,
+        template: 'templates/_helpers.tpl',
+        why: `gitea.inline_configuration ranges over every key of every gitea.config section and writes it to app.ini ([server] ${key}); values.yaml lists only SSH_PORT and SSH_LISTEN_PORT there`,
+      })),
+      {
+        path: 'podSecurityContext.seccompProfile',
+        template: 'templates/gitea/deployment.yaml',
+        why: 'the pod securityContext is toYaml .Values.podSecurityContext, whose default in values.yaml holds fsGroup only',
+      },
+    ],
   };
 
   /** Public host name of this instance in a cluster. */
@@ -111,7 +123,13 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
     return this.props.domain ?? `gitea.${ctx.sovereign.fqdn}`;
   }
 
-  /** Values of chart gitea 10.5.0 from the props and context: rootless image with a restricted security context, persistence on the cluster's storage class, optional Ingress and OIDC, admin and database credentials from Secrets, bundled PostgreSQL without its own NetworkPolicy (see the class), no Redis or Valkey. */
+  /**
+   * Values of chart gitea 10.5.0 from the props and context: rootless image with a restricted
+   * security context, persistence on the cluster's storage class, optional Ingress and OIDC, admin and
+   * database credentials from Secrets, bundled PostgreSQL without its own NetworkPolicy (see the
+   * class), and neither Redis subchart (`redis.enabled`, `redis-cluster.enabled`: the switches of this
+   * chart version; its Valkey subcharts arrived in chart 12.0.0).
+   */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const p = this.props;
     const domain = this.domain(ctx);
@@ -161,8 +179,6 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
       'postgresql-ha': { enabled: false },
       'redis-cluster': { enabled: false },
       redis: { enabled: false },
-      'valkey-cluster': { enabled: false },
-      valkey: { enabled: false },
       test: { enabled: false },
     };
   }

@@ -74,7 +74,18 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     sources: [CHARTS.keycloak.docs, 'catalog/components.json#keycloak', 'catalog/bootstrap-kit.json slot 9'],
   };
 
-  /** Values of chart keycloak 25.2.0 (Bitnami) from the props and context: `bitnamilegacy` images, replicas, admin and database passwords from Secrets, bundled PostgreSQL on the cluster's storage class, no Ingress, and neither chart's own NetworkPolicy (see the class). */
+  /**
+   * Values of chart keycloak 25.2.0 (Bitnami) from the props and context: `bitnamilegacy` images,
+   * replicas, production mode on plain HTTP behind the proxy with its public hostname, admin and
+   * database passwords from Secrets, bundled PostgreSQL on the cluster's storage class, no Ingress,
+   * and neither chart's own NetworkPolicy (see the class).
+   *
+   * Keycloak 26 refuses to start in production mode without a hostname unless strict hostname
+   * checking is off (https://www.keycloak.org/server/hostname). The chart sets `KC_HOSTNAME` only
+   * from its own Ingress (templates/configmap-env-vars.yaml), which is off, so the hostname
+   * `https://<ctx.auth.hostname>` (`auth.<fqdn>`, the OIDC issuer's host) comes as an extra
+   * environment variable; strict checking stays on.
+   */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     return {
       global: { security: { allowInsecureImages: true } },
@@ -82,6 +93,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
       replicaCount: this.props.replicas ?? 1,
       production: true,
       proxyHeaders: 'xforwarded',
+      extraEnvVars: [{ name: 'KC_HOSTNAME', value: `https://${ctx.auth.hostname}` }],
       auth: {
         adminUser: this.props.adminUser ?? 'admin',
         existingSecret: this.props.adminSecret ?? 'keycloak-admin',

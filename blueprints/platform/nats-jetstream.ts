@@ -56,7 +56,7 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
     sources: [CHARTS['nats-jetstream'].docs, 'catalog/components.json#nats-jetstream', 'catalog/bootstrap-kit.json slot 7'],
   };
 
-  /** Values of chart nats 1.2.0 from the props and context: a cluster of `replicas` servers (default 3) with a JetStream file store on the cluster's storage class, restricted security contexts, nats-box and exporter off. */
+  /** Values of chart nats 1.2.0 from the props and context: a cluster of `replicas` servers (default 3) with a JetStream file store on the cluster's storage class, requests on the server and its config reloader, restricted security contexts, nats-box and exporter off. */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const replicas = this.props.replicas ?? 3;
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
@@ -74,7 +74,7 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
           securityContext: containerSecurity,
         },
       },
-      reloader: { merge: { securityContext: containerSecurity } },
+      reloader: { merge: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } }, securityContext: containerSecurity } },
       podTemplate: {
         merge: {
           spec: {

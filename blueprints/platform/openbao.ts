@@ -4,6 +4,12 @@ import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { Spire } from './spire';
 
+/**
+ * Fewest servers for which the chart's PodDisruptionBudget allows a disruption: below it the chart
+ * renders `maxUnavailable: 0`, so the Blueprint turns the budget off.
+ */
+export const OPENBAO_MIN_REPLICAS_FOR_PDB = 3;
+
 /** Props of the OpenBao Blueprint. */
 export interface OpenBaoProps extends BlueprintProps {
   /**
@@ -96,13 +102,26 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
     ].join('\n');
   }
 
-  /** Values of chart openbao 0.16.0 from the props and context: HA Raft cluster of `replicas` servers (default 3, or 1 on clusters of fewer than three nodes) with data on the cluster's storage class, restricted security context, injector off, UI on unless `ui: false`. */
+  /**
+   * Values of chart openbao 0.16.0 from the props and context: HA Raft cluster of `replicas` servers
+   * (default 3, or 1 on clusters of fewer than three nodes) with data on the cluster's storage class,
+   * restricted security context, injector off, UI on unless `ui: false`.
+   *
+   * The PodDisruptionBudget is on only from three servers: the chart computes its `maxUnavailable`
+   * as 0 for one server (hard-coded) and for two (`(n*10/2 - 1)/10` in `openbao.pdb.maxUnavailable`,
+   * templates/_helpers.tpl), and a budget that allows no disruption blocks every node drain.
+   */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const replicas = this.props.replicas ?? (ctx.cluster.nodeCount >= 3 ? 3 : 1);
     return {
       injector: { enabled: false },
       server: {
-        ha: { enabled: true, replicas, raft: { enabled: true, setNodeId: true, config: this.raftConfig(replicas) } },
+        ha: {
+          enabled: true,
+          replicas,
+          raft: { enabled: true, setNodeId: true, config: this.raftConfig(replicas) },
+          disruptionBudget: { enabled: replicas >= OPENBAO_MIN_REPLICAS_FOR_PDB },
+        },
         dataStorage: { enabled: true, size: this.props.dataStorageSize ?? '10Gi', storageClass: ctx.storageClass },
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
         statefulSet: {

@@ -1,6 +1,7 @@
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
+import type { HelmPostRenderPatch } from '../../constructs/flux';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
 
@@ -23,6 +24,12 @@ export const POWERDNS_DNS_PORT = 5353;
  * written out because ExternalDNS imports this module).
  */
 export const POWERDNS_API_CLIENT_NAMESPACE = 'external-dns';
+
+/**
+ * Name of the Job the chart runs once to create the zone (templates/create-zone-if-not-exists-sh-job.yaml),
+ * and of its one container.
+ */
+export const POWERDNS_CREATE_ZONE_JOB = 'create-zone-if-not-exist-sh';
 
 /** Default Secret holding the PowerDNS API key, in the PowerDNS and in the ExternalDNS namespace. */
 export const POWERDNS_API_KEY_SECRET: SecretKeyRef = { name: 'powerdns-api-credentials', key: 'api-key' };
@@ -87,8 +94,10 @@ export interface PowerDnsProps extends BlueprintProps {
  * namespace, and so does a CloudNativePG cluster that creates it, which the namespace's own traffic
  * covers; a database elsewhere needs a `props.network` egress rule.
  *
- * The namespace enforces `baseline`: the chart's zone-creation Job has no configurable security
- * context, so `restricted` would reject its pod. Deviations from the reference: the reference's
+ * The chart's zone-creation Job (`create-zone-if-not-exist-sh`, curl) has no values for resources
+ * or security contexts, so a Flux post-render patch adds them (requests, non-root UID 100, no
+ * capabilities, read-only root filesystem, RuntimeDefault seccomp), and the namespace enforces
+ * `restricted`. Deviations from the reference: the reference's
  * wrapper chart put its database cluster in `openova-system` and exposed the API through a Traefik
  * ingress; neither exists here. The database is not part of this Blueprint (no database Blueprint
  * is in the bootstrap kit yet), hence the Secret contract above.
@@ -103,7 +112,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     summary: 'Authoritative DNS server of the Sovereign, with DNSSEC, LUA records and a REST API.',
     chart: CHARTS.powerdns,
     namespace: 'powerdns',
-    podSecurity: { level: 'baseline', reason: 'the chart\'s zone-creation Job has no configurable security context, so restricted would reject its pod' },
+    podSecurity: { level: 'restricted', reason: 'the curated values run the server as the image\'s pdns user (UID 953) with no capabilities and the RuntimeDefault seccomp profile, and the post-render patch gives the zone-creation Job the same posture' },
     releaseName: 'powerdns',
     dependsOn: [CertManager],
     installsCrds: false,
@@ -126,6 +135,11 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
       ],
     },
     sources: [CHARTS.powerdns.docs, 'catalog/components.json#powerdns', 'catalog/bootstrap-kit.json slot 11'],
+    templateValues: ['name', 'key'].map((key) => ({
+      path: `powerdns.db.port.${key}`,
+      template: 'templates/_helpers.tpl',
+      why: `powerdns.secretRef renders a secretKeyRef from .Ref.name and .Ref.key, preferring them over .Ref.value (templates/deployment.yaml passes powerdns.db.port as Ref); values.yaml declares only port.value`,
+    })),
   };
 
   /**
@@ -180,6 +194,35 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
         additionalConfig: extra.length > 0 ? `${extra.join('\n')}\n` : '',
       },
     };
+  }
+
+  /**
+   * Requests and a restricted security context for the chart's zone-creation Job, which the chart
+   * renders with neither (and no value to set them). UID 100 is `curl_user` of the
+   * `curlimages/curl` image the Job runs; naming it lets the kubelet verify `runAsNonRoot`.
+   */
+  protected postRenderPatches(_ctx: ClusterContext): HelmPostRenderPatch[] {
+    return [
+      {
+        target: { apiVersion: 'batch/v1', kind: 'Job', name: POWERDNS_CREATE_ZONE_JOB },
+        patch: {
+          spec: {
+            template: {
+              spec: {
+                securityContext: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } },
+                containers: [
+                  {
+                    name: POWERDNS_CREATE_ZONE_JOB,
+                    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    ];
   }
 
   /**

@@ -49,6 +49,11 @@ export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 50, memoryMiB: 64 },
     sources: [CHARTS['sealed-secrets'].docs, 'catalog/components.json#sealed-secrets', 'catalog/bootstrap-kit.json slot 5'],
+    templateValues: ['allowPrivilegeEscalation', 'seccompProfile'].map((key) => ({
+      path: `containerSecurityContext.${key}`,
+      template: 'templates/deployment.yaml',
+      why: 'the controller container\'s securityContext is omit .Values.containerSecurityContext "enabled" | toYaml: every key but enabled is rendered, and values.yaml does not list this one',
+    })),
   };
 
   /** Values of chart sealed-secrets 2.16.1 from the props: controller named `sealed-secrets-controller`, key renewal period, restricted container security context, ServiceMonitor off. */

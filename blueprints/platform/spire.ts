@@ -7,6 +7,16 @@ import { HelmRelease } from '../../constructs/flux';
 import { HelmBlueprint, minutes } from '../helm';
 import { CertManager } from './cert-manager';
 
+/**
+ * Pod security context of the SPIRE server and OIDC discovery provider pods and of the chart's hook
+ * Jobs: the values the chart itself applies with `global.spire.recommendations.securityContexts`
+ * (spire-lib `default_k8s_podsecuritycontext_values`), plus non-root and the RuntimeDefault seccomp profile.
+ */
+const SPIRE_POD_SECURITY_CONTEXT = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } };
+
+/** Container security context of the same pods: the chart's recommended one (spire-lib `default_securitycontext_values`). */
+const SPIRE_CONTAINER_SECURITY_CONTEXT = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+
 /** Props of the SPIRE Blueprint. */
 export interface SpireProps extends BlueprintProps {
   /**
@@ -87,7 +97,15 @@ export class Spire extends HelmBlueprint<SpireProps> {
     return this.props.trustDomain ?? ctx.sovereign.fqdn;
   }
 
-  /** Values of chart spire 0.21.0 from the props and context: trust domain, cluster name and CA subject, persistence on the cluster's storage class, server and agent requests, the default ClusterSPIFFEID only when enabled. */
+  /**
+   * Values of chart spire 0.21.0 from the props and context: trust domain, cluster name and CA
+   * subject, persistence on the cluster's storage class, server, controller manager and agent
+   * requests, the default ClusterSPIFFEID only when enabled, and restricted security contexts for
+   * the server pod, the OIDC discovery provider and the chart's hook Jobs (post-install, pre- and
+   * post-upgrade, pre-delete), which render the server's and the provider's `podSecurityContext` and
+   * `securityContext` (spire-lib `podsecuritycontext`/`securitycontext`). The hook Jobs have no
+   * resources value in this chart version.
+   */
   protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
     const trustDomain = this.trustDomain(ctx);
     return {
@@ -101,9 +119,17 @@ export class Spire extends HelmBlueprint<SpireProps> {
       },
       'spire-server': {
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+        podSecurityContext: SPIRE_POD_SECURITY_CONTEXT,
+        securityContext: SPIRE_CONTAINER_SECURITY_CONTEXT,
         controllerManager: {
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+          securityContext: SPIRE_CONTAINER_SECURITY_CONTEXT,
           identities: { clusterSPIFFEIDs: { default: { enabled: this.props.defaultWorkloadIdentity ?? false } } },
         },
+      },
+      'spiffe-oidc-discovery-provider': {
+        podSecurityContext: SPIRE_POD_SECURITY_CONTEXT,
+        securityContext: SPIRE_CONTAINER_SECURITY_CONTEXT,
       },
       'spire-agent': {
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },

@@ -7,6 +7,7 @@
  */
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { toYaml } from '../../lib/gitops';
 import { CosignVerification, cosignVerificationProblems, GitVerificationMode, parsePgpPublicKeyBlock } from '../../lib/signing';
 
 /** API versions of the Flux kinds (Flux v2.4). */
@@ -191,6 +192,23 @@ export type HelmChartSource =
   | { readonly kind: 'HelmRepository'; readonly name: string; readonly chart: string; readonly version: string }
   | { readonly kind: 'OCIRepository'; readonly name: string };
 
+/**
+ * A strategic merge patch Flux applies to the rendered manifests of a chart before Helm installs them
+ * (`spec.postRenderers[].kustomize.patches[]`,
+ * https://fluxcd.io/flux/components/helm/helmreleases/#post-renderers), for settings a chart offers
+ * no value for. Helm's post-renderers see the release's manifests only, never its hooks.
+ */
+export interface HelmPostRenderPatch {
+  /**
+   * The object the patch applies to: its apiVersion (`v1`, `batch/v1`), kind and name. No namespace:
+   * charts leave it out of most manifests (Helm sets the release namespace when it applies them), and
+   * a selector with one would not match them.
+   */
+  readonly target: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  /** The patch: the fields to merge into the object; `apiVersion`, `kind` and `metadata.name` are added from `target`. */
+  readonly patch: Record<string, unknown>;
+}
+
 /** Props of a `HelmRelease` (https://fluxcd.io/flux/components/helm/helmreleases/). */
 export interface HelmReleaseProps extends FluxObjectProps {
   /** Helm release name (`spec.releaseName`). */
@@ -213,6 +231,8 @@ export interface HelmReleaseProps extends FluxObjectProps {
   readonly dependsOn?: readonly string[];
   /** Wait for the release's resources to be ready after install/upgrade. @default true */
   readonly wait?: boolean;
+  /** Patches applied to the rendered chart before install and upgrade (one kustomize post-renderer). @default none */
+  readonly postRenderPatches?: readonly HelmPostRenderPatch[];
 }
 
 /** A Flux `HelmRelease` with install/upgrade remediation and an explicit CRD policy. */
@@ -239,9 +259,19 @@ export class HelmRelease extends ApiObject {
         upgrade: { crds: props.crds, disableWait: props.wait === false ? true : undefined, cleanupOnFail: true, remediation: { retries, remediateLastFailure: true } },
         values: props.values && Object.keys(props.values).length > 0 ? props.values : undefined,
         dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn].sort().map((name) => ({ name })) : undefined,
+        postRenderers: props.postRenderPatches && props.postRenderPatches.length > 0 ? [{ kustomize: { patches: props.postRenderPatches.map(postRenderPatch) } }] : undefined,
       },
     });
   }
+}
+
+/** One kustomize patch of a HelmRelease post-renderer: the target selector and the patch as YAML text. */
+function postRenderPatch(p: HelmPostRenderPatch): { target: Record<string, string>; patch: string } {
+  const { apiVersion, kind, name } = p.target;
+  const slash = apiVersion.lastIndexOf('/');
+  const selector = { ...(slash > 0 ? { group: apiVersion.slice(0, slash) } : {}), version: apiVersion.slice(slash + 1), kind, name };
+  const meta = (p.patch.metadata ?? {}) as Record<string, unknown>;
+  return { target: selector, patch: toYaml({ ...p.patch, apiVersion, kind, metadata: { ...meta, name } }) };
 }
 
 /** Props of a Flux `Kustomization` (https://fluxcd.io/flux/components/kustomize/kustomizations/). */

@@ -6,6 +6,18 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PodSecurityLevel } from '../../lib/blueprint';
 
+/**
+ * Pod Security Admission labels of a namespace: `level` enforced (at the latest policy version),
+ * `restricted` warned and audited.
+ */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/audit': 'restricted',
+  };
+}
 
 /** Props of a `PlatformNamespace`. */
 export interface PlatformNamespaceProps {
@@ -33,13 +45,7 @@ export class PlatformNamespace extends Construct {
       metadata: {
         name: props.name,
         annotations: props.annotations,
-        labels: {
-          ...props.labels,
-          'pod-security.kubernetes.io/enforce': props.podSecurity,
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
-        },
+        labels: { ...props.labels, ...podSecurityLabels(props.podSecurity) },
       },
     });
   }
