@@ -46,6 +46,29 @@ export interface RegionStackProps {
   readonly generatedSecrets: readonly GeneratedSecret[];
 }
 
+/** Where k3s writes the admin kubeconfig on a server (mode 0600, `write-kubeconfig-mode`). */
+export const K3S_KUBECONFIG = '/etc/rancher/k3s/k3s.yaml';
+/** The API server URL in k3s's kubeconfig: the server itself. */
+const K3S_KUBECONFIG_SERVER = 'https://127.0.0.1:6443';
+
+const KUBECONFIG_DESCRIPTION =
+  "Shell command that fetches the cluster-admin kubeconfig from the first control plane server over SSH (run it from a network in spec.ssh.allowedCidrs), points it at the Kubernetes API URL (reachable from spec.kubernetes.apiAllowedCidrs) and names its cluster, user and context after the cluster; writes ./<cluster>.kubeconfig with mode 0600. It holds the admin client key: keep it like the SSH key, prefer OIDC logins for people";
+
+/**
+ * The operator's path to a kubeconfig: `ssh` to a control plane server, read k3s's admin kubeconfig,
+ * rewrite its server URL (`https://127.0.0.1:6443`) to `apiUrl` and its `default` names to the
+ * cluster name, and write it to `./<cluster>.kubeconfig` under umask 077. The API certificate holds
+ * the server's public IPv4 and the load balancer's addresses, so the rewritten URL verifies.
+ *
+ * @param host a Terraform expression or address of a control plane server's public IPv4
+ * @param apiUrl the Kubernetes API URL clients use, e.g. `https://203.0.113.10:6443`
+ * @param cluster cluster name, e.g. `hz-fsn-mgt-prod`
+ */
+export function kubeconfigCommand(host: string, apiUrl: string, cluster: string): string {
+  const file = `${cluster}.kubeconfig`;
+  return `(umask 077 && ssh root@${host} cat ${K3S_KUBECONFIG} | sed -e 's#${K3S_KUBECONFIG_SERVER}#${apiUrl}#' -e 's/: default$/: ${cluster}/' > ${file}) && echo "export KUBECONFIG=$PWD/${file}"`;
+}
+
 /**
  * MD5 fingerprint of an OpenSSH public key in Hetzner's format (`aa:bb:...`).
  * @throws sshpk's `KeyParseError` when the text is not an OpenSSH public key
@@ -142,6 +165,7 @@ export class RegionStack extends TerraformStack {
       sshSources: spec.spec.ssh.allowedCidrs,
       apiSources: spec.spec.kubernetes.apiAllowedCidrs,
       loadBalancerType: spec.spec.loadBalancer.type,
+      natGateway: region.natGateway,
       deleteProtection: spec.spec.deleteProtection,
       joinToken: { placeholder: 'CATALYST_K3S_TOKEN', expression: joinToken.result, maxLength: JOIN_TOKEN_LENGTH },
       bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets, generatedSecrets: props.generatedSecrets },
@@ -157,11 +181,20 @@ export class RegionStack extends TerraformStack {
     new TerraformOutput(this, 'worker_ipv4', { value: Object.fromEntries(publicWorkers.map((s) => [s.name, s.ipv4Address])), description: 'Public IPv4 of every worker server that has one (private-only pools have none)' });
     new TerraformOutput(this, 'network_id', { value: this.cluster.network.network.id, description: 'ID of the private network' });
     new TerraformOutput(this, 'gitops_path', { value: ctx.gitops.clusterPath, description: 'Folder of the GitOps repository Flux reconciles for this cluster' });
+    if (this.cluster.natGateway) {
+      new TerraformOutput(this, 'nat_gateway_ipv4', { value: this.cluster.natGateway.primaryIp.ipAddress, description: 'Egress IPv4 of the private-only pools (the NAT gateway\'s primary IP, kept when the server is replaced); allowlist this address' });
+    }
+    const first = this.cluster.controlPlane.servers[0]!;
+    let apiUrl: string | undefined;
     if (ctx.kubernetes.apiViaLoadBalancer) {
-      new TerraformOutput(this, 'kubernetes_api_url', { value: `https://${lb.ipv4}:${ctx.kubernetes.apiPort}`, description: 'Kubernetes API through the load balancer (confirmed open to the internet)' });
+      apiUrl = `https://${lb.ipv4}:${ctx.kubernetes.apiPort}`;
+      new TerraformOutput(this, 'kubernetes_api_url', { value: apiUrl, description: 'Kubernetes API through the load balancer (confirmed open to the internet)' });
     } else if (ctx.kubernetes.apiPublic) {
-      const first = this.cluster.controlPlane.servers[0]!;
-      new TerraformOutput(this, 'kubernetes_api_url', { value: `https://${first.ipv4Address}:${ctx.kubernetes.apiPort}`, description: 'Kubernetes API on the first control plane server, reachable from spec.kubernetes.apiAllowedCidrs only (the firewall filters it; the load balancer could not)' });
+      apiUrl = `https://${first.ipv4Address}:${ctx.kubernetes.apiPort}`;
+      new TerraformOutput(this, 'kubernetes_api_url', { value: apiUrl, description: 'Kubernetes API on the first control plane server, reachable from spec.kubernetes.apiAllowedCidrs only (the firewall filters it; the load balancer could not)' });
+    }
+    if (apiUrl && spec.spec.ssh.allowedCidrs.length > 0) {
+      new TerraformOutput(this, 'kubeconfig_command', { value: kubeconfigCommand(first.ipv4Address, apiUrl, ctx.cluster.name), description: KUBECONFIG_DESCRIPTION });
     }
   }
 }

@@ -2,14 +2,14 @@
  * `Sovereign`: the model built from a spec (clusters, their contexts, the resolved Blueprints) and
  * its synthesis into Terraform JSON and a GitOps tree, written atomically.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
 import { ClusterContext, clusterContext } from '../lib/context';
-import { CatalogError, type SpecProblem } from '../lib/errors';
+import { CatalogError, SynthError, type SpecProblem } from '../lib/errors';
 import { commitStaged, discardStaged, FileTree, stageFolder, StagedTree, writeTree } from '../lib/gitops';
 import { stackName } from '../lib/naming';
 import { loadSpec, parseSpec } from '../lib/spec/load';
@@ -19,6 +19,7 @@ import { BOOTSTRAP_KIT, builtinCatalog } from '../blueprints';
 import { HelmBlueprint } from '../blueprints/helm';
 import { RETIRED_BLUEPRINTS } from '../blueprints/retired';
 import { fluxSyncManifests, PlannedBlueprint, renderClusterTree, toMultiDocYaml } from './gitops-tree';
+import { DestructiveChange, DestructiveChangeError, destructiveChanges, StackJson } from './destructive-changes';
 import { RegionStack } from './region-stack';
 
 /** Options of a `Sovereign`. */
@@ -51,6 +52,8 @@ export interface SynthReport {
   readonly added: readonly AddedDependency[];
   /** Allowed settings that weaken the security posture (see `Sovereign.warnings`). */
   readonly warnings: readonly SpecProblem[];
+  /** Destructive changes against the previous synth that `allowDestructive` let through (empty otherwise). */
+  readonly destructive: readonly DestructiveChange[];
 }
 
 /** Where `synthesize` writes; an omitted output is not produced. */
@@ -59,6 +62,13 @@ export interface SynthTargets {
   readonly terraformOut?: string;
   /** Root of the GitOps repository tree (the spec's `gitops.path` folder is created inside it). */
   readonly gitopsOut?: string;
+  /**
+   * Write the Terraform output even when, compared with the stacks the previous synth left in
+   * `terraformOut`, it removes a control plane server or changes the control plane's or a pool's
+   * server type (see `destructiveChanges`). The changes are reported in `SynthReport.destructive`.
+   * @default false: such a synth throws `DestructiveChangeError` and writes nothing
+   */
+  readonly allowDestructive?: boolean;
 }
 
 /**
@@ -204,14 +214,15 @@ export class Sovereign {
    * user_data limit, each Blueprint's rendering) with nothing written. cdktf's `App` creates its
    * output folder when constructed, so it gets a scratch folder in the OS temp folder, removed again.
    *
-   * @returns what `synthesize` would report with both outputs requested
+   * @returns what `synthesize` would report with both outputs requested; `destructive` is empty, as
+   *   there is no previous output to compare with
    * @throws SynthError (or any rendering error) as `synthesize` does
    */
   check(): SynthReport {
     const scratch = mkdtempSync(join(tmpdir(), 'catalyst-check-'));
     try {
       const stacks = this.buildStacks(new App({ outdir: scratch, stackTraces: false })).map(stackSummary);
-      return { stacks, clusters: this.gitopsTree().clusters, added: this.added, warnings: this.warnings };
+      return { stacks, clusters: this.gitopsTree().clusters, added: this.added, warnings: this.warnings, destructive: [] };
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -220,13 +231,18 @@ export class Sovereign {
   /**
    * Synthesizes the requested outputs. Everything is rendered into staging folders first; the
    * previous outputs are replaced only when all of them succeeded, and left untouched otherwise.
+   * Before replacing `terraformOut`, each new stack is compared with the one already there.
    *
+   * @throws DestructiveChangeError when a stack would remove a control plane server or change a
+   *   server type (see `destructiveChanges`) and `targets.allowDestructive` is not set
+   * @throws SynthError when a previous stack file exists but is not JSON (and `allowDestructive` is not set)
    * @throws SynthError (or any rendering error) after discarding the staging folders
    */
   synthesize(targets: SynthTargets): SynthReport {
     const stages: StagedTree[] = [];
     try {
       let stacks: SynthReport['stacks'] = [];
+      let destructive: DestructiveChange[] = [];
       if (targets.terraformOut) {
         const stage = stageFolder(targets.terraformOut);
         stages.push(stage);
@@ -234,6 +250,7 @@ export class Sovereign {
         const built = this.buildStacks(app);
         app.synth();
         stacks = built.map(stackSummary);
+        destructive = compareWithPrevious(targets.terraformOut, stage.staging, stacks.map((s) => s.name), targets.allowDestructive ?? false);
       }
       let clusters: SynthReport['clusters'] = [];
       if (targets.gitopsOut) {
@@ -244,7 +261,7 @@ export class Sovereign {
         clusters = tree.clusters;
       }
       commitStaged(stages);
-      return { stacks, clusters, added: this.added, warnings: this.warnings };
+      return { stacks, clusters, added: this.added, warnings: this.warnings, destructive };
     } catch (err) {
       discardStaged(stages);
       throw err;
@@ -276,6 +293,32 @@ export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): Gene
     byName.set(s.name, { ...prev, namespaces: [...new Set([...prev.namespaces, ...s.namespaces])].sort() });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Compares every new stack in `staging` with the same stack in `previousOut`, where there is one.
+ *
+ * @returns the destructive changes (only when `allow`)
+ * @throws DestructiveChangeError when there are destructive changes and not `allow`
+ * @throws SynthError when a previous stack file is not JSON and not `allow` (it is skipped when `allow`)
+ */
+function compareWithPrevious(previousOut: string, staging: string, stacks: readonly string[], allow: boolean): DestructiveChange[] {
+  const changes: DestructiveChange[] = [];
+  for (const stack of stacks) {
+    const file = join(previousOut, 'stacks', stack, 'cdk.tf.json');
+    if (!existsSync(file)) continue;
+    let previous: StackJson;
+    try {
+      previous = JSON.parse(readFileSync(file, 'utf8')) as StackJson;
+    } catch (err) {
+      if (allow) continue;
+      throw new SynthError(`cannot compare with the previous synth: ${file} is not readable JSON (${(err as Error).message}); restore it from version control, or synthesize with --allow-destructive to skip the comparison`);
+    }
+    const next = JSON.parse(readFileSync(join(staging, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as StackJson;
+    changes.push(...destructiveChanges(stack, previous, next));
+  }
+  if (changes.length > 0 && !allow) throw new DestructiveChangeError(changes, previousOut);
+  return changes;
 }
 
 /** Number of resources and data sources in a synthesized stack. */

@@ -23,7 +23,18 @@ export interface ClusterNetwork extends NetworkPlan {
   readonly controlPlaneIps: readonly string[];
   /** Private IP of the load balancer: the highest usable address of the node subnet (`.254` of a /24). */
   readonly loadBalancerIp: string;
+  /**
+   * Private IP of the private Kubernetes API load balancer (`.250` of a /24), below the three control
+   * plane addresses. Reserved, and in every API server certificate, also with one control plane server,
+   * so growing to three later needs no new certificate.
+   */
+  readonly apiLoadBalancerIp: string;
+  /** Private IP of the dedicated NAT gateway server (`.249` of a /24), when the region has one (`natGateway`). @default none */
+  readonly natGatewayIp?: string;
 }
+
+/** Addresses of a node subnet at its top that are kept for fixed use: load balancer, three control plane servers, API load balancer, NAT gateway. */
+export const FIXED_SUBNET_ADDRESSES = 6;
 
 /** Name of the Secret in `flux-system` that holds the OpenPGP public keys commits are verified against. */
 export const GIT_VERIFY_KEYS_SECRET = 'flux-system-pgp-keys';
@@ -86,6 +97,15 @@ export interface IngressPorts {
   readonly http: number;
   /** @default 31443 (reference infra/hetzner load balancer service `https`) */
   readonly https: number;
+  /**
+   * Whether the load balancer's 80/443 services speak the PROXY protocol to these ports, and the
+   * ingress gateway expects it, so applications see the client's address instead of the load
+   * balancer's. Both sides read this one fact: a gateway that expects PROXY accepts nothing else, and
+   * one that does not would treat the header as a broken request
+   * (https://docs.hetzner.com/cloud/load-balancers/faq/, https://www.haproxy.org/download/2.9/doc/proxy-protocol.txt).
+   * From `spec.loadBalancer.proxyProtocol`. @default true
+   */
+  readonly proxyProtocol: boolean;
 }
 
 /** Everything about one cluster that Blueprints, cloud-init and the GitOps writer share. */
@@ -128,6 +148,19 @@ export interface ClusterContext {
     readonly k3sVersion: string;
     /** Port of the Kubernetes API on control plane servers. */
     readonly apiPort: 6443;
+    /**
+     * Whether the region has a private API load balancer (`hcloud_load_balancer.api`, public interface
+     * off) in front of the control plane servers: with three of them, so that joins survive losing any
+     * one. With one server it would add nothing.
+     */
+    readonly privateApiLoadBalancer: boolean;
+    /**
+     * URL of the Kubernetes API on the private network, `https://<ip>:6443`: the private API load
+     * balancer's IP with three control plane servers, else the first server's. Servers after the first
+     * and agents join there. Pods reach the API through the `kubernetes` Service (all API servers), and
+     * Cilium through k3s's node-local proxy, neither through this URL.
+     */
+    readonly privateApiUrl: string;
     /** Whether the spec opens the API to outside sources: a firewall rule for 6443 on the control plane servers. */
     readonly apiPublic: boolean;
     /**
@@ -140,7 +173,7 @@ export interface ClusterContext {
   };
   /** Where this cluster's Flux reads its desired state. */
   readonly gitops: ClusterGitops;
-  /** Node ports of the ingress gateway (31080 and 31443). */
+  /** Node ports of the ingress gateway (31080 and 31443) and whether the load balancer sends them the PROXY protocol. */
   readonly ingress: IngressPorts;
   /** The Sovereign's identity provider as the API server and Blueprints see it. */
   readonly auth: ClusterAuth;
@@ -171,6 +204,9 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
   const prefix = resourcePrefix(spec.metadata.name, region.cluster);
   const authHost = `auth.${spec.spec.fqdn}`;
   const realm = spec.spec.organization.name;
+  const controlPlaneIps = Array.from({ length: region.controlPlane.count }, (_, i) => host(subnet, last - 2 - i));
+  const apiLoadBalancerIp = host(subnet, last - 5);
+  const privateApiLoadBalancer = region.controlPlane.count === 3;
   return {
     sovereign: {
       name: spec.metadata.name,
@@ -191,12 +227,16 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
     network: {
       ...region.network,
       zone: LOCATIONS[region.location]!.networkZone,
-      controlPlaneIps: Array.from({ length: region.controlPlane.count }, (_, i) => host(subnet, last - 2 - i)),
+      controlPlaneIps,
       loadBalancerIp: host(subnet, last - 1),
+      apiLoadBalancerIp,
+      natGatewayIp: region.natGateway ? host(subnet, last - 6) : undefined,
     },
     kubernetes: {
       k3sVersion: spec.spec.kubernetes.k3sVersion,
       apiPort: 6443,
+      privateApiLoadBalancer,
+      privateApiUrl: `https://${privateApiLoadBalancer ? apiLoadBalancerIp : controlPlaneIps[0]}:6443`,
       apiPublic: spec.spec.kubernetes.apiAllowedCidrs.length > 0,
       apiViaLoadBalancer: spec.spec.kubernetes.allowApiFromInternet,
     },
@@ -207,7 +247,7 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       secretName: gitops.auth === 'token' ? 'flux-system-git' : undefined,
       verify: gitops.verify ? { mode: gitops.verify.mode, secretName: GIT_VERIFY_KEYS_SECRET, publicKeys: gitops.verify.publicKeys } : undefined,
     },
-    ingress: { http: 31080, https: 31443 },
+    ingress: { http: 31080, https: 31443, proxyProtocol: spec.spec.loadBalancer.proxyProtocol },
     auth: { hostname: authHost, realm, issuerUrl: `https://${authHost}/realms/${realm}`, kubernetesClientId: 'kubernetes' },
     hcloudSecret: { namespace: 'kube-system', name: 'hcloud', tokenKey: 'token', networkKey: 'network', network: prefix },
     storageClass: 'local-path',

@@ -32,35 +32,84 @@ export const LOCATION_NAMES: readonly string[] = Object.keys(LOCATIONS).sort();
 const EU = ['fsn1', 'nbg1', 'hel1'] as const;
 const ALL = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'] as const;
 
+/** Date after which Hetzner no longer sells CX Gen2 (cx22-cx52) and CPX Gen1 (cpx11-cpx51) servers. */
+export const GEN2_UNAVAILABLE_AFTER = '2025-12-31';
+
+/** Hetzner no longer sells a server type: running servers keep it, new ones cannot be ordered. */
+export interface ServerTypeDeprecation {
+  /** Last day the type can be ordered (ISO date), e.g. `2025-12-31`. */
+  readonly unavailableAfter: string;
+  /** The orderable type that replaces it: same architecture and locations, at least the same memory and disk. */
+  readonly replacement: string;
+}
+
 /** A Hetzner Cloud server type. */
 export interface ServerType {
-  /** Type name as the API knows it, e.g. `cx42`. */
+  /** Type name as the API knows it, e.g. `cx43`. */
   readonly name: string;
   /** CPU architecture: `x86` (Intel/AMD) or `arm` (Ampere). */
   readonly architecture: 'x86' | 'arm';
   /** Virtual CPUs. */
   readonly vcpu: number;
-  /** Memory in GiB. */
+  /** Memory in GiB (Hetzner's "GB"). */
   readonly memoryGiB: number;
+  /** Local disk in GB. */
+  readonly diskGB: number;
   /** `shared` or `dedicated` vCPUs. */
   readonly cpuType: 'shared' | 'dedicated';
   /** Locations that offer this type. */
   readonly locations: readonly string[];
+  /** Set when Hetzner no longer sells the type. @default none: orderable */
+  readonly deprecated?: ServerTypeDeprecation;
 }
 
-function types(prefix: string, arch: ServerType['architecture'], cpuType: ServerType['cpuType'], locations: readonly string[], sizes: ReadonlyArray<[number, number, number]>): ServerType[] {
-  return sizes.map(([n, vcpu, memoryGiB]) => ({ name: `${prefix}${n}`, architecture: arch, vcpu, memoryGiB, cpuType, locations }));
+type Row = readonly [name: string, vcpu: number, memoryGiB: number, diskGB: number, replacement?: string];
+
+function family(architecture: ServerType['architecture'], cpuType: ServerType['cpuType'], locations: readonly string[], rows: readonly Row[]): ServerType[] {
+  return rows.map(([name, vcpu, memoryGiB, diskGB, replacement]) => ({
+    name,
+    architecture,
+    vcpu,
+    memoryGiB,
+    diskGB,
+    cpuType,
+    locations,
+    ...(replacement ? { deprecated: { unavailableAfter: GEN2_UNAVAILABLE_AFTER, replacement } } : {}),
+  }));
 }
 
-/** Server types accepted in a spec, keyed by name. */
+/**
+ * Every server type a spec may name, keyed by name: the orderable families (Cost-Optimized CX Gen3
+ * and CAX, Regular Performance CPX Gen2, General Purpose CCX) and the deprecated CX Gen2 and CPX Gen1
+ * types with their replacements, so a spec naming one gets the fix rather than "unknown type".
+ * Source: https://www.hetzner.com/cloud/ and Hetzner's announcement of October 2025 that CX Gen2 and
+ * CPX Gen1 are "no longer available for order as of 2025-12-31"; the API's `GET /server_types` is the
+ * authority (`deprecation.unavailable_after`).
+ */
 export const SERVER_TYPES: Readonly<Record<string, ServerType>> = Object.fromEntries(
   [
-    ...types('cx', 'x86', 'shared', EU, [[22, 2, 4], [32, 4, 8], [42, 8, 16], [52, 16, 32], [23, 2, 4], [33, 4, 8], [43, 8, 16], [53, 16, 32]]),
-    ...types('cpx', 'x86', 'shared', ALL, [[11, 2, 2], [21, 3, 4], [31, 4, 8], [41, 8, 16], [51, 16, 32], [12, 1, 2], [22, 2, 4], [32, 4, 8], [42, 8, 16], [52, 12, 24], [62, 16, 32]]),
-    ...types('cax', 'arm', 'shared', EU, [[11, 2, 4], [21, 4, 8], [31, 8, 16], [41, 16, 32]]),
-    ...types('ccx', 'x86', 'dedicated', ALL, [[13, 2, 8], [23, 4, 16], [33, 8, 32], [43, 16, 64], [53, 32, 128], [63, 48, 192]]),
+    ...family('x86', 'shared', EU, [['cx23', 2, 4, 40], ['cx33', 4, 8, 80], ['cx43', 8, 16, 160], ['cx53', 16, 32, 320]]),
+    ...family('x86', 'shared', EU, [['cx22', 2, 4, 40, 'cx23'], ['cx32', 4, 8, 80, 'cx33'], ['cx42', 8, 16, 160, 'cx43'], ['cx52', 16, 32, 320, 'cx53']]),
+    ...family('x86', 'shared', ALL, [['cpx12', 1, 2, 40], ['cpx22', 2, 4, 80], ['cpx32', 4, 8, 160], ['cpx42', 8, 16, 320], ['cpx52', 12, 24, 480], ['cpx62', 16, 32, 640]]),
+    ...family('x86', 'shared', ALL, [['cpx11', 2, 2, 40, 'cpx22'], ['cpx21', 3, 4, 80, 'cpx22'], ['cpx31', 4, 8, 160, 'cpx32'], ['cpx41', 8, 16, 240, 'cpx42'], ['cpx51', 16, 32, 360, 'cpx62']]),
+    ...family('arm', 'shared', EU, [['cax11', 2, 4, 40], ['cax21', 4, 8, 80], ['cax31', 8, 16, 160], ['cax41', 16, 32, 320]]),
+    ...family('x86', 'dedicated', ALL, [['ccx13', 2, 8, 80], ['ccx23', 4, 16, 160], ['ccx33', 8, 32, 240], ['ccx43', 16, 64, 360], ['ccx53', 32, 128, 600], ['ccx63', 48, 192, 960]]),
   ].map((t) => [t.name, t]),
 );
+
+/** Names of the server types Hetzner still sells, sorted. */
+export const ORDERABLE_SERVER_TYPES: readonly string[] = Object.values(SERVER_TYPES)
+  .filter((t) => !t.deprecated)
+  .map((t) => t.name)
+  .sort();
+
+/** `8 vCPU, 16 GB RAM, 160 GB disk` for messages. */
+export function describeServerType(t: ServerType): string {
+  return `${t.vcpu} vCPU, ${t.memoryGiB} GB RAM, ${t.diskGB} GB disk`;
+}
+
+/** Hetzner's limit on servers attached to one network (https://docs.hetzner.com/cloud/networks/faq/). */
+export const NETWORK_MAX_SERVERS = 100;
 
 /** Load balancer types, keyed by name. `maxTargets` and `maxServices` are Hetzner's per-type limits. */
 export const LOAD_BALANCER_TYPES: Readonly<Record<string, { readonly maxTargets: number; readonly maxServices: number }>> = {

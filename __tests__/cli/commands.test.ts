@@ -88,6 +88,7 @@ describe('synth', () => {
       clusters: [{ name: 'hz-fsn-mgt-prod', path: `${gitops}/clusters/hz-fsn-mgt-prod`, objects: expect.any(Number), files: expect.any(Number) }],
       added: expect.arrayContaining([{ name: 'powerdns', requiredBy: ['external-dns'] }, { name: 'cert-manager', requiredBy: expect.arrayContaining(['external-dns', 'powerdns']) }]),
       warnings: [{ path: 'spec.ssh.allowedCidrs[0]', value: '0.0.0.0/0', message: 'opens SSH (22) to the whole internet' }],
+      destructive: [],
     });
     // The counts are those of the files written.
     const written = readTree(gitops);
@@ -137,6 +138,20 @@ describe('synth', () => {
       error: { kind: 'cannot-synthesize', message: expect.stringMatching(/^cannot synthesize .*big\.yaml: cloud-init of solo-hz-fsn-mgt-prod-cp-1 is \d+ bytes, over Hetzner's 32768-byte user_data limit/) },
     });
     expect(readdirSync(dir)).toEqual(['big.yaml']);
+  });
+
+  it('--json on a destructive change: exit 1, kind destructive-change with every change; with --allow-destructive they are listed in the report', () => {
+    const dir = tmp();
+    const targets = ['--terraform-out', join(dir, 'tf'), '--gitops-out', join(dir, 'g')];
+    expect(runCli([SOLO, ...targets]).code).toBe(0);
+    const resized = soloSpecIn(dir, 'resized.yaml', (s) => (s.spec.regions[0].workerPools[0].serverType = 'cx43'));
+    const refused = runCli([resized, ...targets, '--json']);
+    expect(refused.code).toBe(1);
+    const change = { stack: 'solo-hz-fsn-mgt-prod', address: 'pool general', message: expect.stringMatching(/^the server type of pool general changes from cx33 to cx43/) };
+    expect(jsonOf(refused)).toEqual({ ok: false, command: 'synth', exitCode: 1, written: false, error: { kind: 'destructive-change', message: expect.stringMatching(/^cannot synthesize .*resized\.yaml: compared with the previous synth/), changes: [change] } });
+    const allowed = runCli([resized, ...targets, '--allow-destructive', '--json']);
+    expect(allowed.code).toBe(0);
+    expect(jsonOf(allowed).destructive).toEqual([change]);
   });
 
   it('--json on a missing spec file: exit 2, kind unreadable-file with the errno code', () => {

@@ -32,6 +32,13 @@ const edit = (f: (d: Doc) => void) => yamlOf(f);
 const region0 = (f: (r: Doc) => void) => yamlOf((d) => f(d.spec.regions[0]));
 const pool0 = (f: (p: Doc) => void) => yamlOf((d) => f(d.spec.regions[0].workerPools[0]));
 const withSecondRegion = (second: Doc) => yamlOf((d) => d.spec.regions.push(second));
+/** The first region moved to Ashburn (no cx types there) with an orderable control plane type there. */
+const inAshburn = (f: (r: Doc) => void) =>
+  region0((r) => {
+    r.location = 'ash';
+    r.controlPlane.serverType = 'cpx32';
+    f(r);
+  });
 
 const gitVerify = (verify: Doc) => yamlOf((d) => (d.spec.gitops.verify = verify));
 const chartVerify = (name: string, verify: Doc) => yamlOf((d) => (d.spec.blueprints = { verify: { [name]: verify } }));
@@ -87,7 +94,7 @@ const CASES: BadCase[] = [
   },
   {
     name: 'YAML merge key',
-    yaml: BASE.replace('      controlPlane:\n', '      controlPlane: &cp\n').replace('        - name: general\n          serverType: cx32\n', '        - <<: *cp\n          name: general\n'),
+    yaml: BASE.replace('      controlPlane:\n', '      controlPlane: &cp\n').replace('        - name: general\n          serverType: cx33\n', '        - <<: *cp\n          name: general\n'),
     path: 'spec.regions[0].workerPools[0].<<',
     value: '*cp',
     message: /^is a YAML merge key, which YAML 1\.2 .* does not have, so tools disagree on what it means; write the merged keys out in this mapping$/,
@@ -185,7 +192,7 @@ const CASES: BadCase[] = [
 
   // --- names in the wrong case
   { name: 'uppercase location (FSN1)', yaml: region0((r) => (r.location = 'FSN1')), path: 'spec.regions[0].location', value: 'FSN1', message: /^must be lowercase: "fsn1"$/, line: 'location: FSN1', single: true },
-  { name: 'uppercase server type (CX32)', yaml: pool0((p) => (p.serverType = 'CX32')), path: 'spec.regions[0].workerPools[0].serverType', value: 'CX32', message: /^must be lowercase: "cx32"$/, single: true },
+  { name: 'uppercase server type (CX33)', yaml: pool0((p) => (p.serverType = 'CX33')), path: 'spec.regions[0].workerPools[0].serverType', value: 'CX33', message: /^must be lowercase: "cx33"$/, single: true },
   { name: 'kind in lowercase (sovereign)', yaml: edit((d) => (d.kind = 'sovereign')), path: 'kind', value: 'sovereign', message: /^must be written "Sovereign": names are case-sensitive$/, single: true },
 
   // --- header
@@ -208,7 +215,7 @@ const CASES: BadCase[] = [
     message: /is not a known field \(did you mean "regions"\?\); allowed here: fqdn, organization, regions, ssh/,
     line: 'regionz:',
   },
-  { name: 'misspelt deeply nested key', yaml: region0((r) => (r.controlPlane.servertype = 'cx42')), path: 'spec.regions[0].controlPlane.servertype', value: 'cx42', message: /did you mean "serverType"\?\); allowed here: serverType, count/, line: 'servertype:' },
+  { name: 'misspelt deeply nested key', yaml: region0((r) => (r.controlPlane.servertype = 'cx43')), path: 'spec.regions[0].controlPlane.servertype', value: 'cx43', message: /did you mean "serverType"\?\); allowed here: serverType, count/, line: 'servertype:' },
   { name: 'string for a count', yaml: pool0((p) => (p.count = '3')), path: 'spec.regions[0].workerPools[0].count', value: '3', message: /^must be a number, not a string$/, line: 'count: "3"', single: true },
   { name: 'list for organization', yaml: edit((d) => (d.spec.organization = ['acme'])), path: 'spec.organization', value: ['acme'], message: /^must be a mapping, not a list$/, line: 'organization:', single: true },
   { name: 'mapping for publicKeys', yaml: edit((d) => (d.spec.ssh.publicKeys = { key: KEYS.ed25519A })), path: 'spec.ssh.publicKeys', message: /^must be a list, not a mapping$/, single: true },
@@ -244,7 +251,9 @@ const CASES: BadCase[] = [
   { name: 'network smaller than /24', yaml: region0((r) => (r.network = { cidr: '10.0.0.0/25' })), path: 'spec.regions[0].network.cidr', value: '10.0.0.0/25', message: /between \/8 and \/24/, single: true },
   { name: 'public network CIDR', yaml: region0((r) => (r.network = { cidr: '8.8.0.0/16' })), path: 'spec.regions[0].network.cidr', value: '8.8.0.0/16', message: /must lie inside a private range \(10\.0\.0\.0\/8, 172\.16\.0\.0\/12 or 192\.168\.0\.0\/16\)/, single: true },
   { name: 'nodeSubnet outside the network', yaml: region0((r) => (r.network = { nodeSubnet: '10.1.1.0/24' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.1.1.0/24', message: /^must lie inside the region network 10\.0\.0\.0\/16$/, line: '10.1.1.0/24', single: true },
-  { name: 'nodeSubnet too small for the servers', yaml: region0((r) => (r.network = { nodeSubnet: '10.0.1.0/29' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.0.1.0/29', message: /has room for 1 server but the region has 3/, single: true },
+  { name: 'nodeSubnet too small for the servers', yaml: region0((r) => (r.network = { nodeSubnet: '10.0.1.0/29' })), path: 'spec.regions[0].network.nodeSubnet', value: '10.0.1.0/29', message: /has room for 0 servers but the region has 3/, single: true },
+  // A /28 keeps network, gateway, broadcast and the six fixed addresses at its top (load balancer, three control plane servers, API load balancer, NAT gateway).
+  { name: 'nodeSubnet /28 with one server too many', yaml: region0((r) => { r.network = { nodeSubnet: '10.0.1.0/28' }; r.workerPools[0].count = 7; }), path: 'spec.regions[0].network.nodeSubnet', value: '10.0.1.0/28', message: /^has room for 7 servers but the region has 8; use a larger subnet$/, single: true },
   {
     name: 'pod CIDR overlapping the node network',
     yaml: region0((r) => (r.network = { podCidr: '10.0.0.0/16' })),
@@ -270,27 +279,86 @@ const CASES: BadCase[] = [
   },
 
   // --- servers
-  { name: 'unknown server type', yaml: pool0((p) => (p.serverType = 'cx99')), path: 'spec.regions[0].workerPools[0].serverType', value: 'cx99', message: /^must be a Hetzner server type: one of .*\bcax21\b.*\bcx42\b/, single: true },
+  { name: 'unknown server type', yaml: pool0((p) => (p.serverType = 'cx99')), path: 'spec.regions[0].workerPools[0].serverType', value: 'cx99', message: /^must be a Hetzner server type: one of (?!.*\bcx42\b).*\bcax21\b.*\bcx43\b/, single: true },
   {
-    name: 'server type not offered in the location',
-    yaml: region0((r) => {
-      r.location = 'ash';
-      r.controlPlane.serverType = 'cpx31';
-      r.workerPools[0].serverType = 'cx22';
-    }),
+    name: 'deprecated worker server type (CX Gen2)',
+    yaml: pool0((p) => (p.serverType = 'cx32')),
     path: 'spec.regions[0].workerPools[0].serverType',
-    value: 'cx22',
-    message: /^is not offered in ash \(Ashburn, VA\); it is offered in fsn1, nbg1, hel1$/,
-    line: 'cx22',
+    value: 'cx32',
+    message: /^is no longer sold by Hetzner \(not orderable after 2025-12-31\); use cx33 \(4 vCPU, 8 GB RAM, 80 GB disk\) instead of cx32 \(4 vCPU, 8 GB RAM, 80 GB disk\)$/,
+    line: 'cx32',
     single: true,
   },
-  { name: 'control plane type not offered in the location', yaml: region0((r) => (r.location = 'sin')), path: 'spec.regions[0].controlPlane.serverType', value: 'cx42', message: /is not offered in sin \(Singapore\)/ },
+  {
+    name: 'deprecated control plane server type (CPX Gen1)',
+    yaml: region0((r) => (r.controlPlane.serverType = 'cpx51')),
+    path: 'spec.regions[0].controlPlane.serverType',
+    value: 'cpx51',
+    message: /^is no longer sold by Hetzner \(not orderable after 2025-12-31\); use cpx62 \(16 vCPU, 32 GB RAM, 640 GB disk\) instead of cpx51 \(16 vCPU, 32 GB RAM, 360 GB disk\)$/,
+    line: 'cpx51',
+    single: true,
+  },
+  {
+    name: 'server type not offered in the location',
+    yaml: inAshburn((r) => (r.workerPools[0].serverType = 'cx23')),
+    path: 'spec.regions[0].workerPools[0].serverType',
+    value: 'cx23',
+    message: /^is not offered in ash \(Ashburn, VA\); it is offered in fsn1, nbg1, hel1$/,
+    line: 'cx23',
+    single: true,
+  },
+  { name: 'control plane type not offered in the location', yaml: region0((r) => (r.location = 'sin')), path: 'spec.regions[0].controlPlane.serverType', value: 'cx43', message: /is not offered in sin \(Singapore\)/ },
+  {
+    name: 'NAT gateway without a private-only pool',
+    yaml: region0((r) => (r.natGateway = { serverType: 'cx23' })),
+    path: 'spec.regions[0].natGateway',
+    message: /^serves no private-only pool \(set privateOnly: true on a pool of spec\.regions\[0\]\.workerPools\), so it would be a server with nothing to do; remove it$/,
+    line: 'natGateway:',
+    single: true,
+  },
+  {
+    name: 'NAT gateway type not offered in the location',
+    yaml: inAshburn((r) => {
+      r.workerPools[0] = { name: 'general', serverType: 'cpx32', count: 2, privateOnly: true };
+      r.natGateway = { serverType: 'cx23' };
+    }),
+    path: 'spec.regions[0].natGateway.serverType',
+    value: 'cx23',
+    message: /^is not offered in ash \(Ashburn, VA\); it is offered in fsn1, nbg1, hel1$/,
+    single: true,
+  },
+  {
+    name: 'NAT gateway with a deprecated type',
+    yaml: region0((r) => {
+      r.workerPools[0].privateOnly = true;
+      r.natGateway = { serverType: 'cx22' };
+    }),
+    path: 'spec.regions[0].natGateway.serverType',
+    value: 'cx22',
+    message: /^is no longer sold by Hetzner \(not orderable after 2025-12-31\); use cx23 /,
+    single: true,
+  },
+  {
+    name: 'more than 100 servers on one network',
+    yaml: edit((d) => {
+      d.spec.loadBalancer = { type: 'lb31' };
+      d.spec.regions[0].controlPlane.count = 3;
+      d.spec.regions[0].workerPools = [
+        { name: 'aa', serverType: 'cx33', count: 50 },
+        { name: 'bb', serverType: 'cx33', count: 48 },
+      ];
+    }),
+    path: 'spec.regions[0].workerPools',
+    value: 101,
+    message: /^attaches 101 servers to the region network \(control plane, pools\), more than the 100 servers a Hetzner network holds; use fewer or larger servers, or a second region$/,
+    single: true,
+  },
   { name: 'pool count 0', yaml: pool0((p) => (p.count = 0)), path: 'spec.regions[0].workerPools[0].count', value: 0, message: /must be at least 1/, single: true },
   { name: 'pool count 51', yaml: pool0((p) => (p.count = 51)), path: 'spec.regions[0].workerPools[0].count', value: 51, message: /must be at most 50/, single: true },
   { name: 'invalid pool name', yaml: pool0((p) => (p.name = 'General_1')), path: 'spec.regions[0].workerPools[0].name', value: 'General_1', message: /2-20 characters of a-z, 0-9 and '-'/, single: true },
   {
     name: 'duplicate pool names',
-    yaml: region0((r) => r.workerPools.push({ name: 'general', serverType: 'cx22', count: 1 })),
+    yaml: region0((r) => r.workerPools.push({ name: 'general', serverType: 'cx23', count: 1 })),
     path: 'spec.regions[0].workerPools[1].name',
     value: 'general',
     message: /is already used by spec\.regions\[0\]\.workerPools\[0\]; pool names must be unique/,
@@ -528,7 +596,7 @@ const CASES: BadCase[] = [
     yaml: pool0((p) => (p.serverType = 'cax21')),
     path: 'spec.regions[0].workerPools[0].serverType',
     value: 'cax21',
-    message: /^is an arm server type but spec\.regions\[0\]\.architecture is x86; choose one of ccx13, .*cx42.*, or set spec\.regions\[0\]\.architecture: arm for every server of the region$/,
+    message: /^is an arm server type but spec\.regions\[0\]\.architecture is x86; choose one of ccx13, .*cx43.*, or set spec\.regions\[0\]\.architecture: arm for every server of the region$/,
     line: 'cax21',
     single: true,
   },
@@ -539,7 +607,7 @@ const CASES: BadCase[] = [
       r.workerPools[0].serverType = 'cax21';
     }),
     path: 'spec.regions[0].controlPlane.serverType',
-    value: 'cx42',
+    value: 'cx43',
     message: /^is an x86 server type but spec\.regions\[0\]\.architecture is arm; choose one of cax11, cax21, cax31, cax41,/,
     single: true,
   },
@@ -689,7 +757,7 @@ describe('reporting', () => {
   it('reports every cross-field problem at once', () => {
     const text = yamlOf((d) => {
       d.spec.regions[0].location = 'ash';
-      d.spec.regions[0].controlPlane.serverType = 'cpx31';
+      d.spec.regions[0].controlPlane.serverType = 'cpx32';
       d.spec.regions[0].workerPools[0].serverType = 'cax21';
       d.spec.ssh.publicKeys = [KEYS.rsa2048];
       d.spec.ssh.allowedCidrs = ['0.0.0.1/0'];

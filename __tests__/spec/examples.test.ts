@@ -29,12 +29,12 @@ describe('examples/solo.yaml', () => {
 
   it('gets the schema defaults', () => {
     expect(spec.spec.kubernetes).toEqual({ k3sVersion: 'v1.31.4+k3s1', apiAllowedCidrs: [], allowApiFromInternet: false });
-    expect(spec.spec.loadBalancer).toEqual({ type: 'lb11' });
+    expect(spec.spec.loadBalancer).toEqual({ type: 'lb11', proxyProtocol: true });
     expect(spec.spec.gitops).toEqual({ url: 'https://git.example.org/platform/solo-gitops.git', branch: 'main', path: 'clusters', auth: 'none' });
     expect(spec.spec.terraform).toEqual({ backend: { type: 'local' } });
     expect(spec.spec.ssh.allowedCidrs).toEqual([]);
-    expect(region.controlPlane).toEqual({ serverType: 'cx42', count: 1 });
-    expect(region.workerPools).toEqual([{ name: 'general', serverType: 'cx32', count: 2, labels: {}, taints: [], privateOnly: false }]);
+    expect(region.controlPlane).toEqual({ serverType: 'cx43', count: 1 });
+    expect(region.workerPools).toEqual([{ name: 'general', serverType: 'cx33', count: 2, labels: {}, taints: [], privateOnly: false }]);
   });
 
   it('installs the default Blueprints, sorted', () => {
@@ -52,7 +52,7 @@ describe('examples/omantel.yaml', () => {
     expect(spec.spec.fqdn).toBe('omantel.omani.works');
     expect(spec.spec.organization).toEqual({ name: 'omantel', displayName: 'Omantel', adminEmail: 'ops@omantel.om' });
     expect(region.cluster).toBe('hz-fsn-mgt-prod');
-    expect(region.controlPlane).toEqual({ serverType: 'cx42', count: 1 });
+    expect(region.controlPlane).toEqual({ serverType: 'cx43', count: 1 });
     expect(region.workerPools).toEqual([]);
   });
 
@@ -116,7 +116,7 @@ describe('defaults of a minimal spec', () => {
     const spec = parseSpec(yamlOf((d) => d.spec.regions.push({ location: 'hel1', buildingBlock: 'dmz', envType: 'stg' })), OPTIONS);
     const second = spec.spec.regions[1]!;
     expect(second.cluster).toBe('hz-hel-dmz-stg');
-    expect(second.controlPlane).toEqual({ serverType: 'cx42', count: 1 });
+    expect(second.controlPlane).toEqual({ serverType: 'cx43', count: 1 });
     expect(second.workerPools).toEqual([]);
     expect(second.network).toEqual({ cidr: '10.1.0.0/16', nodeSubnet: '10.1.1.0/24', podCidr: '10.44.0.0/16', serviceCidr: '10.45.0.0/16' });
   });

@@ -55,8 +55,8 @@ export function baseSpec(): Doc {
       regions: [
         {
           location: 'fsn1',
-          controlPlane: { serverType: 'cx42', count: 1 },
-          workerPools: [{ name: 'general', serverType: 'cx32', count: 2 }],
+          controlPlane: { serverType: 'cx43', count: 1 },
+          workerPools: [{ name: 'general', serverType: 'cx33', count: 2 }],
         },
       ],
       ssh: { publicKeys: [KEYS.ed25519A] },

@@ -30,9 +30,9 @@ describe('accepted look-alikes', () => {
   });
 
   it('a few aliases, expanded', () => {
-    const text = BASE.replace('        serverType: cx42\n', '        serverType: &type cx42\n').replace('          serverType: cx32\n', '          serverType: *type\n');
+    const text = BASE.replace('        serverType: cx43\n', '        serverType: &type cx43\n').replace('          serverType: cx33\n', '          serverType: *type\n');
     expect(text).toContain('*type');
-    expect(parseSpec(text, OPTIONS).spec.regions[0]!.workerPools[0]!.serverType).toBe('cx42');
+    expect(parseSpec(text, OPTIONS).spec.regions[0]!.workerPools[0]!.serverType).toBe('cx43');
   });
 
   it('an IPv4-mapped block of public addresses, and ::ffff:0:0/96 when confirmed (with a warning)', () => {

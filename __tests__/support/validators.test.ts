@@ -218,7 +218,7 @@ describe('validateTerraformJson (provider schemas)', () => {
       hcloud_server: {
         cp: {
           name: 'cp-1',
-          server_type: 'cx22',
+          server_type: 'cx23',
           image: 'ubuntu-24.04',
           location: 'fsn1',
           firewall_ids: ['${hcloud_firewall.fw.id}'],

@@ -90,17 +90,23 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_ssh_key.admin_1',
       ]),
       variables: ['hcloud_token'],
-      outputs: [...OUTPUTS, 'kubernetes_api_url'],
+      outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url'],
     },
   },
   'bank-dr': {
     'bank-hz-fsn-rtz-prod': {
       addresses: withCommon([
+        'hcloud_load_balancer.api', // three control plane servers: joins go through the private API load balancer
+        'hcloud_load_balancer_network.api',
+        'hcloud_load_balancer_service.api',
+        'hcloud_load_balancer_target.api',
         'hcloud_network_route.egress', // the data pool is private-only: its internet goes through NAT
         'hcloud_placement_group.pool_data',
         'hcloud_placement_group.pool_general',
+        'hcloud_primary_ip.nat_gateway', // the dedicated NAT gateway and its stable egress address
         'hcloud_server.control_plane_2',
         'hcloud_server.control_plane_3',
+        'hcloud_server.nat_gateway',
         'hcloud_server.pool_data_1',
         'hcloud_server.pool_data_2',
         'hcloud_server.pool_general_1',
@@ -109,12 +115,16 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_ssh_key.admin_1',
       ]),
       variables: ['git_token', 'git_username', 'hcloud_token'],
-      outputs: [...OUTPUTS, 'kubernetes_api_url'],
+      outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url', 'nat_gateway_ipv4'],
     },
     // The standby region looks the SSH key up (data source) instead of creating it.
     'bank-hz-hel-rtz-prod': {
       addresses: withCommon([
         'data.hcloud_ssh_key.admin_1',
+        'hcloud_load_balancer.api',
+        'hcloud_load_balancer_network.api',
+        'hcloud_load_balancer_service.api',
+        'hcloud_load_balancer_target.api',
         'hcloud_placement_group.pool_general',
         'hcloud_server.control_plane_2',
         'hcloud_server.control_plane_3',
@@ -123,7 +133,7 @@ const PINNED: Record<(typeof EXAMPLES)[number], Record<string, PinnedStack>> = {
         'hcloud_server.pool_general_3',
       ]),
       variables: ['git_token', 'git_username', 'hcloud_token'],
-      outputs: [...OUTPUTS, 'kubernetes_api_url'],
+      outputs: [...OUTPUTS, 'kubeconfig_command', 'kubernetes_api_url'],
     },
   },
 };

@@ -32,7 +32,7 @@ function covers(rule: Res, port: number): boolean {
   return port >= from! && port <= (to ?? from)!;
 }
 
-/** Problems of a set of inbound rules: 22 or 6443 open to anywhere, or anything but 80/443/ICMP open to anywhere. */
+/** Problems of a set of inbound rules: 22 or 6443 open to anywhere, or anything but ICMP open to anywhere (80/443 reach the servers through the load balancer only). */
 function firewallProblems(rules: readonly Res[]): string[] {
   const problems: string[] = [];
   for (const r of rules) {
@@ -40,7 +40,7 @@ function firewallProblems(rules: readonly Res[]): string[] {
     const wide = (r.source_ips as string[]).filter((s) => ANYWHERE.includes(s));
     if (wide.length === 0) continue;
     for (const port of CONTROLLED_PORTS) if (covers(r, port)) problems.push(`${r.protocol}/${r.port ?? 'any'} opens ${port} to ${wide.join(', ')}`);
-    if (r.protocol !== 'icmp' && !(r.protocol === 'tcp' && ['80', '443'].includes(r.port))) problems.push(`${r.protocol}/${r.port ?? 'any'} is open to ${wide.join(', ')}`);
+    if (r.protocol !== 'icmp') problems.push(`${r.protocol}/${r.port ?? 'any'} is open to ${wide.join(', ')}`);
   }
   return problems;
 }
@@ -68,17 +68,20 @@ function eachStack(name: string): Array<[string, TerraformJson, string]> {
 
 describe('firewall', () => {
   it('the rule check flags 22/6443 open to anywhere, also through a port range, and other ports open to anywhere', () => {
-    expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '80', source_ips: ANYWHERE }, { direction: 'in', protocol: 'icmp', source_ips: ANYWHERE }, { direction: 'in', protocol: 'tcp', port: '22', source_ips: ['203.0.113.0/24'] }])).toEqual([]);
+    expect(firewallProblems([{ direction: 'in', protocol: 'icmp', source_ips: ANYWHERE }, { direction: 'in', protocol: 'tcp', port: '22', source_ips: ['203.0.113.0/24'] }])).toEqual([]);
+    expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '443', source_ips: ANYWHERE }])).toEqual(['tcp/443 is open to 0.0.0.0/0, ::/0']);
     expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '22', source_ips: ['198.51.100.0/24', '::/0'] }])).toEqual(['tcp/22 opens 22 to ::/0', 'tcp/22 is open to ::/0']);
     expect(firewallProblems([{ direction: 'in', protocol: 'tcp', port: '1024-8000', source_ips: ['0.0.0.0/0'] }])).toEqual(['tcp/1024-8000 opens 6443 to 0.0.0.0/0', 'tcp/1024-8000 is open to 0.0.0.0/0']);
     expect(firewallProblems([{ direction: 'in', protocol: 'udp', port: '51820', source_ips: ANYWHERE }])).toEqual(['udp/51820 is open to 0.0.0.0/0, ::/0']);
   });
 
-  it.each(EXAMPLES)('%s: opens only 80, 443 and ICMP to anywhere, never 22 or 6443', (name) => {
+  it.each(EXAMPLES)('%s: opens only ICMP to anywhere, never 22, 6443, 80 or 443', (name) => {
     for (const [stack, tf] of eachStack(name)) {
       const firewalls = Object.values(resources(tf, 'hcloud_firewall'));
       expect(firewalls).toHaveLength(1);
       expect({ stack, problems: firewallProblems(firewalls[0]!.rule as Res[]) }).toEqual({ stack, problems: [] });
+      const web = (firewalls[0]!.rule as Res[]).filter((r) => r.direction === 'in' && (covers(r, 80) || covers(r, 443)));
+      expect({ stack, web }).toEqual({ stack, web: [] });
     }
   });
 
@@ -111,19 +114,24 @@ describe('firewall', () => {
 describe('load balancer', () => {
   it.each(EXAMPLES)('%s: targets the servers over their private IPs, from inside the node subnet', (name) => {
     for (const [, tf] of eachStack(name)) {
-      const targets = Object.values(resources(tf, 'hcloud_load_balancer_target'));
+      // The ingress load balancer's target is `cluster`; the private API load balancer's is `api`.
+      const targets = Object.entries(resources(tf, 'hcloud_load_balancer_target'));
       expect(targets.length).toBeGreaterThan(0);
-      for (const t of targets) {
-        expect(t).toMatchObject({ use_private_ip: true, load_balancer_id: '${hcloud_load_balancer.ingress.id}' });
-        expect(t.depends_on).toContain('hcloud_load_balancer_network.ingress');
+      for (const [n, t] of targets) {
+        const lb = n === 'cluster' ? 'ingress' : n;
+        expect(t).toMatchObject({ use_private_ip: true, load_balancer_id: `\${hcloud_load_balancer.${lb}.id}` });
+        expect(t.depends_on).toContain(`hcloud_load_balancer_network.${lb}`);
         expect(t.ip).toBeUndefined();
         expect(t.server_id).toBeUndefined();
       }
-      const attachment = Object.values(resources(tf, 'hcloud_load_balancer_network'))[0] as Res;
       const subnet = mustParseCidr(Object.values(resources(tf, 'hcloud_network_subnet'))[0]!.ip_range as string);
-      const ip = (attachment.ip as string).split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-      expect({ ip: attachment.ip, inNodeSubnet: ip > subnet.first && ip < subnet.last }).toEqual({ ip: attachment.ip, inNodeSubnet: true });
-      expect(attachment.network_id).toBe('${hcloud_network.network.id}');
+      const attachments = Object.values(resources(tf, 'hcloud_load_balancer_network')) as Res[];
+      expect(attachments.length).toBe(targets.length);
+      for (const attachment of attachments) {
+        const ip = (attachment.ip as string).split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+        expect({ ip: attachment.ip, inNodeSubnet: ip > subnet.first && ip < subnet.last }).toEqual({ ip: attachment.ip, inNodeSubnet: true });
+        expect(attachment.network_id).toBe('${hcloud_network.network.id}');
+      }
     }
   });
 
@@ -131,9 +139,11 @@ describe('load balancer', () => {
     const stacks = eachStack(name);
     const all = stacks.flatMap(([stack, tf]) => Object.entries(resources(tf, 'hcloud_server')).map(([n, s]) => ({ id: `${stack}/${n}`, stack, labels: s.labels as Record<string, string> })));
     for (const [stack, tf] of stacks) {
-      const selector = (Object.values(resources(tf, 'hcloud_load_balancer_target'))[0]!.label_selector as string).split(',').map((kv) => kv.split('='));
-      const selected = all.filter((s) => selector.every(([k, v]) => s.labels[k!] === v)).map((s) => s.id);
-      expect(selected).toEqual(all.filter((s) => s.stack === stack).map((s) => s.id));
+      // Hetzner label selectors: `k=v` and `k!=v`, comma = and.
+      const selector = (resources(tf, 'hcloud_load_balancer_target').cluster!.label_selector as string).split(',').map((term) => /^([^!=]+)(!?=)(.*)$/.exec(term)!.slice(1));
+      const selected = all.filter((s) => selector.every(([k, op, v]) => (s.labels[k!] === v) === (op === '='))).map((s) => s.id);
+      // Every k3s node of its own cluster; the NAT gateway runs no ingress.
+      expect(selected).toEqual(all.filter((s) => s.stack === stack && s.labels[LABELS.role] !== 'nat-gateway').map((s) => s.id));
     }
   });
 
@@ -152,8 +162,13 @@ describe('load balancer', () => {
       const spec = rawSpec(name).spec;
       const wide = (list: string[] | undefined) => ANYWHERE.every((a) => (list ?? []).includes(a));
       for (const [stack, tf] of eachStack(name)) {
+        // A service on a load balancer whose public interface is off serves the private network only.
+        const isPublic = (s: Res) => {
+          const lb = /^\$\{hcloud_load_balancer\.(\w+)\.id\}$/.exec(s.load_balancer_id)![1]!;
+          return resources(tf, 'hcloud_load_balancer_network')[lb]!.enable_public_interface !== false;
+        };
         const exposed = Object.entries(resources(tf, 'hcloud_load_balancer_service'))
-          .filter(([, s]) => (s.listen_port === 6443 && !wide(spec.kubernetes?.apiAllowedCidrs)) || (s.listen_port === 22 && !wide(spec.ssh?.allowedCidrs)))
+          .filter(([, s]) => isPublic(s) && ((s.listen_port === 6443 && !wide(spec.kubernetes?.apiAllowedCidrs)) || (s.listen_port === 22 && !wide(spec.ssh?.allowedCidrs))))
           .map(([n, s]) => `${stack}: hcloud_load_balancer_service.${n} listens on ${s.listen_port} for anyone`);
         expect(exposed).toEqual([]);
       }
@@ -193,6 +208,12 @@ describe('cloud-init', () => {
         const text = server.user_data as string;
         expect(describeFindings(scan(new Map([[`${stack}/${n}`, text]])))).toEqual([]);
         const refs = [...new Set(references(text))].sort();
+        if (n === 'nat_gateway') {
+          // It runs no k3s: no token, no reference at all.
+          expect({ server: `${stack}/${n}`, refs }).toEqual({ server: `${stack}/${n}`, refs: [] });
+          expect((parse(text).write_files as Res[]).map((f) => f.path)).toEqual(['/etc/ssh/sshd_config.d/90-catalyst-hardening.conf']);
+          continue;
+        }
         const allowed = ['hcloud_load_balancer.ingress.ipv4', 'hcloud_load_balancer.ingress.ipv6', 'random_password.k3s_token.result', ...(auth && n === 'control_plane_1' ? ['var.git_token', 'var.git_username'] : [])];
         expect({ server: `${stack}/${n}`, unexpected: refs.filter((r) => !allowed.includes(r)) }).toEqual({ server: `${stack}/${n}`, unexpected: [] });
         const files = parse(text).write_files as Res[];

@@ -1,7 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'cdktf';
 import { parse } from 'yaml';
-import { sshFingerprint } from '../../app/region-stack';
+import { kubeconfigCommand, sshFingerprint } from '../../app/region-stack';
+import { Sovereign } from '../../app/sovereign';
+import { HelmBlueprint } from '../../blueprints/helm';
 import { EXAMPLES, resources, ROOT, synthExample, TerraformJson } from '../support/synth';
 import { loadProviderSchemas, validateTerraformJson } from '../support/tf-schema';
 
@@ -43,7 +48,8 @@ describe('every stack of every example', () => {
       expect(tf.variable!.hcloud_token!.default).toBeUndefined();
       expect(tf.provider.hcloud).toEqual([{ token: '${var.hcloud_token}' }]);
       expect(only(tf, 'random_password')).toMatchObject({ length: 48, special: false });
-      for (const server of Object.values(resources(tf, 'hcloud_server'))) {
+      for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
+        if (n === 'nat_gateway') continue; // runs no k3s (see hetzner-posture.test.ts)
         const k3s = parse(writtenFile(server, '/etc/rancher/k3s/config.yaml'));
         expect(k3s.token).toBe('${random_password.k3s_token.result}');
       }
@@ -88,16 +94,16 @@ describe('solo: one region, one control plane server, two workers', () => {
     for (const g of Object.values(groups)) expect(g.type).toBe('spread');
   });
 
-  it('opens only HTTP, HTTPS and ICMP when no SSH or API sources are given', () => {
+  it('opens only ICMP when no SSH or API sources are given: 80 and 443 reach the servers through the load balancer only', () => {
     const rules = (only(tf, 'hcloud_firewall').rule as Res[]).map((r) => `${r.protocol}/${r.port ?? '-'}<-${r.source_ips.join(',')}`);
-    expect(rules).toEqual(['tcp/80<-0.0.0.0/0,::/0', 'tcp/443<-0.0.0.0/0,::/0', 'icmp/-<-0.0.0.0/0,::/0']);
+    expect(rules).toEqual(['icmp/-<-0.0.0.0/0,::/0']);
   });
 
   it('places the control plane server at a fixed private IP and initializes etcd there', () => {
     const servers = resources(tf, 'hcloud_server');
     expect(Object.keys(servers).sort()).toEqual(['control_plane_1', 'pool_general_1', 'pool_general_2']);
     const cp = servers.control_plane_1!;
-    expect(cp).toMatchObject({ name: 'solo-hz-fsn-mgt-prod-cp-1', server_type: 'cx42', location: 'fsn1', image: 'ubuntu-24.04' });
+    expect(cp).toMatchObject({ name: 'solo-hz-fsn-mgt-prod-cp-1', server_type: 'cx43', location: 'fsn1', image: 'ubuntu-24.04' });
     expect(cp.network).toEqual([{ network_id: '${hcloud_network.network.id}', ip: '10.0.1.253' }]);
     expect(cp.firewall_ids).toEqual(['${hcloud_firewall.nodes.id}']);
     expect(cp.placement_group_id).toBe('${hcloud_placement_group.control_plane.id}');
@@ -113,13 +119,19 @@ describe('solo: one region, one control plane server, two workers', () => {
       'write-kubeconfig-mode': '0600',
     });
     expect(k3s.server).toBeUndefined();
-    expect(k3s['tls-san']).toEqual(['solo.example.org', 'api.solo.example.org', '10.0.1.254', '${hcloud_load_balancer.ingress.ipv4}', '${hcloud_load_balancer.ingress.ipv6}']);
+    // 10.0.1.250 is the private API load balancer's address: reserved, so growing to three control plane servers needs no new certificate.
+    expect(k3s['tls-san']).toEqual(['solo.example.org', 'api.solo.example.org', '10.0.1.254', '10.0.1.250', '${hcloud_load_balancer.ingress.ipv4}', '${hcloud_load_balancer.ingress.ipv6}']);
+  });
+
+  it('has no private API load balancer with one control plane server: joins go to it directly', () => {
+    expect(Object.keys(resources(tf, 'hcloud_load_balancer'))).toEqual(['ingress']);
+    expect(ex.sovereign.clusters[0]!.ctx.kubernetes).toMatchObject({ privateApiLoadBalancer: false, privateApiUrl: 'https://10.0.1.253:6443' });
   });
 
   it('joins the workers to the first control plane server after it exists', () => {
     for (const name of ['pool_general_1', 'pool_general_2']) {
       const w = resources(tf, 'hcloud_server')[name]!;
-      expect(w.server_type).toBe('cx32');
+      expect(w.server_type).toBe('cx33');
       expect(w.network).toEqual([{ network_id: '${hcloud_network.network.id}' }]);
       expect(w.depends_on).toEqual(expect.arrayContaining(['hcloud_server.control_plane_1', 'hcloud_load_balancer_network.ingress']));
       expect(w.labels).toMatchObject({ 'catalyst.openova.io/role': 'worker', 'catalyst.openova.io/pool': 'general' });
@@ -148,6 +160,31 @@ describe('solo: one region, one control plane server, two workers', () => {
     const services = resources(tf, 'hcloud_load_balancer_service');
     expect(Object.fromEntries(Object.entries(services).map(([k, s]) => [k, `${s.listen_port}->${s.destination_port}`]))).toEqual({ http: '80->31080', https: '443->31443' });
     expect(tf.output.kubernetes_api_url).toBeUndefined();
+    expect(tf.output.kubeconfig_command).toBeUndefined();
+  });
+
+  it('sends the PROXY protocol on 80 and 443, and Cilium\'s Ingress controller expects it: one fact, both sides', () => {
+    expect(ex.sovereign.clusters[0]!.ctx.ingress.proxyProtocol).toBe(true);
+    const services = resources(tf, 'hcloud_load_balancer_service');
+    expect([services.http!.proxyprotocol, services.https!.proxyprotocol]).toEqual([true, true]);
+    // The health check is a plain TCP connect, which a PROXY-only listener accepts.
+    expect(services.https!.health_check).toEqual({ protocol: 'tcp', port: 31443, interval: 15, timeout: 10, retries: 3 });
+    const release = parse(ex.gitops.get('clusters/hz-fsn-mgt-prod/bp-cilium/helmrelease.yaml')!);
+    expect(release.spec.values.ingressController.enableProxyProtocol).toBe(true);
+    const preinstalled = parse(writtenFile(resources(tf, 'hcloud_server').control_plane_1!, '/var/lib/catalyst/preinstall/cilium.yaml'));
+    expect(preinstalled.ingressController.enableProxyProtocol).toBe(true);
+  });
+
+  it('spec.loadBalancer.proxyProtocol: false turns it off on both sides', () => {
+    const off = Sovereign.fromYaml(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8').replace('gitops:', 'loadBalancer: { proxyProtocol: false }\n  gitops:'));
+    const ctx = off.clusters[0]!.ctx;
+    expect(ctx.ingress.proxyProtocol).toBe(false);
+    const cilium = off.blueprints.find((p) => p.blueprint.metadata.name === 'cilium')!.blueprint as HelmBlueprint;
+    expect((cilium.preinstall(ctx).values.ingressController as Res).enableProxyProtocol).toBe(false);
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'catalyst-proxy-')) });
+    const [stack] = off.buildStacks(app);
+    const services = (stack!.toTerraform() as TerraformJson).resource.hcloud_load_balancer_service!;
+    expect([services.http!.proxyprotocol, services.https!.proxyprotocol]).toEqual([false, false]);
   });
 
   it('bootstraps Cilium and Flux with Helm and points Flux at the synthesized cluster folder', () => {
@@ -230,6 +267,54 @@ describe('omantel: API and SSH open to one operator network', () => {
     expect(tf.output.kubernetes_api_url!.value).toBe('https://${hcloud_server.control_plane_1.ipv4_address}:6443');
   });
 
+  it('outputs the SSH command that fetches a kubeconfig pointing at the API URL', () => {
+    const out = tf.output.kubeconfig_command as { value: string; description: string; sensitive?: boolean };
+    expect(out.value).toBe(
+      "(umask 077 && ssh root@${hcloud_server.control_plane_1.ipv4_address} cat /etc/rancher/k3s/k3s.yaml | sed -e 's#https://127.0.0.1:6443#https://${hcloud_server.control_plane_1.ipv4_address}:6443#' -e 's/: default$/: hz-fsn-mgt-prod/' > hz-fsn-mgt-prod.kubeconfig) && echo \"export KUBECONFIG=$PWD/hz-fsn-mgt-prod.kubeconfig\"",
+    );
+    expect(out.description).toMatch(/spec\.ssh\.allowedCidrs.*spec\.kubernetes\.apiAllowedCidrs.*mode 0600/);
+    expect(out.sensitive).toBeUndefined();
+  });
+
+  it('the command turns k3s\'s kubeconfig into one for the API URL, named after the cluster, mode 0600 (run with bash and sed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalyst-kubeconfig-'));
+    // k3s's kubeconfig layout (https://docs.k3s.io/cluster-access), with placeholder key material.
+    const k3sYaml = [
+      'apiVersion: v1',
+      'clusters:',
+      '- cluster:',
+      '    certificate-authority-data: Q0EK',
+      '    server: https://127.0.0.1:6443',
+      '  name: default',
+      'contexts:',
+      '- context:',
+      '    cluster: default',
+      '    user: default',
+      '  name: default',
+      'current-context: default',
+      'kind: Config',
+      'preferences: {}',
+      'users:',
+      '- name: default',
+      '  user:',
+      '    client-certificate-data: Q0VSVAo=',
+      '    client-key-data: S0VZCg==',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'k3s.yaml'), k3sYaml);
+    // ssh is the only part not run: `ssh root@<ip> cat <file>` becomes `cat <local copy>`.
+    const command = kubeconfigCommand('203.0.113.10', 'https://203.0.113.10:6443', 'hz-fsn-mgt-prod').replace('ssh root@203.0.113.10 cat /etc/rancher/k3s/k3s.yaml', `cat ${join(dir, 'k3s.yaml')}`);
+    const printed = execFileSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8' });
+    expect(printed).toBe(`export KUBECONFIG=${dir}/hz-fsn-mgt-prod.kubeconfig\n`);
+    const file = join(dir, 'hz-fsn-mgt-prod.kubeconfig');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const config = parse(readFileSync(file, 'utf8'));
+    expect(config.clusters).toEqual([{ name: 'hz-fsn-mgt-prod', cluster: { server: 'https://203.0.113.10:6443', 'certificate-authority-data': 'Q0EK' } }]);
+    expect(config.contexts).toEqual([{ name: 'hz-fsn-mgt-prod', context: { cluster: 'hz-fsn-mgt-prod', user: 'hz-fsn-mgt-prod' } }]);
+    expect(config['current-context']).toBe('hz-fsn-mgt-prod');
+    expect(config.users[0].name).toBe('hz-fsn-mgt-prod');
+  });
+
   it('puts each control plane server\'s own public IPv4 into the API certificate at boot', () => {
     const userData = String(resources(tf, 'hcloud_server').control_plane_1!.user_data);
     const install = userData.indexOf('https://get.k3s.io');
@@ -250,16 +335,43 @@ describe('bank-dr: two regions, three control plane servers each', () => {
   const fsn = ex.stacks['bank-hz-fsn-rtz-prod']!;
   const hel = ex.stacks['bank-hz-hel-rtz-prod']!;
 
-  it('joins the second and third control plane servers to the first over the private network', () => {
+  it('joins the second and third control plane servers through the private API load balancer, after the first', () => {
     const servers = resources(fsn, 'hcloud_server');
     const ips = ['control_plane_1', 'control_plane_2', 'control_plane_3'].map((n) => (servers[n]!.network as Res[])[0]!.ip);
     expect(ips).toEqual(['10.10.1.253', '10.10.1.252', '10.10.1.251']);
     for (const n of ['control_plane_2', 'control_plane_3']) {
       const k3s = parse(writtenFile(servers[n]!, '/etc/rancher/k3s/config.yaml'));
-      expect(k3s.server).toBe('https://10.10.1.253:6443');
+      expect(k3s.server).toBe('https://10.10.1.250:6443');
       expect(k3s['cluster-init']).toBeUndefined();
-      expect(servers[n]!.depends_on).toContain('hcloud_server.control_plane_1');
+      expect(servers[n]!.depends_on).toEqual(expect.arrayContaining(['hcloud_server.control_plane_1', 'hcloud_load_balancer_target.api', 'hcloud_load_balancer_service.api']));
       expect(cloudConfig(servers[n]!).write_files.map((f: Res) => f.path)).not.toContain('/usr/local/sbin/catalyst-bootstrap.sh');
+    }
+  });
+
+  it.each(['bank-hz-fsn-rtz-prod', 'bank-hz-hel-rtz-prod'])('%s: a private API load balancer: no public interface, fixed private IP, 6443 to the control plane servers only', (stack) => {
+    const tf = ex.stacks[stack]!;
+    const cluster = stack.slice('bank-'.length);
+    const ip = stack === 'bank-hz-fsn-rtz-prod' ? '10.10.1.250' : '10.20.1.250';
+    expect(resources(tf, 'hcloud_load_balancer').api).toMatchObject({ name: `${stack}-api`, load_balancer_type: 'lb11', location: stack.includes('fsn') ? 'fsn1' : 'hel1', delete_protection: true });
+    expect(resources(tf, 'hcloud_load_balancer_network').api).toMatchObject({ load_balancer_id: '${hcloud_load_balancer.api.id}', network_id: '${hcloud_network.network.id}', ip, enable_public_interface: false, depends_on: ['hcloud_network_subnet.nodes'] });
+    expect(resources(tf, 'hcloud_load_balancer_network').ingress!.enable_public_interface).toBe(true);
+    expect(resources(tf, 'hcloud_load_balancer_target').api).toMatchObject({
+      load_balancer_id: '${hcloud_load_balancer.api.id}',
+      type: 'label_selector',
+      label_selector: `catalyst.openova.io/sovereign=platform.bank.example,catalyst.openova.io/cluster=${cluster},catalyst.openova.io/role=control-plane`,
+      use_private_ip: true,
+    });
+    const { '//': _meta, ...service } = resources(tf, 'hcloud_load_balancer_service').api!;
+    expect(service).toEqual({ load_balancer_id: '${hcloud_load_balancer.api.id}', protocol: 'tcp', listen_port: 6443, destination_port: 6443, proxyprotocol: false, health_check: { protocol: 'tcp', port: 6443, interval: 15, timeout: 10, retries: 3 } });
+    // The selector matches exactly the control plane servers.
+    const selected = Object.entries(resources(tf, 'hcloud_server')).filter(([, s]) => (s.labels as Record<string, string>)['catalyst.openova.io/role'] === 'control-plane').map(([n]) => n);
+    expect(selected).toEqual(['control_plane_1', 'control_plane_2', 'control_plane_3']);
+    for (const [n, server] of Object.entries(resources(tf, 'hcloud_server'))) {
+      if (n === 'nat_gateway') continue;
+      const k3s = parse(writtenFile(server, '/etc/rancher/k3s/config.yaml'));
+      if (n !== 'control_plane_1') expect([n, k3s.server]).toEqual([n, `https://${ip}:6443`]);
+      if (n.startsWith('control_plane')) expect(k3s['tls-san']).toContain(ip);
+      if (n.startsWith('pool_')) expect(server.depends_on).toEqual(expect.arrayContaining(['hcloud_load_balancer_target.api', 'hcloud_load_balancer_service.api']));
     }
   });
 
@@ -308,6 +420,6 @@ describe('bank-dr: two regions, three control plane servers each', () => {
   });
 
   it('uses the larger load balancer type for more targets', () => {
-    expect(only(fsn, 'hcloud_load_balancer').load_balancer_type).toBe('lb21');
+    expect(resources(fsn, 'hcloud_load_balancer').ingress!.load_balancer_type).toBe('lb21');
   });
 });

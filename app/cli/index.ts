@@ -44,8 +44,9 @@ const DISPLAY_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'com
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  invalid spec (every problem with its field path, value, line and fix), or output that would
-     break a hard limit such as Hetzner's 32 KiB user_data
+  1  invalid spec (every problem with its field path, value, line and fix), output that would
+     break a hard limit such as Hetzner's 32 KiB user_data, or a destructive change without
+     --allow-destructive
   2  bad arguments, or a file that cannot be read or written
   3  internal error`;
 
@@ -90,6 +91,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     .argument(...SPEC_ARGUMENT)
     .option('--terraform-out <dir>', 'cdktf output folder (default: $CDKTF_OUTDIR, else cdktf.out)')
     .option('--gitops-out <dir>', 'GitOps repository root to write clusters into (default: $CDK8S_OUTDIR, else gitops)')
+    .option('--allow-destructive', 'write the Terraform output even when, compared with the previous synth in --terraform-out, it removes a control plane server or changes a server type')
     .option(...JSON_FLAG)
     .action((arg: string | undefined, flags: SynthFlags) => execute('synth', { spec: spec(arg), writes: true }, () => synthCommand(spec(arg), flags, env)));
 

@@ -5,12 +5,13 @@
  */
 import type { AddedDependency } from '../../lib/catalog';
 import { formatProblem, SpecError, SpecFileError, SynthError, type SpecProblem } from '../../lib/errors';
+import { type DestructiveChange, DestructiveChangeError } from '../destructive-changes';
 
 /** Exit codes of every command. */
 export const EXIT = {
   /** The command did what it was asked. */
   ok: 0,
-  /** The spec is invalid, or its output would break a hard limit (`SynthError`). */
+  /** The spec is invalid, its output would break a hard limit, or it would destroy what a running cluster needs (`SynthError`). */
   invalidSpec: 1,
   /** Bad arguments, or a file that cannot be read or written. */
   usage: 2,
@@ -22,7 +23,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** What kind of failure ended a command; `kind` in the `--json` error report. */
-export type FailureKind = 'invalid-spec' | 'cannot-synthesize' | 'unreadable-file' | 'file-system' | 'bad-arguments' | 'internal';
+export type FailureKind = 'invalid-spec' | 'cannot-synthesize' | 'destructive-change' | 'unreadable-file' | 'file-system' | 'bad-arguments' | 'internal';
 
 /** A failure, as the text and `--json` reports show it. */
 export interface Failure {
@@ -36,6 +37,8 @@ export interface Failure {
   readonly problems?: readonly SpecProblem[];
   /** The file system error code, e.g. `ENOENT` (only for `unreadable-file` and `file-system`). */
   readonly code?: string;
+  /** Every destructive change found (only for `destructive-change`). */
+  readonly changes?: readonly DestructiveChange[];
 }
 
 /** What a command prints when it succeeds. */
@@ -75,6 +78,9 @@ export function classify(err: unknown, context: FailureContext = {}): Failure {
     return { kind: 'unreadable-file', exitCode: EXIT.usage, message: `spec file ${err.file} ${err.problems[0]!.message}`, code: err.code };
   }
   if (err instanceof SpecError) return { kind: 'invalid-spec', exitCode: EXIT.invalidSpec, message: err.message, problems: err.problems };
+  if (err instanceof DestructiveChangeError) {
+    return { kind: 'destructive-change', exitCode: EXIT.invalidSpec, message: `cannot synthesize ${context.spec ?? 'the spec'}: ${err.message}`, changes: err.changes };
+  }
   if (err instanceof SynthError) {
     return { kind: 'cannot-synthesize', exitCode: EXIT.invalidSpec, message: `cannot synthesize ${context.spec ?? 'the spec'}: ${err.message}` };
   }

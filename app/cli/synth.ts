@@ -11,6 +11,12 @@ export interface SynthFlags {
   readonly terraformOut?: string;
   /** GitOps repository root the clusters are written into. @default `$CDK8S_OUTDIR`, else `gitops` (none under `cdktf synth`) */
   readonly gitopsOut?: string;
+  /**
+   * Write even when, compared with the previous synth in the Terraform output, a change would destroy
+   * what a running cluster needs (see `DestructiveChangeError`).
+   * @default false
+   */
+  readonly allowDestructive?: boolean;
 }
 
 /**
@@ -31,24 +37,25 @@ export function synthTargets(flags: SynthFlags, env: NodeJS.ProcessEnv): { terra
  * Text: one line per stack and per cluster on stdout, then `synthesized <spec> in <n> ms`; warnings
  * and added Blueprints on stderr. `--json`: `{ spec, terraformOut, gitopsOut, stacks: [{ name, path,
  * resources, largestUserDataBytes }], clusters: [{ name, path, objects, files }], added: [{ name,
- * requiredBy }], warnings: [problem] }` (an output not written is `null`).
+ * requiredBy }], warnings: [problem], destructive: [{ stack, address, message }] }` (an output not
+ * written is `null`; `destructive` lists the changes `--allow-destructive` let through).
  *
- * @throws SpecError, SpecFileError, SynthError, or a file system error, as `Sovereign` does
+ * @throws SpecError, SpecFileError, SynthError (`DestructiveChangeError` among them), or a file system error, as `Sovereign` does
  */
 export function synthCommand(spec: string, flags: SynthFlags, env: NodeJS.ProcessEnv): CommandResult {
   const { terraformOut, gitopsOut } = synthTargets(flags, env);
   const started = process.hrtime.bigint();
-  const report = Sovereign.fromFile(spec).synthesize({ terraformOut, gitopsOut });
+  const report = Sovereign.fromFile(spec).synthesize({ terraformOut, gitopsOut, allowDestructive: flags.allowDestructive ?? false });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const stacks = report.stacks.map((s) => ({ ...s, path: `${terraformOut}/stacks/${s.name}` }));
   const clusters = report.clusters.map((c) => ({ ...c, path: `${gitopsOut}/${c.path}` }));
   return {
-    json: { spec, terraformOut: terraformOut ?? null, gitopsOut: gitopsOut ?? null, stacks, clusters, added: report.added, warnings: report.warnings },
+    json: { spec, terraformOut: terraformOut ?? null, gitopsOut: gitopsOut ?? null, stacks, clusters, added: report.added, warnings: report.warnings, destructive: report.destructive },
     stdout: [
       ...stacks.map((s) => `terraform  ${s.path}: ${s.resources} resources, largest user_data ${s.largestUserDataBytes} bytes`),
       ...clusters.map((c) => `gitops     ${c.path}: ${c.objects} objects in ${c.files} files`),
       `synthesized ${spec} in ${ms.toFixed(0)} ms`,
     ],
-    stderr: specNotes(report, spec),
+    stderr: [...specNotes(report, spec), ...report.destructive.map((d) => `warning: allowed destructive change: ${d.stack}: ${d.address}: ${d.message}`)],
   };
 }

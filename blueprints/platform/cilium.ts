@@ -54,7 +54,9 @@ export interface CiliumProps extends BlueprintProps {
  *
  * The Ingress controller listens on the node ports the load balancer targets (`ctx.ingress`,
  * 31080/31443), so traffic to the load balancer reaches Ingress objects, and cert-manager's HTTP-01
- * solver (ingress class `cilium`) works from the first boot.
+ * solver (ingress class `cilium`) works from the first boot. With `ctx.ingress.proxyProtocol` (the
+ * default) its listeners accept only PROXY protocol connections, which is what the load balancer
+ * sends, and Envoy sets `X-Forwarded-For` from the client address in the header.
  *
  * `policyCIDRMatchMode: [nodes]` lets NetworkPolicy `ipBlock` peers match cluster nodes, which Cilium
  * otherwise leaves to its `host`/`remote-node` entities that a standard NetworkPolicy cannot name.
@@ -99,7 +101,9 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
    * Values of chart cilium 1.16.5 from the props and context: kube-proxy replacement through k3s's
    * local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, node IPs selectable by NetworkPolicy
    * `ipBlock` (`policyCIDRMatchMode`, a list whose one possible entry is `nodes`), the Ingress
-   * controller on the context's ingress node ports, operator replicas by control plane size, and
+   * controller on the context's ingress node ports expecting the PROXY
+   * protocol exactly when the load balancer sends it (`ingressController.enableProxyProtocol` =
+   * `ctx.ingress.proxyProtocol`), operator replicas by control plane size, and
    * requests for the containers: agent 100m/256Mi, the agent's init containers 10m/32Mi
    * (`initResources`: apply-sysctl-overwrites, mount-bpf-fs, clean-cilium-state and the optional
    * wait containers; `cgroup.autoMount.resources`: mount-cgroup), envoy 50m/64Mi, operator 50m/128Mi;
@@ -126,6 +130,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
         enabled: p.ingressController ?? true,
         default: true,
         loadbalancerMode: 'shared',
+        enableProxyProtocol: ctx.ingress.proxyProtocol,
         service: { type: 'NodePort', insecureNodePort: ctx.ingress.http, secureNodePort: ctx.ingress.https },
       },
       resources: { requests: { cpu: '100m', memory: '256Mi' } },

@@ -100,7 +100,8 @@ export function escapeTerraform(text: string): string {
   return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 }
 
-const SSHD_HARDENING = [
+/** The sshd drop-in every server gets (`/etc/ssh/sshd_config.d/90-catalyst-hardening.conf`): keys only, no forwarding. */
+export const SSHD_HARDENING = [
   'PasswordAuthentication no',
   'KbdInteractiveAuthentication no',
   'PermitRootLogin prohibit-password',
@@ -190,7 +191,7 @@ function routeDevice(variable: string, query: string): string {
  * and k3s, so the rules come back after a reboot without extra packages. Cilium's BPF masquerading
  * covers only this node's pods; these rules cover the other servers.
  */
-function natCommands(sourceCidr: string): string[] {
+export function natCommands(sourceCidr: string): string[] {
   const rule = (table: string, chain: string, spec: string, add: '-A' | '-I') =>
     `iptables ${table}-C ${chain} ${spec} 2>/dev/null || iptables ${table}${add} ${chain} ${spec}`;
   return [

@@ -1,8 +1,9 @@
 /**
  * `HetznerCluster`: the Hetzner infrastructure of one k3s cluster (one region of a Sovereign):
  * private network, firewall, spread placement groups, 1 or 3 control plane servers (the first
- * initializes embedded etcd, the others join it over the private network), worker pools and a load
- * balancer, with cloud-init rendered per node.
+ * initializes embedded etcd, the others join over the private network), worker pools, the ingress
+ * load balancer, with three control plane servers a private API load balancer, optionally a NAT
+ * gateway, with cloud-init rendered per node.
  */
 import { Construct } from 'constructs';
 import type { Server } from '../../.gen/providers/hcloud/server';
@@ -15,8 +16,14 @@ import { controlPlaneServerName, LABELS, workerServerName } from '../../lib/nami
 import { HelmPreinstall, renderNodeCloudInit } from './cloud-init';
 import { NodeFirewall } from './firewall';
 import { ClusterLoadBalancer, LoadBalancerPort } from './load-balancer';
+import { NatGateway } from './nat-gateway';
 import { HetznerNetwork } from './network';
 import { NodePool } from './node-pool';
+
+/** Type of the private API load balancer: the smallest; it balances one port over three targets. */
+export const API_LOAD_BALANCER_TYPE = 'lb11';
+/** Value of the role label of the NAT gateway server (`catalyst.openova.io/role`). */
+export const NAT_GATEWAY_ROLE = 'nat-gateway';
 
 /** A worker pool as the cluster needs it. */
 export interface ClusterWorkerPool {
@@ -32,7 +39,7 @@ export interface ClusterWorkerPool {
   readonly taints: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
   /**
    * Servers without public IPv4 and IPv6 and without the firewall; they reach the internet through NAT
-   * on the first control plane server. @default false
+   * on the NAT gateway (`HetznerClusterProps.natGateway`), else on the first control plane server. @default false
    */
   readonly privateOnly?: boolean;
 }
@@ -65,6 +72,12 @@ export interface HetznerClusterProps {
   readonly apiSources: readonly string[];
   /** Load balancer type, e.g. `lb11`. */
   readonly loadBalancerType: string;
+  /**
+   * A dedicated NAT gateway server for the private-only pools (`ctx.network.natGatewayIp` must be set),
+   * instead of NAT on the first control plane server. Ignored without a private-only pool.
+   * @default none: the first control plane server is the NAT server
+   */
+  readonly natGateway?: { readonly serverType: string };
   /**
    * Hetzner delete protection of the network, the load balancer and every server, and rebuild protection
    * of every server (Hetzner requires a server's delete and rebuild flags to be equal). These are all
@@ -109,14 +122,22 @@ function splice(text: string, splices: readonly SecretSplice[], pick: (s: Secret
 /**
  * The infrastructure of one cluster. Every resource carries the Sovereign and cluster labels.
  *
- * When a worker pool is private-only, the first control plane server is the region's NAT server: the
- * network gets the route `0.0.0.0/0` → its private IP (`hcloud_network_route.egress`), its cloud-init
- * forwards and masquerades the network's traffic, and the private-only servers' cloud-init routes
- * through the network gateway (the first address of the network range) and uses Hetzner's resolvers.
- * They wait for the route; the load balancer reaches them over their private IPs like every target.
+ * Joins go to `ctx.kubernetes.privateApiUrl`. With three control plane servers that is the private
+ * API load balancer (`hcloud_load_balancer.api`, public interface off, fixed IP
+ * `ctx.network.apiLoadBalancerIp`, service 6443 → 6443 on the control plane servers selected by
+ * label), so a server or agent joins while any control plane server is up, not only the first. Every
+ * API server certificate holds that IP (also with one server, so growing to three works).
+ *
+ * When a worker pool is private-only, the network gets the route `0.0.0.0/0` → a NAT server
+ * (`hcloud_network_route.egress`) whose cloud-init forwards and masquerades the network's traffic: the
+ * dedicated `natGateway` server when given (with its own primary IPv4), else the first control plane
+ * server. The private-only servers' cloud-init routes through the network gateway (the first address
+ * of the network range) and uses Hetzner's resolvers. They wait for the route (and the NAT gateway);
+ * the load balancer reaches them over their private IPs like every target.
  *
  * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit.
- * @throws Error when `ctx.network.cidr` is not an IPv4 CIDR (only for a context built from a spec that skipped validation)
+ * @throws Error when `ctx.network.cidr` is not an IPv4 CIDR, or `props.natGateway` is set with a
+ *   private-only pool but `ctx.network.natGatewayIp` is not (only for a context not built by `clusterContext`)
  */
 export class HetznerCluster extends Construct {
   /** Private network and node subnet. */
@@ -129,6 +150,10 @@ export class HetznerCluster extends Construct {
   readonly workerPools: readonly NodePool[];
   /** Load balancer in front of every server of the cluster. */
   readonly loadBalancer: ClusterLoadBalancer;
+  /** The private API load balancer, with three control plane servers. */
+  readonly apiLoadBalancer?: ClusterLoadBalancer;
+  /** The dedicated NAT gateway, when `props.natGateway` is set and a pool is private-only. */
+  readonly natGateway?: NatGateway;
   /** Bytes of the largest user_data rendered, with secrets at their longest. */
   readonly largestUserDataBytes: number;
 
@@ -150,6 +175,8 @@ export class HetznerCluster extends Construct {
     const cpIps = ctx.network.controlPlaneIps;
     const protection = props.deleteProtection ?? false;
     const hasPrivatePools = props.workerPools.some((p) => p.privateOnly);
+    const natIp = hasPrivatePools && props.natGateway ? ctx.network.natGatewayIp : undefined;
+    if (hasPrivatePools && props.natGateway && !natIp) throw new Error(`cluster ${ctx.cluster.name}: natGateway is set but the context has no network.natGatewayIp`);
     this.network = new HetznerNetwork(this, 'network', {
       name: prefix,
       cidr: ctx.network.cidr,
@@ -157,22 +184,22 @@ export class HetznerCluster extends Construct {
       zone: ctx.network.zone,
       labels,
       deleteProtection: protection,
-      egressGateway: hasPrivatePools ? cpIps[0] : undefined,
+      egressGateway: hasPrivatePools ? (natIp ?? cpIps[0]) : undefined,
     });
     this.firewall = new NodeFirewall(this, 'firewall', { name: prefix, sshSources: props.sshSources, apiSources: props.apiSources, labels });
 
-    const joinUrl = `https://${cpIps[0]}:${ctx.kubernetes.apiPort}`;
     const common = {
       k3sVersion: ctx.kubernetes.k3sVersion,
       tokenPlaceholder: props.joinToken.placeholder,
       routeProbeIp: cpIps[0]!,
       clusterCidr: ctx.network.podCidr,
       serviceCidr: ctx.network.serviceCidr,
-      tlsSans: [ctx.sovereign.fqdn, `api.${ctx.sovereign.fqdn}`, ctx.network.loadBalancerIp, LB_IPV4.placeholder, LB_IPV6.placeholder],
-      joinUrl,
+      tlsSans: [ctx.sovereign.fqdn, `api.${ctx.sovereign.fqdn}`, ctx.network.loadBalancerIp, ctx.network.apiLoadBalancerIp, LB_IPV4.placeholder, LB_IPV6.placeholder],
+      joinUrl: ctx.kubernetes.privateApiUrl,
       nodeSubnet: ctx.network.nodeSubnet,
     };
     const networkId = this.network.network.id;
+    const clusterSelector = `${LABELS.sovereign}=${ctx.sovereign.fqdn},${LABELS.cluster}=${ctx.cluster.name}`;
     const firewallId = this.firewall.firewall.id;
 
     this.loadBalancer = new ClusterLoadBalancer(this, 'load-balancer', {
@@ -181,16 +208,54 @@ export class HetznerCluster extends Construct {
       location: ctx.cluster.location,
       networkId,
       privateIp: ctx.network.loadBalancerIp,
-      targetSelector: `${LABELS.sovereign}=${ctx.sovereign.fqdn},${LABELS.cluster}=${ctx.cluster.name}`,
+      // The NAT gateway runs no ingress: keep it out of the targets (only where there is one, so other
+      // stacks' targets stay as they were). Hetzner label selectors take `k!=v` (https://docs.hetzner.cloud/#label-selector).
+      targetSelector: `${clusterSelector}${natIp ? `,${LABELS.role}!=${NAT_GATEWAY_ROLE}` : ''}`,
       ports: [
-        { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http },
-        { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https },
+        { name: 'http', listenPort: 80, destinationPort: ctx.ingress.http, proxyProtocol: ctx.ingress.proxyProtocol },
+        { name: 'https', listenPort: 443, destinationPort: ctx.ingress.https, proxyProtocol: ctx.ingress.proxyProtocol },
         ...(ctx.kubernetes.apiViaLoadBalancer ? [{ name: 'kubernetes_api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort } satisfies LoadBalancerPort] : []),
       ],
       labels,
       dependsOn: [this.network.subnet],
       deleteProtection: protection,
     });
+
+    if (ctx.kubernetes.privateApiLoadBalancer) {
+      this.apiLoadBalancer = new ClusterLoadBalancer(this, 'api-load-balancer', {
+        address: 'api',
+        targetAddress: 'api',
+        name: `${prefix}-api`,
+        type: API_LOAD_BALANCER_TYPE,
+        location: ctx.cluster.location,
+        networkId,
+        privateIp: ctx.network.apiLoadBalancerIp,
+        publicInterface: false,
+        targetSelector: `${clusterSelector},${LABELS.role}=control-plane`,
+        ports: [{ name: 'api', listenPort: ctx.kubernetes.apiPort, destinationPort: ctx.kubernetes.apiPort }],
+        labels,
+        dependsOn: [this.network.subnet],
+        deleteProtection: protection,
+      });
+    }
+    const apiReady = this.apiLoadBalancer ? [this.apiLoadBalancer.target, ...this.apiLoadBalancer.services] : [];
+
+    if (natIp) {
+      this.natGateway = new NatGateway(this, 'nat-gateway', {
+        name: `${prefix}-nat`,
+        serverType: props.natGateway!.serverType,
+        location: ctx.cluster.location,
+        image: props.image,
+        sshKeyIds: props.sshKeyIds,
+        firewallId,
+        networkId,
+        privateIp: natIp,
+        sourceCidr: ctx.network.cidr,
+        labels: { ...labels, [LABELS.role]: NAT_GATEWAY_ROLE },
+        dependsOn: [this.network.subnet],
+        protection,
+      });
+    }
 
     this.controlPlane = new NodePool(this, 'control-plane', {
       addressStem: 'control_plane',
@@ -204,7 +269,8 @@ export class HetznerCluster extends Construct {
       networkId,
       fixedIps: cpIps,
       labels: { ...labels, [LABELS.role]: 'control-plane' },
-      dependsOn: [this.network.subnet],
+      // Joining servers need the API load balancer; the first waits for it too (seconds), which keeps one list.
+      dependsOn: [this.network.subnet, ...apiReady],
       afterFirst: true,
       protection,
       userData: (i) => {
@@ -215,7 +281,7 @@ export class HetznerCluster extends Construct {
           nodeIp: cpIps[i],
           nodeLabels: [`${LABELS.role}=control-plane`],
           nodeTaints: [],
-          natSourceCidr: first && hasPrivatePools ? ctx.network.cidr : undefined,
+          natSourceCidr: first && hasPrivatePools && !natIp ? ctx.network.cidr : undefined,
           bootstrap: first ? props.bootstrap : undefined,
         });
         const lb = this.loadBalancer.loadBalancer;
@@ -224,7 +290,8 @@ export class HetznerCluster extends Construct {
       },
     });
 
-    const workersAfter = [...this.controlPlane.servers, this.loadBalancer.attachment];
+    const workersAfter = [...this.controlPlane.servers, this.loadBalancer.attachment, ...apiReady];
+    const privateAfter = [...(this.network.egressRoute ? [this.network.egressRoute] : []), ...(this.natGateway ? [this.natGateway.server] : [])];
     const privateEgress = { gateway: host(mustParseCidr(ctx.network.cidr), 1), resolvers: HETZNER_RESOLVERS };
     this.workerPools = [...props.workerPools]
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -242,7 +309,7 @@ export class HetznerCluster extends Construct {
           firewallId,
           networkId,
           labels: { ...labels, [LABELS.role]: 'worker', [LABELS.pool]: pool.name },
-          dependsOn: [...workersAfter, ...(pool.privateOnly && this.network.egressRoute ? [this.network.egressRoute] : [])],
+          dependsOn: [...workersAfter, ...(pool.privateOnly ? privateAfter : [])],
           privateOnly: pool.privateOnly,
           protection,
           userData: (i) =>

@@ -1,7 +1,8 @@
 /**
  * The cloud firewall of a cluster's servers (https://docs.hetzner.com/cloud/firewalls/overview/).
  * Hetzner firewalls filter the public interface only; private-network traffic (node to node, load
- * balancer to node) is not affected. Everything inbound that no rule allows is dropped. Servers
+ * balancer to node) is not affected. So 80 and 443 stay closed on the servers' public addresses: the
+ * load balancer forwards them to the ingress node ports over the private network. Everything inbound that no rule allows is dropped. Servers
  * without a public interface (private-only pools) have nothing it could filter and do not get it.
  */
 import { Construct } from 'constructs';
@@ -32,8 +33,9 @@ export function canonicalSources(sources: readonly string[]): string[] {
 }
 
 /**
- * Inbound rules: HTTP and HTTPS and ICMP from anywhere; SSH and the Kubernetes API only from the
- * sources given, and no rule at all when none are given. Terraform address: `hcloud_firewall.nodes`.
+ * Inbound rules: ICMP from anywhere; SSH and the Kubernetes API only from the sources given, and no
+ * rule at all when none are given. Nothing else reaches a server's public interface. Terraform
+ * address: `hcloud_firewall.nodes`.
  */
 export class NodeFirewall extends Construct {
   /** The `hcloud_firewall.nodes` resource. */
@@ -50,11 +52,7 @@ export class NodeFirewall extends Construct {
       sourceIps: canonicalSources(sources),
       description,
     });
-    const rules: FirewallRule[] = [
-      tcp('80', ANYWHERE, 'http'),
-      tcp('443', ANYWHERE, 'https'),
-      { direction: 'in', protocol: 'icmp', sourceIps: [...ANYWHERE], description: 'icmp' },
-    ];
+    const rules: FirewallRule[] = [{ direction: 'in', protocol: 'icmp', sourceIps: [...ANYWHERE], description: 'icmp' }];
     if (props.sshSources.length > 0) rules.push(tcp('22', props.sshSources, 'ssh'));
     if (props.apiSources.length > 0) rules.push(tcp('6443', props.apiSources, 'kubernetes-api'));
     this.rules = rules;

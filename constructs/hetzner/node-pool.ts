@@ -8,15 +8,9 @@ import { PlacementGroup } from '../../.gen/providers/hcloud/placement-group';
 import { Server } from '../../.gen/providers/hcloud/server';
 import { SPREAD_GROUP_MAX_SERVERS } from '../../lib/hetzner';
 
-/** Props of a `NodePool`. */
-export interface NodePoolProps {
-  /** Stem of the Terraform addresses, e.g. `control_plane` → `hcloud_server.control_plane_1`. */
-  readonly addressStem: string;
-  /** Server names, one per server (their count is the pool size). */
-  readonly serverNames: readonly string[];
-  /** Name of the first placement group; further groups get `-2`, `-3`, ... */
-  readonly placementGroupName: string;
-  /** Hetzner server type, e.g. `cx42`. */
+/** What every server of a cluster is created with: type, place, image, root keys, firewall, network. */
+export interface ServerBaseProps {
+  /** Hetzner server type, e.g. `cx43`. */
   readonly serverType: string;
   /** Hetzner location, e.g. `fsn1`. */
   readonly location: string;
@@ -28,6 +22,16 @@ export interface NodePoolProps {
   readonly firewallId: string;
   /** ID of the private network. */
   readonly networkId: string;
+}
+
+/** Props of a `NodePool`. */
+export interface NodePoolProps extends ServerBaseProps {
+  /** Stem of the Terraform addresses, e.g. `control_plane` → `hcloud_server.control_plane_1`. */
+  readonly addressStem: string;
+  /** Server names, one per server (their count is the pool size). */
+  readonly serverNames: readonly string[];
+  /** Name of the first placement group; further groups get `-2`, `-3`, ... */
+  readonly placementGroupName: string;
   /** Fixed private IPs, one per server; none means Hetzner assigns them. @default none */
   readonly fixedIps?: readonly string[];
   /** cloud-init of the server at `index` (0-based). */

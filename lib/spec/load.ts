@@ -157,7 +157,8 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, doc: D
       const allowed = issue.values.filter((v): v is string => typeof v === 'string');
       const cased = allowed.find((v) => v.toLowerCase() === value.toLowerCase());
       if (cased !== undefined) message = cased === cased.toLowerCase() ? `must be lowercase: "${cased}"` : `must be written "${cased}": names are case-sensitive`;
-      else if (allowed.length > 1) message += didYouMean(value, allowed);
+      // A message that does not start with "must be" already names the fix (e.g. a deprecated server type's replacement).
+      else if (allowed.length > 1 && message.startsWith('must be')) message += didYouMean(value, allowed);
     }
     problems.push({ path: formatPath(path), value, message, ...position(doc, counter, path) });
   }

@@ -7,7 +7,7 @@
  * `./validate.ts`; defaults that depend on a region's position (its network ranges) in `./load.ts`.
  */
 import { z } from 'zod';
-import { LOAD_BALANCER_TYPES, LOCATION_NAMES, SERVER_TYPES } from '../hetzner';
+import { describeServerType, LOAD_BALANCER_TYPES, LOCATION_NAMES, ORDERABLE_SERVER_TYPES, SERVER_TYPES } from '../hetzner';
 import { GIT_VERIFICATION_MODES } from '../signing';
 import { NODE_SOFTWARE } from '../versions';
 
@@ -43,10 +43,25 @@ const slug = (what: string) =>
 
 const cidr = z.string().describe('IPv4 CIDR block, e.g. 10.0.0.0/16');
 
-const SERVER_TYPE_NAMES = Object.keys(SERVER_TYPES).sort() as [string, ...string[]];
+/**
+ * A Hetzner server type Hetzner still sells. A deprecated type (CX Gen2, CPX Gen1) is refused with its
+ * replacement as the fix; the JSON Schema lists the orderable types only.
+ */
 const serverType = z
-  .enum(SERVER_TYPE_NAMES, { error: `must be a Hetzner server type: one of ${SERVER_TYPE_NAMES.join(', ')}` })
-  .describe('Hetzner server type, e.g. cx42 (see https://www.hetzner.com/cloud)');
+  .enum(ORDERABLE_SERVER_TYPES as [string, ...string[]], {
+    error: (issue) => {
+      const known = typeof issue.input === 'string' ? SERVER_TYPES[issue.input] : undefined;
+      if (known?.deprecated) {
+        const next = SERVER_TYPES[known.deprecated.replacement]!;
+        return `is no longer sold by Hetzner (not orderable after ${known.deprecated.unavailableAfter}); use ${next.name} (${describeServerType(next)}) instead of ${known.name} (${describeServerType(known)})`;
+      }
+      return `must be a Hetzner server type: one of ${ORDERABLE_SERVER_TYPES.join(', ')}`;
+    },
+  })
+  .describe('Hetzner server type, e.g. cx43 (see https://www.hetzner.com/cloud); CX Gen2 (cx22-cx52) and CPX Gen1 (cpx11-cpx51) are no longer sold');
+
+/** Default server type of the control plane: 8 vCPU, 16 GB RAM (Cost-Optimized, EU locations). */
+export const DEFAULT_CONTROL_PLANE_SERVER_TYPE = 'cx43';
 
 /** A firewall source: IPv4 or IPv6 CIDR (checked in ./validate.ts). */
 const sourceCidr = z.string().describe('IPv4 or IPv6 CIDR block, e.g. 203.0.113.0/24 or 2001:db8::/32');
@@ -76,7 +91,7 @@ const WorkerPoolSchema = z
       .boolean()
       .prefault(false)
       .describe(
-        "Servers get no public IPv4 or IPv6; they reach the internet through NAT on the region's first control plane server (a 0.0.0.0/0 route of the region network). Default false",
+        "Servers get no public IPv4 or IPv6; they reach the internet through NAT (a 0.0.0.0/0 route of the region network) on the region's natGateway, or without one on its first control plane server. Default false",
       ),
   })
   .describe('A worker node pool');
@@ -100,7 +115,7 @@ const RegionSchema = z.strictObject({
     .prefault({}),
   controlPlane: z
     .strictObject({
-      serverType: serverType.prefault('cx42'),
+      serverType: serverType.prefault(DEFAULT_CONTROL_PLANE_SERVER_TYPE),
       count: z
         .union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3: embedded etcd needs an odd quorum, and 3 is the HA size' })
         .prefault(1)
@@ -108,6 +123,14 @@ const RegionSchema = z.strictObject({
     })
     .prefault({}),
   workerPools: z.array(WorkerPoolSchema).prefault([]).describe('Worker node pools; none means workloads run on the control plane'),
+  natGateway: z
+    .strictObject({
+      serverType: serverType.describe('Server type of the NAT gateway, e.g. cx23 (EU) or cpx22; it forwards packets only'),
+    })
+    .optional()
+    .describe(
+      "A dedicated NAT gateway server for the region's private-only pools, instead of the first control plane server: its own server with a stable primary IPv4 (hcloud_primary_ip, kept when the server is replaced), so egress survives losing a control plane server and partners can allowlist one address",
+    ),
 });
 
 const BackendSchema = z.discriminatedUnion(
@@ -218,6 +241,12 @@ export const SovereignSchema = z
       loadBalancer: z
         .strictObject({
           type: z.enum(Object.keys(LOAD_BALANCER_TYPES) as [string, ...string[]], { error: `must be one of ${Object.keys(LOAD_BALANCER_TYPES).join(', ')}` }).prefault('lb11'),
+          proxyProtocol: z
+            .boolean()
+            .prefault(true)
+            .describe(
+              "The load balancer's 80/443 services send the PROXY protocol and Cilium's Ingress controller expects it, so applications see client IPs. Turning it off (or on) on a running cluster: push the GitOps change and apply Terraform together, ingress fails in between. Default true",
+            ),
         })
         .prefault({}),
       gitops: z.strictObject({

@@ -6,15 +6,16 @@ import { constants, gzipSync } from 'node:zlib';
 import sshpk from 'sshpk';
 import { closest, distance } from 'fastest-levenshtein';
 import { SpecProblem } from '../errors';
-import { LOAD_BALANCER_TYPES, LOCATIONS, SERVER_TYPES } from '../hetzner';
+import { LOAD_BALANCER_TYPES, LOCATIONS, NETWORK_MAX_SERVERS, SERVER_TYPES } from '../hetzner';
+import { FIXED_SUBNET_ADDRESSES } from '../context';
 import { clusterName, resourcePrefix, SERVER_NAME_MAX, workerServerName } from '../naming';
 import { checkSourceCidr, Cidr, contains, isInternetWide, nonPublicRange, overlaps, parseCidr, PRIVATE_RANGES } from '../net';
 import { cosignVerificationProblems, parsePgpPublicKeyBlock } from '../signing';
 import type { SovereignSpecParsed } from './schema';
 import type { NetworkPlan } from './types';
 
-/** Addresses of a node subnet that are not available to servers: network, gateway, broadcast, LB. */
-const RESERVED_SUBNET_ADDRESSES = 4;
+/** Addresses of a node subnet that Hetzner keeps: network, gateway, broadcast. */
+const RESERVED_SUBNET_ADDRESSES = 3;
 
 /** What the validator needs to know about the Blueprint catalog. */
 export interface BlueprintNames {
@@ -88,7 +89,7 @@ function checkNetworks(spec: SovereignSpecParsed, plans: readonly NetworkPlan[],
     if (nodeSubnet) {
       const region = spec.spec.regions[r]!;
       const servers = region.controlPlane.count + region.workerPools.reduce((n, p) => n + p.count, 0);
-      const room = 2 ** (32 - nodeSubnet.prefix) - RESERVED_SUBNET_ADDRESSES - 3;
+      const room = Math.max(0, 2 ** (32 - nodeSubnet.prefix) - RESERVED_SUBNET_ADDRESSES - FIXED_SUBNET_ADDRESSES);
       if (servers > room) {
         problems.push({ path: `${base}.nodeSubnet`, value: plan.nodeSubnet, message: `has room for ${room} server${room === 1 ? '' : 's'} but the region has ${servers}; use a larger subnet` });
       }
@@ -194,10 +195,24 @@ function checkServers(spec: SovereignSpecParsed, problems: SpecProblem[]): void 
         problems.push({ path: `${path}.name`, value: pool.name, message: `makes the server name ${longest} longer than ${SERVER_NAME_MAX} characters; use a shorter pool or Sovereign name` });
       }
     });
+    if (region.natGateway) {
+      offered(region.natGateway.serverType, `${base}.natGateway.serverType`);
+      if (!region.workerPools.some((pool) => pool.privateOnly)) {
+        problems.push({ path: `${base}.natGateway`, value: region.natGateway, message: `serves no private-only pool (set privateOnly: true on a pool of ${base}.workerPools), so it would be a server with nothing to do; remove it` });
+      }
+    }
     const servers = region.controlPlane.count + region.workerPools.reduce((n, pool) => n + pool.count, 0);
     const limit = LOAD_BALANCER_TYPES[spec.spec.loadBalancer.type]!.maxTargets;
     if (servers > limit) {
       problems.push({ path: `${base}.workerPools`, value: servers, message: `gives ${servers} servers, more than the ${limit} targets of load balancer type ${spec.spec.loadBalancer.type}; choose a larger spec.loadBalancer.type` });
+    }
+    const attached = servers + (region.natGateway ? 1 : 0);
+    if (attached > NETWORK_MAX_SERVERS) {
+      problems.push({
+        path: `${base}.workerPools`,
+        value: attached,
+        message: `attaches ${attached} servers to the region network (control plane, pools${region.natGateway ? ', NAT gateway' : ''}), more than the ${NETWORK_MAX_SERVERS} servers a Hetzner network holds; use fewer or larger servers, or a second region`,
+      });
     }
   });
 }
