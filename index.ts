@@ -12,6 +12,8 @@ export * from './lib/context';
 export * from './lib/blueprint';
 export * from './lib/catalog';
 export * from './lib/gitops';
+export * from './lib/output';
+export * from './lib/cdktf-out';
 export * from './lib/spec/schema';
 export * from './lib/spec/types';
 export { loadSpec, parseSpec, networkPlan, formatPath, LoadSpecOptions } from './lib/spec/load';

@@ -19,6 +19,20 @@ import { NODE_SOFTWARE } from '../lib/versions';
 import { HelmPreinstall } from '../constructs/hetzner/cloud-init';
 import { HetznerCluster, SecretSplice } from '../constructs/hetzner/cluster';
 
+/**
+ * Folder of the local backend's state files, beside the cdktf output folder (the project root for
+ * the default `cdktf.out`): one `<stack>.tfstate` per stack. cdktf writes a stack into
+ * `<outdir>/stacks/<stack>/`, where Terraform runs, so the backend path is `../../../` + this folder
+ * wherever the output folder is; a synth never writes there, so state survives every synth and a
+ * switch of spec. Keep it out of Git (it holds the k3s join token).
+ */
+export const LOCAL_STATE_DIR = 'terraform-state';
+
+/** The local backend's state path of a stack, relative to the stack's folder `<outdir>/stacks/<stack>/`. */
+export function localStatePath(stack: string): string {
+  return `../../../${LOCAL_STATE_DIR}/${stack}.tfstate`;
+}
+
 /** Length of the generated k3s join token (alphanumeric). */
 export const JOIN_TOKEN_LENGTH = 48;
 /** Longest Git username/token accepted in the size check of the bootstrap cloud-init. */
@@ -86,7 +100,9 @@ export class RegionStack extends TerraformStack {
   readonly cluster: HetznerCluster;
 
   /**
-   * @param id stack name, e.g. `omantel-hz-fsn-rtz-prod`; also names the S3 state object `<id>.tfstate` (under `keyPrefix/` when set)
+   * @param id stack name, e.g. `omantel-hz-fsn-rtz-prod`; also names its state: the S3 object
+   *   `<id>.tfstate` (under `keyPrefix/` when set, locked with an S3 lock file), or the local file
+   *   `terraform-state/<id>.tfstate` beside the output folder (see `LOCAL_STATE_DIR`)
    * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit
    */
   constructor(scope: Construct, id: string, props: RegionStackProps) {
@@ -94,7 +110,7 @@ export class RegionStack extends TerraformStack {
     const { spec, region, ctx } = props;
     const backend = spec.spec.terraform.backend;
     if (backend.type === 's3') {
-      new S3Backend(this, {
+      const s3 = new S3Backend(this, {
         bucket: backend.bucket,
         key: [backend.keyPrefix, `${id}.tfstate`].filter(Boolean).join('/'),
         region: backend.region,
@@ -106,8 +122,12 @@ export class RegionStack extends TerraformStack {
         skipS3Checksum: true,
         usePathStyle: true,
       });
+      // State locking with a lock object next to the state (Terraform >= 1.10, no DynamoDB table;
+      // https://developer.hashicorp.com/terraform/language/backend/s3#state-locking). cdktf 0.21's
+      // typed S3Backend predates the argument, hence the override.
+      s3.addOverride('use_lockfile', true);
     } else {
-      new LocalBackend(this, { path: 'terraform.tfstate' });
+      new LocalBackend(this, { path: localStatePath(id) });
     }
 
     const hcloudToken = new TerraformVariable(this, 'hcloud_token', {

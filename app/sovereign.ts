@@ -2,15 +2,17 @@
  * `Sovereign`: the model built from a spec (clusters, their contexts, the resolved Blueprints) and
  * its synthesis into Terraform JSON and a GitOps tree, written atomically.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { App } from 'cdktf';
 import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
 import { ClusterContext, clusterContext } from '../lib/context';
-import { CatalogError, SynthError, type SpecProblem } from '../lib/errors';
-import { commitStaged, discardStaged, FileTree, stageFolder, StagedTree, writeTree } from '../lib/gitops';
+import { CatalogError, OutputError, SynthError, type SpecProblem } from '../lib/errors';
+import { CDKTF_MANIFEST, previousCdktfStacks } from '../lib/cdktf-out';
+import { FileTree, readOwnershipRecord, readTree } from '../lib/gitops';
+import { OutputPlan, writeOutputs } from '../lib/output';
 import { stackName } from '../lib/naming';
 import { loadSpec, parseSpec } from '../lib/spec/load';
 import { specWarnings, type BlueprintNames } from '../lib/spec/validate';
@@ -20,6 +22,7 @@ import { HelmBlueprint } from '../blueprints/helm';
 import { RETIRED_BLUEPRINTS } from '../blueprints/retired';
 import { fluxSyncManifests, PlannedBlueprint, renderClusterTree, toMultiDocYaml } from './gitops-tree';
 import { DestructiveChange, DestructiveChangeError, destructiveChanges, StackJson } from './destructive-changes';
+import { LOCAL_STATE_DIR } from './region-stack';
 import { RegionStack } from './region-stack';
 
 /** Options of a `Sovereign`. */
@@ -32,6 +35,11 @@ export interface SovereignOptions {
    * @default none
    */
   readonly blueprints?: readonly Blueprint[];
+  /**
+   * Base name of the spec file, named in each cluster folder's README and file headers.
+   * @default `fromFile` sets the file's base name; otherwise none (the README says the spec was given as text)
+   */
+  readonly specFile?: string;
 }
 
 /** One cluster of the Sovereign. */
@@ -52,16 +60,46 @@ export interface SynthReport {
   readonly added: readonly AddedDependency[];
   /** Allowed settings that weaken the security posture (see `Sovereign.warnings`). */
   readonly warnings: readonly SpecProblem[];
+  /**
+   * Things to do by hand, one sentence each, e.g. moving a stack's state from where an earlier
+   * catalyst-cdk kept it (`cdktf.out/stacks/<stack>/terraform.tfstate`) with `terraform init -migrate-state`.
+   */
+  readonly notices: readonly string[];
   /** Destructive changes against the previous synth that `allowDestructive` let through (empty otherwise). */
   readonly destructive: readonly DestructiveChange[];
 }
 
-/** Where `synthesize` writes; an omitted output is not produced. */
+/**
+ * Where `synthesize` writes; an omitted output is not produced. Each output owns only the files it
+ * wrote (see `lib/output.ts`).
+ */
 export interface SynthTargets {
-  /** cdktf output folder (holds `manifest.json` and `stacks/<stack>/cdk.tf.json`). */
+  /**
+   * cdktf output folder: `manifest.json` and `stacks/<stack>/cdk.tf.json` are ours (cdktf's manifest
+   * lists them); Terraform's `.terraform/` and lock files there are left alone. The local backend's
+   * state lives beside it, in `terraform-state/` (see `LOCAL_STATE_DIR`), which a synth never touches.
+   */
   readonly terraformOut?: string;
-  /** Root of the GitOps repository tree (the spec's `gitops.path` folder is created inside it). */
+  /**
+   * Root of the GitOps repository (a Git checkout is fine): each cluster's folder
+   * `<gitops.path>/<cluster>/` is written there, with an ownership record; nothing else in the
+   * repository is touched.
+   */
   readonly gitopsOut?: string;
+  /**
+   * Take over output folders without an ownership record (e.g. written by hand or by an earlier
+   * catalyst-cdk), and files in them at paths catalyst-cdk writes; other files are still left alone.
+   * @default false: such folders and files are refused with an `OutputError`
+   */
+  readonly adopt?: boolean;
+  /**
+   * Set when the cdktf CLI runs the app (`cdktf synth`/`deploy`, which set `CDKTF_OUTDIR`). The CLI
+   * itself deletes the folders of stacks it no longer sees after the app exits, so their folders are
+   * left for it (emptied of our files) — and a synth is refused when such a folder holds a Terraform
+   * state file the CLI would delete with it.
+   * @default false: folders of stacks no longer synthesized are removed when nothing else is in them
+   */
+  readonly underCdktfCli?: boolean;
   /**
    * Write the Terraform output even when, compared with the stacks the previous synth left in
    * `terraformOut`, it removes a control plane server or changes the control plane's or a pool's
@@ -69,6 +107,25 @@ export interface SynthTargets {
    * @default false: such a synth throws `DestructiveChangeError` and writes nothing
    */
   readonly allowDestructive?: boolean;
+}
+
+/**
+ * For each stack whose state is still where catalyst-cdk 0.1 kept it (in its stack folder, which
+ * the local backend no longer points at) and not yet in `terraform-state/`: how to move it.
+ */
+function legacyStateNotices(out: string, stacks: readonly string[]): string[] {
+  return stacks
+    .filter((s) => filesIn(join(out, 'stacks', s)).includes('terraform.tfstate') && !filesIn(join(out, '..', LOCAL_STATE_DIR)).includes(`${s}.tfstate`))
+    .map((s) => `the state of stack ${s} is still in ${join(out, 'stacks', s, 'terraform.tfstate')}; move it to ${LOCAL_STATE_DIR}/ once with: terraform -chdir=${join(out, 'stacks', s)} init -migrate-state`);
+}
+
+/** Names of the entries of a folder; none when it does not exist. */
+function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -106,6 +163,8 @@ export class Sovereign {
    * with `spec.ssh.allowFromInternet: true`. The CLI prints them on every synth.
    */
   readonly warnings: readonly SpecProblem[];
+  /** Base name of the spec file (`SovereignOptions.specFile`), or undefined for a spec given as text. */
+  readonly specFile?: string;
 
   /**
    * Loads and validates a spec file and builds the model.
@@ -113,7 +172,7 @@ export class Sovereign {
    */
   static fromFile(file: string, options: SovereignOptions = {}): Sovereign {
     const catalog = options.catalog ?? builtinCatalog();
-    return new Sovereign(loadSpec(file, { catalog: specCatalog(catalog, options), defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
+    return new Sovereign(loadSpec(file, { catalog: specCatalog(catalog, options), defaultBlueprints: BOOTSTRAP_KIT }), { specFile: basename(file), ...options, catalog });
   }
 
   /**
@@ -133,6 +192,7 @@ export class Sovereign {
    */
   constructor(spec: SovereignSpec, options: SovereignOptions = {}) {
     this.spec = spec;
+    this.specFile = options.specFile;
     this.warnings = specWarnings(spec);
     this.catalog = options.catalog ?? builtinCatalog();
     const instances = new Map<string, Blueprint>();
@@ -196,13 +256,14 @@ export class Sovereign {
   }
 
   /**
-   * Renders the GitOps tree of every cluster (paths relative to the repository root).
+   * Renders the GitOps tree of every cluster (paths relative to the repository root): the YAML
+   * files, each cluster folder's `README.md` and its ownership record.
    * @throws Error as `renderClusterTree` does
    */
   gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {
     const files: FileTree = new Map();
     const clusters = this.clusters.map(({ ctx }) => {
-      const tree = renderClusterTree(ctx, this.blueprints);
+      const tree = renderClusterTree(ctx, this.blueprints, { specFile: this.specFile });
       for (const [path, content] of tree.files) files.set(path, content);
       return { name: ctx.cluster.name, path: ctx.gitops.clusterPath, objects: tree.objectCount, files: tree.files.size };
     });
@@ -210,68 +271,94 @@ export class Sovereign {
   }
 
   /**
-   * Builds both outputs in memory and writes none: every check `synthesize` makes (Hetzner's 32 KiB
-   * user_data limit, each Blueprint's rendering) with nothing written. cdktf's `App` creates its
-   * output folder when constructed, so it gets a scratch folder in the OS temp folder, removed again.
-   *
-   * @returns what `synthesize` would report with both outputs requested; `destructive` is empty, as
-   *   there is no previous output to compare with
-   * @throws SynthError (or any rendering error) as `synthesize` does
+   * The Terraform JSON files of every stack (`manifest.json` and `stacks/<stack>/cdk.tf.json`),
+   * synthesized by cdktf into a temporary folder and read back.
+   * @throws as `buildStacks`
    */
-  check(): SynthReport {
-    const scratch = mkdtempSync(join(tmpdir(), 'catalyst-check-'));
+  private terraformFiles(): { files: FileTree; stacks: SynthReport['stacks'] } {
+    const dir = mkdtempSync(join(tmpdir(), 'catalyst-cdk-terraform-'));
     try {
-      const stacks = this.buildStacks(new App({ outdir: scratch, stackTraces: false })).map(stackSummary);
-      return { stacks, clusters: this.gitopsTree().clusters, added: this.added, warnings: this.warnings, destructive: [] };
+      const app = new App({ outdir: dir, stackTraces: false });
+      const built = this.buildStacks(app);
+      app.synth();
+      const stacks = built.map((s) => ({ name: s.node.id, resources: countResources(s), largestUserDataBytes: s.cluster.largestUserDataBytes }));
+      return { files: readTree(dir), stacks };
     } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
   /**
-   * Synthesizes the requested outputs. Everything is rendered into staging folders first; the
-   * previous outputs are replaced only when all of them succeeded, and left untouched otherwise.
-   * Before replacing `terraformOut`, each new stack is compared with the one already there.
+   * Builds both outputs in memory and writes none: every check `synthesize` makes before writing
+   * (Hetzner's 32 KiB user_data limit, each Blueprint's rendering) with no output folder touched
+   * (cdktf renders into a scratch folder in the OS temp folder, removed again).
+   *
+   * @returns what `synthesize` would report with both outputs requested; `destructive` and `notices`
+   *   are empty, as there is no previous output to compare with
+   * @throws SynthError (or any rendering error) as `synthesize` does
+   */
+  check(): SynthReport {
+    const { stacks } = this.terraformFiles();
+    return { stacks, clusters: this.gitopsTree().clusters, added: this.added, warnings: this.warnings, notices: [], destructive: [] };
+  }
+
+  /**
+   * The write plan of the cdktf output folder: our files replace the previous synth's; under the
+   * cdktf CLI the folders of stacks no longer synthesized are left for the CLI to delete.
+   * @throws OutputError when the CLI would delete a Terraform state file with such a folder
+   */
+  private terraformPlan(out: string, files: FileTree, targets: SynthTargets): OutputPlan {
+    const stacks = previousCdktfStacks(out);
+    const orphans = (stacks ?? []).filter((s) => !files.has(s.synthesizedStackPath)).map((s) => s.workingDirectory);
+    if (targets.underCdktfCli) {
+      const doomed = orphans.flatMap((dir) => filesIn(join(out, dir)).filter((f) => f.endsWith('.tfstate')).map((f) => join(out, dir, f)));
+      if (doomed.length > 0) {
+        throw new OutputError(doomed.map((f) => `${f} is Terraform state of a stack this spec no longer has, and the cdktf CLI deletes that stack's folder after a synth; move the file to ${LOCAL_STATE_DIR}/ beside ${out} (or destroy the stack with its own spec first), then synthesize again`));
+      }
+    }
+    const previous = stacks && [CDKTF_MANIFEST, ...stacks.map((s) => s.synthesizedStackPath)];
+    return { root: out, files, previous, adopt: targets.adopt, keepFolders: targets.underCdktfCli ? orphans : [] };
+  }
+
+  /**
+   * Synthesizes the requested outputs. Everything is rendered in memory first, each new stack is
+   * compared with the one already in `terraformOut`, and every output folder is checked; then the
+   * files are written all or nothing (see `writeOutputs`): on any failure the previous outputs stay
+   * exactly as they were.
    *
    * @throws DestructiveChangeError when a stack would remove a control plane server or change a
    *   server type (see `destructiveChanges`) and `targets.allowDestructive` is not set
    * @throws SynthError when a previous stack file exists but is not JSON (and `allowDestructive` is not set)
-   * @throws SynthError (or any rendering error) after discarding the staging folders
+   * @throws SynthError (a hard limit such as user_data), OutputError (an output folder that is not
+   *   ours, see `SynthTargets.adopt`), or any rendering error — all
+   *   before anything is written; a file system error while writing, after restoring the outputs
    */
   synthesize(targets: SynthTargets): SynthReport {
-    const stages: StagedTree[] = [];
-    try {
-      let stacks: SynthReport['stacks'] = [];
-      let destructive: DestructiveChange[] = [];
-      if (targets.terraformOut) {
-        const stage = stageFolder(targets.terraformOut);
-        stages.push(stage);
-        const app = new App({ outdir: stage.staging, stackTraces: false });
-        const built = this.buildStacks(app);
-        app.synth();
-        stacks = built.map(stackSummary);
-        destructive = compareWithPrevious(targets.terraformOut, stage.staging, stacks.map((s) => s.name), targets.allowDestructive ?? false);
-      }
-      let clusters: SynthReport['clusters'] = [];
-      if (targets.gitopsOut) {
-        const stage = stageFolder(targets.gitopsOut);
-        stages.push(stage);
-        const tree = this.gitopsTree();
-        writeTree(stage, tree.files);
-        clusters = tree.clusters;
-      }
-      commitStaged(stages);
-      return { stacks, clusters, added: this.added, warnings: this.warnings, destructive };
-    } catch (err) {
-      discardStaged(stages);
-      throw err;
+    const plans: OutputPlan[] = [];
+    let stacks: SynthReport['stacks'] = [];
+    let destructive: DestructiveChange[] = [];
+    if (targets.terraformOut) {
+      const out = targets.terraformOut;
+      const rendered = this.terraformFiles();
+      stacks = rendered.stacks;
+      destructive = compareWithPrevious(out, rendered.files, stacks.map((s) => s.name), targets.allowDestructive ?? false);
+      plans.push(this.terraformPlan(out, rendered.files, targets));
     }
+    let clusters: SynthReport['clusters'] = [];
+    if (targets.gitopsOut) {
+      const tree = this.gitopsTree();
+      clusters = tree.clusters;
+      for (const c of clusters) {
+        const prefix = `${c.path}/`;
+        const files: FileTree = new Map([...tree.files].filter(([p]) => p.startsWith(prefix)).map(([p, content]) => [p.slice(prefix.length), content]));
+        const root = join(targets.gitopsOut, c.path);
+        plans.push({ root, files, previous: readOwnershipRecord(root), adopt: targets.adopt });
+      }
+    }
+    const notices = targets.terraformOut ? legacyStateNotices(targets.terraformOut, stacks.map((s) => s.name)) : [];
+    writeOutputs(plans);
+    return { stacks, clusters, added: this.added, warnings: this.warnings, notices, destructive };
   }
-}
-
-/** What a report says about one built stack. */
-function stackSummary(stack: RegionStack): SynthReport['stacks'][number] {
-  return { name: stack.node.id, resources: countResources(stack), largestUserDataBytes: stack.cluster.largestUserDataBytes };
 }
 
 /**
@@ -296,13 +383,14 @@ export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): Gene
 }
 
 /**
- * Compares every new stack in `staging` with the same stack in `previousOut`, where there is one.
+ * Compares every new stack (`next`, the rendered cdktf output) with the same stack in
+ * `previousOut`, where there is one.
  *
  * @returns the destructive changes (only when `allow`)
  * @throws DestructiveChangeError when there are destructive changes and not `allow`
  * @throws SynthError when a previous stack file is not JSON and not `allow` (it is skipped when `allow`)
  */
-function compareWithPrevious(previousOut: string, staging: string, stacks: readonly string[], allow: boolean): DestructiveChange[] {
+function compareWithPrevious(previousOut: string, next: FileTree, stacks: readonly string[], allow: boolean): DestructiveChange[] {
   const changes: DestructiveChange[] = [];
   for (const stack of stacks) {
     const file = join(previousOut, 'stacks', stack, 'cdk.tf.json');
@@ -314,8 +402,7 @@ function compareWithPrevious(previousOut: string, staging: string, stacks: reado
       if (allow) continue;
       throw new SynthError(`cannot compare with the previous synth: ${file} is not readable JSON (${(err as Error).message}); restore it from version control, or synthesize with --allow-destructive to skip the comparison`);
     }
-    const next = JSON.parse(readFileSync(join(staging, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as StackJson;
-    changes.push(...destructiveChanges(stack, previous, next));
+    changes.push(...destructiveChanges(stack, previous, JSON.parse(next.get(`stacks/${stack}/cdk.tf.json`)!) as StackJson));
   }
   if (changes.length > 0 && !allow) throw new DestructiveChangeError(changes, previousOut);
   return changes;

@@ -6,6 +6,7 @@
  */
 import { Duration, type Chart } from 'cdk8s';
 import { Blueprint, BlueprintProps, mergeValues } from '../lib/blueprint';
+import type { ValueNote } from '../lib/gitops';
 import type { ClusterContext } from '../lib/context';
 import { blueprintObjectName, LABELS } from '../lib/naming';
 import { CosignVerification, cosignVerificationProblems } from '../lib/signing';
@@ -22,6 +23,19 @@ export function minutes(text: string): Duration {
   const m = /^(\d+)m$/.exec(text);
   if (!m) throw new Error(`duration ${text} must be whole minutes such as 15m`);
   return Duration.minutes(Number(m[1]));
+}
+
+/** Why one Helm value is what it is; see `HelmBlueprint.valueReasons`. */
+export interface ValueReason {
+  /** Keys from the root of the chart's values to the value, e.g. `['image', 'repository']`. */
+  readonly path: readonly string[];
+  /** One line for a reviewer, e.g. `Bitnami publishes these versions only under docker.io/bitnamilegacy`. */
+  readonly reason: string;
+}
+
+/** The value at `path` in nested maps, or undefined. */
+function valueAt(values: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), values);
 }
 
 /** Props every `HelmBlueprint` accepts. */
@@ -59,6 +73,32 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * from its typed props and the context; `props.values` is merged over them.
    */
   protected abstract curatedValues(ctx: ClusterContext): Record<string, unknown>;
+
+  /**
+   * Reasons for curated values a reviewer would otherwise question (a legacy image registry, a chart
+   * feature turned off because the Blueprint does it another way). Each becomes a comment above the
+   * value in the HelmRelease file, unless `props.values` changed that value.
+   * @default none
+   */
+  protected valueReasons(_ctx: ClusterContext): ValueReason[] {
+    return [];
+  }
+
+  /**
+   * The `valueReasons` as notes on the HelmRelease's `spec.values`, for the values `props.values`
+   * left as curated (a reason for a value the user replaced would be wrong).
+   * @throws Error when a reason names a path the curated values do not have
+   */
+  override valueNotes(ctx: ClusterContext): ValueNote[] {
+    const curated = this.curatedValues(ctx);
+    const final = this.helmValues(ctx);
+    return this.valueReasons(ctx).flatMap(({ path, reason }) => {
+      const value = valueAt(curated, path);
+      if (value === undefined) throw new Error(`Blueprint ${this.metadata.name}: a value reason names ${path.join('.')}, which its curated values do not set`);
+      if (JSON.stringify(valueAt(final, path)) !== JSON.stringify(value)) return [];
+      return [{ kind: 'HelmRelease', name: blueprintObjectName(this.metadata.name), path: ['spec', 'values', ...path], reason }];
+    });
+  }
 
   /** Final Helm values: curated values with `props.values` merged last. */
   helmValues(ctx: ClusterContext): Record<string, unknown> {

@@ -11,6 +11,7 @@ import type { Chart } from 'cdk8s';
 import type { ClusterContext } from './context';
 import type { TemplateValue } from './chart-check/values';
 import type { ChartPin } from './versions';
+import type { ValueNote } from './gitops';
 
 /** How a Blueprint is installed: by the bootstrap kit, always, or when selected. */
 export type BlueprintTier = 'bootstrap-kit' | 'mandatory' | 'a-la-carte';
@@ -256,6 +257,15 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
    * @default none
    */
   generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+    return [];
+  }
+
+  /**
+   * Reasons for non-obvious values of the objects this Blueprint renders in a cluster, written as
+   * comments above those values in the GitOps tree (see `ValueNote`).
+   * @default none
+   */
+  valueNotes(_ctx: ClusterContext): ValueNote[] {
     return [];
   }
 

@@ -91,3 +91,19 @@ export class SynthError extends Error {
     this.name = 'SynthError';
   }
 }
+
+/**
+ * Thrown when an output folder cannot be written without touching files catalyst-cdk did not
+ * write (a non-empty folder without its ownership record, another's file where ours would go);
+ * nothing has been written. `problems` holds one sentence per conflict, each naming the path and the fix.
+ */
+export class OutputError extends Error {
+  /** One sentence per conflict: the path, what is in the way, and what to do. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'OutputError';
+    this.problems = problems;
+  }
+}

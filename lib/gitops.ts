@@ -1,11 +1,13 @@
 /**
  * The GitOps writer: turns Kubernetes manifests into a deterministic repository tree (one file per
- * object, stable file names, sorted keys, a `kustomization.yaml` per folder) and writes whole output
- * trees atomically (all of them or none).
+ * object, stable file names, sorted keys, a `kustomization.yaml` per folder, comments saying why on
+ * non-obvious values) and the ownership record of a cluster folder. `lib/output.ts` writes the trees.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
-import { stringify } from 'yaml';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Document, isMap, isScalar, stringify, type YAMLMap } from 'yaml';
+import { OutputError } from './errors';
+import { isSafeRelativePath, readJsonFile } from './output';
 
 /** A Kubernetes manifest as plain JSON. */
 export interface Manifest {
@@ -21,9 +23,42 @@ export interface Manifest {
 /** Relative file path → file content. Paths use `/`. */
 export type FileTree = Map<string, string>;
 
-/** Serializes a value as YAML with map keys sorted, no line folding, and a trailing newline. */
-export function toYaml(value: unknown): string {
-  return stringify(value, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
+/**
+ * Why one value of an object is what it is, for a reviewer of the GitOps tree: written as a comment
+ * line above the value's key. Attach one to values a reader would otherwise question (an image from
+ * a legacy registry, a chart feature turned off because we do it another way).
+ */
+export interface ValueNote {
+  /** Kind of the object holding the value, e.g. `HelmRelease`. */
+  readonly kind: string;
+  /** Name of that object, e.g. `bp-keycloak`. */
+  readonly name: string;
+  /** Keys from the object's root to the value, e.g. `['spec', 'values', 'image', 'repository']`. */
+  readonly path: readonly string[];
+  /** The reason, one line, e.g. `Bitnami publishes these versions only under docker.io/bitnamilegacy`. */
+  readonly reason: string;
+}
+
+const YAML_OPTIONS = { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/**
+ * Serializes a value as YAML with map keys sorted, no line folding, and a trailing newline; each
+ * note's reason becomes a `# ...` line above the key it names.
+ *
+ * @param notes reasons to write, by path from the value's root. @default none
+ * @throws Error when a note names a path that is not a key of a map in `value`, or its reason spans several lines
+ */
+export function toYaml(value: unknown, notes: ReadonlyArray<Pick<ValueNote, 'path' | 'reason'>> = []): string {
+  if (notes.length === 0) return stringify(value, YAML_OPTIONS);
+  const doc = new Document(value, YAML_OPTIONS);
+  for (const { path, reason } of notes) {
+    if (/[\r\n]/.test(reason)) throw new Error(`the note on ${path.join('.')} must be one line`);
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const pair = isMap(parent) ? (parent as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]) : undefined;
+    if (!pair || !isScalar(pair.key)) throw new Error(`a note names ${path.join('.')}, which is not a key of the object; fix the note's path`);
+    pair.key.commentBefore = pair.key.commentBefore ? `${pair.key.commentBefore}\n ${reason}` : ` ${reason}`;
+  }
+  return doc.toString({ lineWidth: 0 });
 }
 
 /**
@@ -64,11 +99,16 @@ export function fileNames(objects: readonly Manifest[]): string[] {
  * @param folder folder path inside the tree, e.g. `clusters/hz-fsn-rtz-prod/bp-cilium`
  * @param objects the folder's manifests
  * @param extraResources further kustomize resources (sub-folders or files) to list. @default none
- * @throws Error when two objects would get the same file name (see `fileNames`)
+ * @param notes reasons to write as comments in the objects' files (see `ValueNote`). @default none
+ * @throws Error when two objects would get the same file name (see `fileNames`), or a note names
+ *   no object of the folder or a path the object does not have
  */
-export function addFolder(tree: FileTree, folder: string, objects: readonly Manifest[], extraResources: readonly string[] = []): void {
+export function addFolder(tree: FileTree, folder: string, objects: readonly Manifest[], extraResources: readonly string[] = [], notes: readonly ValueNote[] = []): void {
   const names = fileNames(objects);
-  objects.forEach((o, i) => tree.set(`${folder}/${names[i]}`, toYaml(o)));
+  for (const n of notes) {
+    if (!objects.some((o) => o.kind === n.kind && o.metadata.name === n.name)) throw new Error(`a note names ${n.kind} ${n.name}, which ${folder} does not hold`);
+  }
+  objects.forEach((o, i) => tree.set(`${folder}/${names[i]}`, toYaml(o, notes.filter((n) => n.kind === o.kind && n.name === o.metadata.name))));
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -77,69 +117,51 @@ export function addFolder(tree: FileTree, folder: string, objects: readonly Mani
   tree.set(`${folder}/kustomization.yaml`, toYaml(kustomization));
 }
 
-/** A tree written to a staging folder, waiting to replace its target. */
-export interface StagedTree {
-  /** Where the tree will live. */
-  readonly target: string;
-  /** The staging folder holding the new tree (a sibling of the target). */
-  readonly staging: string;
+/** File name of a cluster folder's ownership record: the files catalyst-cdk wrote there. */
+export const OWNERSHIP_RECORD = 'catalyst-cdk.json';
+
+/** What a cluster folder's ownership record says. */
+export interface OwnershipRecord {
+  /** Always `catalyst-cdk`. */
+  readonly generator: 'catalyst-cdk';
+  /** catalyst-cdk version that wrote the folder. */
+  readonly version: string;
+  /** Sovereign (`metadata.name`) and cluster the folder belongs to. */
+  readonly sovereign: string;
+  readonly cluster: string;
+  /** Every file catalyst-cdk wrote in the folder except the record itself, relative, sorted. */
+  readonly files: readonly string[];
+}
+
+/** The ownership record as JSON text (2-space indent, trailing newline; `files` sorted). */
+export function renderOwnershipRecord(record: OwnershipRecord): string {
+  const { generator, version, sovereign, cluster } = record;
+  return `${JSON.stringify({ generator, version, sovereign, cluster, files: [...record.files].sort() }, null, 2)}\n`;
 }
 
 /**
- * Creates an empty staging folder next to `target` (same file system, so the final move is a rename).
- * @throws the file system error when the parent folder cannot be created or written
+ * Reads the ownership record of a folder.
+ *
+ * @returns the files catalyst-cdk wrote there (the record itself included), or `undefined` when the
+ *   folder or its record does not exist
+ * @throws OutputError when the record exists but is not one catalyst-cdk writes (bad JSON, a path
+ *   outside the folder), naming the file; nothing is written then
  */
-export function stageFolder(target: string): StagedTree {
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  return { target, staging: mkdtempSync(join(parent, `.${basename(target)}.staging-`)) };
-}
-
-/** Writes a file tree into a staged folder. @throws the file system error of a failed write */
-export function writeTree(stage: StagedTree, tree: FileTree): void {
-  for (const [path, content] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = join(stage.staging, path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+export function readOwnershipRecord(folder: string): string[] | undefined {
+  const file = join(folder, OWNERSHIP_RECORD);
+  const read = readJsonFile(file);
+  if (!read) return undefined;
+  const record = read.value as Partial<OwnershipRecord> | undefined;
+  const files = record?.generator === 'catalyst-cdk' && Array.isArray(record.files) ? record.files : undefined;
+  if (!files || !files.every((f) => typeof f === 'string' && isSafeRelativePath(f))) {
+    throw new OutputError([`${file} is not an ownership record written by catalyst-cdk (it must list the files catalyst-cdk wrote, as paths inside the folder); restore it from Git, or remove it and adopt the folder (--adopt)`]);
   }
-}
-
-/**
- * Moves every staged folder into place. Each previous target is first renamed aside and deleted
- * only after all new trees are in place; if a move fails, the targets already moved are put back.
- * @throws the file system error of the failed move, after restoring the targets and deleting the staging folders
- */
-export function commitStaged(stages: readonly StagedTree[]): void {
-  const moved: Array<{ stage: StagedTree; backup?: string }> = [];
-  try {
-    for (const stage of stages) {
-      let backup: string | undefined;
-      if (existsSync(stage.target)) {
-        backup = `${stage.staging}.previous`;
-        renameSync(stage.target, backup);
-      }
-      moved.push({ stage, backup });
-      renameSync(stage.staging, stage.target);
-    }
-  } catch (err) {
-    for (const { stage, backup } of moved.reverse()) {
-      if (existsSync(stage.target) && !existsSync(stage.staging)) renameSync(stage.target, stage.staging);
-      if (backup) renameSync(backup, stage.target);
-    }
-    discardStaged(stages);
-    throw err;
-  }
-  for (const { backup } of moved) if (backup) rmSync(backup, { recursive: true, force: true });
-}
-
-/** Deletes staging folders (after a failed synth); targets are untouched. */
-export function discardStaged(stages: readonly StagedTree[]): void {
-  for (const stage of stages) rmSync(stage.staging, { recursive: true, force: true });
+  return [...files, OWNERSHIP_RECORD];
 }
 
 /**
  * Reads every file under `dir` back into a tree (path relative to `dir`, with `/` → content), in
- * sorted order: the inverse of `writeTree`, e.g. for checking a tree written by an earlier synth.
+ * sorted order, e.g. for checking a tree written by an earlier synth.
  */
 export function readTree(dir: string): FileTree {
   const out: FileTree = new Map();

@@ -6,6 +6,9 @@
  * (`shared/catalog/components.json`, snapshot 2026-04-30) unless a comment says otherwise.
  */
 
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
 /** An upstream Helm chart pinned to one exact version. */
 export interface ChartPin {
   /** Chart repository: an `https://` Helm repository index URL or an `oci://` registry path. */
@@ -53,3 +56,19 @@ export const TERRAFORM_PROVIDERS = {
   hcloud: { source: 'hetznercloud/hcloud', constraint: '~> 1.68.0', schema: 'schemas/hcloud-provider-schema.json' },
   random: { source: 'hashicorp/random', constraint: '~> 3.9.0', schema: 'schemas/random-provider-schema.json' },
 } as const;
+
+/**
+ * The version in catalyst-cdk's `package.json`: the nearest one above this module, which is the
+ * repository's when run from source and the package's when run from the `dist/` build.
+ * @throws Error when no `package.json` is found above this module
+ */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+
+/** This catalyst-cdk's version (`package.json`), named in the GitOps tree's README and ownership record. */
+export const CATALYST_CDK_VERSION: string = packageVersion();

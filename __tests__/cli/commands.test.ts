@@ -88,6 +88,7 @@ describe('synth', () => {
       clusters: [{ name: 'hz-fsn-mgt-prod', path: `${gitops}/clusters/hz-fsn-mgt-prod`, objects: expect.any(Number), files: expect.any(Number) }],
       added: expect.arrayContaining([{ name: 'powerdns', requiredBy: ['external-dns'] }, { name: 'cert-manager', requiredBy: expect.arrayContaining(['external-dns', 'powerdns']) }]),
       warnings: [{ path: 'spec.ssh.allowedCidrs[0]', value: '0.0.0.0/0', message: 'opens SSH (22) to the whole internet' }],
+      notices: [],
       destructive: [],
     });
     // The counts are those of the files written.

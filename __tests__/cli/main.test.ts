@@ -45,7 +45,8 @@ describe('npm run synth', () => {
     expect(spec.spec.ssh.allowedCidrs.length).toBeGreaterThan(1);
     spec.spec.blueprints = { install: ['gitea', 'cilium', 'external-dns', 'flux', 'cert-manager', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'powerdns'] };
     const dir = tmp();
-    const file = join(dir, 'reordered.yaml');
+    // Same base name in another folder: the GitOps README and headers name the spec by its base name.
+    const file = join(dir, 'bank-dr.yaml');
     writeFileSync(file, stringify(spec));
     const a = tmp();
     const b = tmp();
@@ -144,15 +145,17 @@ describe('a synthesis that fails after the spec was accepted', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('an internal error after the Terraform output was staged: exits 3, leaves both previous trees byte-identical and no staging folder', () => {
+  it('an internal error after the Terraform output was rendered: exits 3, leaves both previous trees byte-identical and no staging folder', () => {
     const dir = tmp();
     expect(synthTo(join(ROOT, 'examples/bank-dr.yaml'), dir).code).toBe(0);
     const before = readTree(dir);
-    let stagedAtFailure: string[] = [];
+    let renderedAtFailure: string[] = [];
+    let treeAtFailure = new Map<string, string>();
+    const terraformFiles = jest.spyOn(Sovereign.prototype as any, 'terraformFiles');
     const spy = jest.spyOn(Sovereign.prototype, 'gitopsTree').mockImplementation(() => {
-      // By now the new Terraform tree is complete in its staging folder, next to the previous one.
-      const staging = readdirSync(dir).filter((e) => e.startsWith('.cdktf.out.staging-'));
-      stagedAtFailure = staging.flatMap((s) => [...readTree(join(dir, s)).keys()].filter((f) => f.endsWith('cdk.tf.json')));
+      // By now the new Terraform files are rendered (in memory); nothing has been written yet.
+      renderedAtFailure = [...(terraformFiles.mock.results[0]!.value as { files: Map<string, string> }).files.keys()].filter((f) => f.endsWith('cdk.tf.json'));
+      treeAtFailure = readTree(dir);
       throw new Error('simulated failure while rendering the GitOps tree');
     });
     let r: ReturnType<typeof runCli>;
@@ -160,8 +163,10 @@ describe('a synthesis that fails after the spec was accepted', () => {
       r = synthTo(join(ROOT, 'examples/bank-dr.yaml'), dir);
     } finally {
       spy.mockRestore();
+      terraformFiles.mockRestore();
     }
-    expect(stagedAtFailure).toEqual(['stacks/bank-hz-fsn-rtz-prod/cdk.tf.json', 'stacks/bank-hz-hel-rtz-prod/cdk.tf.json']);
+    expect(renderedAtFailure).toEqual(['stacks/bank-hz-fsn-rtz-prod/cdk.tf.json', 'stacks/bank-hz-hel-rtz-prod/cdk.tf.json']);
+    expectSameTree(treeAtFailure, before);
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/^internal error: Error: simulated failure while rendering the GitOps tree/);
     expect(r.err).toContain('nothing was written');

@@ -28,7 +28,7 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
   it('has one folder per cluster with flux-system and one folder per Blueprint', () => {
     const folders = [...new Set([...ex.gitops.keys()].map((p) => p.split('/').slice(0, 3).join('/')))].sort();
     const expected = CLUSTERS[name]
-      .flatMap((c) => [`${c}/flux-system`, ...Object.keys(KIT_EDGES).map((bp) => `${c}/bp-${bp}`), `${c}/bp-cert-manager-config`, `${c}/kustomization.yaml`])
+      .flatMap((c) => [`${c}/flux-system`, ...Object.keys(KIT_EDGES).map((bp) => `${c}/bp-${bp}`), `${c}/bp-cert-manager-config`, `${c}/kustomization.yaml`, `${c}/README.md`, `${c}/catalyst-cdk.json`])
       .sort();
     expect(folders).toEqual(expected);
   });
@@ -83,7 +83,9 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
   it('validates every object against the published Kubernetes and Flux schemas', async () => {
     let checked = 0;
     const kinds = new Set<string>();
-    for (const [path, text] of ex.gitops) {
+    const yamlFiles = [...ex.gitops].filter(([path]) => path.endsWith('.yaml'));
+    expect(yamlFiles.length).toBe(ex.gitops.size - 2 * CLUSTERS[name].length); // all but each cluster's README.md and catalyst-cdk.json
+    for (const [path, text] of yamlFiles) {
       for (const doc of yamlDocs(text)) {
         if (isKustomizeFile(doc)) continue;
         const errors = await validateManifest(doc);

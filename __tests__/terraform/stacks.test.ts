@@ -80,9 +80,9 @@ describe('solo: one region, one control plane server, two workers', () => {
   const ex = synthExample('solo');
   const tf = ex.stacks['solo-hz-fsn-mgt-prod']!;
 
-  it('has one stack with a relative local backend', () => {
+  it('has one stack with a relative local backend whose state lives beside the output folder, outside what a synth writes', () => {
     expect(Object.keys(ex.stacks)).toEqual(['solo-hz-fsn-mgt-prod']);
-    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
+    expect(tf.terraform.backend).toEqual({ local: { path: '../../../terraform-state/solo-hz-fsn-mgt-prod.tfstate' } });
   });
 
   it('creates the network, subnet in the location zone, SSH key and placement groups', () => {
@@ -412,6 +412,11 @@ describe('bank-dr: two regions, three control plane servers each', () => {
   it('keeps state in the S3-compatible backend, one key per stack', () => {
     expect(fsn.terraform.backend.s3).toMatchObject({ bucket: 'bank-terraform-state', key: 'catalyst/bank-hz-fsn-rtz-prod.tfstate', region: 'fsn1', endpoints: { s3: 'https://fsn1.your-objectstorage.com' }, use_path_style: true });
     expect(hel.terraform.backend.s3).toMatchObject({ key: 'catalyst/bank-hz-hel-rtz-prod.tfstate' });
+    // Locked with a lock object beside the state (Terraform >= 1.10), no DynamoDB table.
+    for (const stack of [fsn, hel]) {
+      expect(stack.terraform.backend.s3!.use_lockfile).toBe(true);
+      expect(stack.terraform.backend.s3!.dynamodb_table).toBeUndefined();
+    }
   });
 
   it('opens SSH to the IPv4 and IPv6 operator networks', () => {

@@ -91,6 +91,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     .argument(...SPEC_ARGUMENT)
     .option('--terraform-out <dir>', 'cdktf output folder (default: $CDKTF_OUTDIR, else cdktf.out)')
     .option('--gitops-out <dir>', 'GitOps repository root to write clusters into (default: $CDK8S_OUTDIR, else gitops)')
+    .option('--adopt', 'take over output folders catalyst-cdk has no record of writing, replacing the files it writes there (other files stay)')
     .option('--allow-destructive', 'write the Terraform output even when, compared with the previous synth in --terraform-out, it removes a control plane server or changes a server type')
     .option(...JSON_FLAG)
     .action((arg: string | undefined, flags: SynthFlags) => execute('synth', { spec: spec(arg), writes: true }, () => synthCommand(spec(arg), flags, env)));

@@ -4,7 +4,7 @@
  * `--json`, as one JSON document on stdout and nothing on stderr.
  */
 import type { AddedDependency } from '../../lib/catalog';
-import { formatProblem, SpecError, SpecFileError, SynthError, type SpecProblem } from '../../lib/errors';
+import { formatProblem, OutputError, SpecError, SpecFileError, SynthError, type SpecProblem } from '../../lib/errors';
 import { type DestructiveChange, DestructiveChangeError } from '../destructive-changes';
 
 /** Exit codes of every command. */
@@ -23,7 +23,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** What kind of failure ended a command; `kind` in the `--json` error report. */
-export type FailureKind = 'invalid-spec' | 'cannot-synthesize' | 'destructive-change' | 'unreadable-file' | 'file-system' | 'bad-arguments' | 'internal';
+export type FailureKind = 'invalid-spec' | 'cannot-synthesize' | 'destructive-change' | 'unreadable-file' | 'output-not-ours' | 'file-system' | 'bad-arguments' | 'internal';
 
 /** A failure, as the text and `--json` reports show it. */
 export interface Failure {
@@ -33,8 +33,8 @@ export interface Failure {
   readonly exitCode: ExitCode;
   /** One human-readable message (several lines for an invalid spec, one per problem). */
   readonly message: string;
-  /** Every problem of an invalid spec, in document order (only for `invalid-spec`). */
-  readonly problems?: readonly SpecProblem[];
+  /** Every problem of an invalid spec, in document order (`invalid-spec`), or every output conflict (`output-not-ours`). */
+  readonly problems?: readonly SpecProblem[] | readonly string[];
   /** The file system error code, e.g. `ENOENT` (only for `unreadable-file` and `file-system`). */
   readonly code?: string;
   /** Every destructive change found (only for `destructive-change`). */
@@ -76,6 +76,9 @@ function isFileSystemError(err: unknown): err is Error & { code: string; syscall
 export function classify(err: unknown, context: FailureContext = {}): Failure {
   if (err instanceof SpecFileError) {
     return { kind: 'unreadable-file', exitCode: EXIT.usage, message: `spec file ${err.file} ${err.problems[0]!.message}`, code: err.code };
+  }
+  if (err instanceof OutputError) {
+    return { kind: 'output-not-ours', exitCode: EXIT.usage, message: `cannot write the output of ${context.spec ?? 'the spec'}:\n${err.problems.map((p) => `  ${p}`).join('\n')}`, problems: err.problems };
   }
   if (err instanceof SpecError) return { kind: 'invalid-spec', exitCode: EXIT.invalidSpec, message: err.message, problems: err.problems };
   if (err instanceof DestructiveChangeError) {

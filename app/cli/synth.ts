@@ -17,6 +17,12 @@ export interface SynthFlags {
    * @default false
    */
   readonly allowDestructive?: boolean;
+  /**
+   * Take over output folders catalyst-cdk has no record of writing; the files it writes replace
+   * those at the same paths, others stay (see `SynthTargets.adopt`).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /**
@@ -45,17 +51,23 @@ export function synthTargets(flags: SynthFlags, env: NodeJS.ProcessEnv): { terra
 export function synthCommand(spec: string, flags: SynthFlags, env: NodeJS.ProcessEnv): CommandResult {
   const { terraformOut, gitopsOut } = synthTargets(flags, env);
   const started = process.hrtime.bigint();
-  const report = Sovereign.fromFile(spec).synthesize({ terraformOut, gitopsOut, allowDestructive: flags.allowDestructive ?? false });
+  const report = Sovereign.fromFile(spec).synthesize({
+    terraformOut,
+    gitopsOut,
+    allowDestructive: flags.allowDestructive ?? false,
+    adopt: flags.adopt ?? false,
+    underCdktfCli: Boolean(env.CDKTF_OUTDIR),
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const stacks = report.stacks.map((s) => ({ ...s, path: `${terraformOut}/stacks/${s.name}` }));
   const clusters = report.clusters.map((c) => ({ ...c, path: `${gitopsOut}/${c.path}` }));
   return {
-    json: { spec, terraformOut: terraformOut ?? null, gitopsOut: gitopsOut ?? null, stacks, clusters, added: report.added, warnings: report.warnings, destructive: report.destructive },
+    json: { spec, terraformOut: terraformOut ?? null, gitopsOut: gitopsOut ?? null, stacks, clusters, added: report.added, warnings: report.warnings, notices: report.notices, destructive: report.destructive },
     stdout: [
       ...stacks.map((s) => `terraform  ${s.path}: ${s.resources} resources, largest user_data ${s.largestUserDataBytes} bytes`),
       ...clusters.map((c) => `gitops     ${c.path}: ${c.objects} objects in ${c.files} files`),
       `synthesized ${spec} in ${ms.toFixed(0)} ms`,
     ],
-    stderr: [...specNotes(report, spec), ...report.destructive.map((d) => `warning: allowed destructive change: ${d.stack}: ${d.address}: ${d.message}`)],
+    stderr: [...specNotes(report, spec), ...report.destructive.map((d) => `warning: allowed destructive change: ${d.stack}: ${d.address}: ${d.message}`), ...report.notices.map((n) => `note: ${n}`)],
   };
 }

@@ -3,7 +3,7 @@ import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
 import { podSecurityLabels } from '../../constructs/k8s/namespace';
-import { HelmBlueprint } from '../helm';
+import { HelmBlueprint, type ValueReason } from '../helm';
 
 /**
  * Namespace the chart creates for the TLS Secrets of Ingress, Gateway API and CiliumEnvoyConfig
@@ -141,6 +141,15 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
       hubble: { relay: { enabled: false }, ui: { enabled: false } },
       prometheus: { enabled: false, serviceMonitor: { enabled: false } },
     };
+  }
+
+  /** The API endpoint, the node-IP match mode and the ingress node ports (see the class). */
+  protected valueReasons(ctx: ClusterContext): ValueReason[] {
+    return [
+      { path: ['k8sServiceHost'], reason: "k3s's node-local API load balancer, on servers and agents alike: without kube-proxy Cilium cannot use the kubernetes Service" },
+      { path: ['policyCIDRMatchMode'], reason: 'lets NetworkPolicy ipBlock peers match node IPs: the API server (in k3s on the control plane nodes) and host-network pods such as SPIRE agents' },
+      { path: ['ingressController', 'service'], reason: `the Hetzner load balancer forwards 80 and 443 to these node ports (${ctx.ingress.http}, ${ctx.ingress.https})` },
+    ];
   }
 
   /**

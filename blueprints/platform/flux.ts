@@ -1,7 +1,7 @@
 import type { BlueprintMetadata, BlueprintProps, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
-import { HelmBlueprint } from '../helm';
+import { HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
 
 /** Port of notification-controller's webhook receiver inside the pod (chart flux2 2.14.1, container port `http-webhook`). */
@@ -102,6 +102,11 @@ export class Flux extends HelmBlueprint<FluxProps> {
       policies: { create: false },
       cli: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } },
     };
+  }
+
+  /** The chart's own NetworkPolicies turned off. */
+  protected valueReasons(): ValueReason[] {
+    return [{ path: ['policies', 'create'], reason: "off: the chart's allow-all policies would undo flux-system's default deny; bp-flux holds flux-system's NetworkPolicies" }];
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
-import { HelmBlueprint } from '../helm';
+import { BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
+import { HelmBlueprint, type ValueReason } from '../helm';
 import { ACME_HTTP01_SOLVER_PORT, DEFAULT_CLUSTER_ISSUER } from './cert-manager';
 import { Keycloak } from './keycloak';
 
@@ -181,6 +182,14 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
       redis: { enabled: false },
       test: { enabled: false },
     };
+  }
+
+  /** The legacy Bitnami PostgreSQL image and its own NetworkPolicy turned off (see the class). */
+  protected valueReasons(): ValueReason[] {
+    return [
+      { path: ['postgresql', 'image', 'repository'], reason: BITNAMI_LEGACY_IMAGE },
+      { path: ['postgresql', 'primary', 'networkPolicy', 'enabled'], reason: BITNAMI_OWN_NETWORK_POLICY },
+    ];
   }
 
   /**

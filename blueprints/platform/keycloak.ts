@@ -1,7 +1,8 @@
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
 import { CHARTS } from '../../lib/versions';
-import { HelmBlueprint } from '../helm';
+import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
+import { HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
 
 /** Props of the Keycloak Blueprint. */
@@ -116,6 +117,17 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
         },
       },
     };
+  }
+
+  /** The legacy Bitnami images and the charts' own NetworkPolicies turned off (see the class). */
+  protected valueReasons(): ValueReason[] {
+    return [
+      { path: ['global', 'security', 'allowInsecureImages'], reason: BITNAMI_ALLOW_LEGACY_IMAGES },
+      { path: ['image', 'repository'], reason: BITNAMI_LEGACY_IMAGE },
+      { path: ['postgresql', 'image', 'repository'], reason: BITNAMI_LEGACY_IMAGE },
+      { path: ['networkPolicy', 'enabled'], reason: BITNAMI_OWN_NETWORK_POLICY },
+      { path: ['postgresql', 'primary', 'networkPolicy', 'enabled'], reason: BITNAMI_OWN_NETWORK_POLICY },
+    ];
   }
 
   /** Generates the admin and database Secrets at bootstrap unless the props name Secrets of your own. */
