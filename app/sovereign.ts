@@ -292,6 +292,20 @@ export class Sovereign {
   }
 
   /**
+   * Builds both outputs in memory and writes none: every check `synthesize` makes before writing
+   * (Hetzner's 32 KiB user_data limit, each Blueprint's rendering) with no output folder touched
+   * (cdktf renders into a scratch folder in the OS temp folder, removed again).
+   *
+   * @returns what `synthesize` would report with both outputs requested; `destructive` and `notices`
+   *   are empty, as there is no previous output to compare with
+   * @throws SynthError (or any rendering error) as `synthesize` does
+   */
+  check(): SynthReport {
+    const { stacks } = this.terraformFiles();
+    return { stacks, clusters: this.gitopsTree().clusters, added: this.added, warnings: this.warnings, notices: [], destructive: [] };
+  }
+
+  /**
    * The write plan of the cdktf output folder: our files replace the previous synth's; under the
    * cdktf CLI the folders of stacks no longer synthesized are left for the CLI to delete.
    * @throws OutputError when the CLI would delete a Terraform state file with such a folder

@@ -2,6 +2,7 @@
  * Error types of catalyst-cdk. Every error a user can cause carries enough to fix it without reading
  * our code: the field path, the offending value, what is allowed.
  */
+import { escapeSuspicious } from './characters';
 
 /** One problem found in a Sovereign spec. */
 export interface SpecProblem {
@@ -17,10 +18,13 @@ export interface SpecProblem {
   readonly column?: number;
 }
 
-/** Renders a value for an error message: strings quoted, objects as compact JSON, long values cut. */
+/**
+ * Renders a value for an error message: strings quoted, objects as compact JSON, long values cut, and
+ * invisible or typographic characters escaped (`"fsn\u200b1"`, see `escapeSuspicious`).
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = escapeSuspicious(JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -46,6 +50,26 @@ export class SpecError extends Error {
     this.name = 'SpecError';
     this.problems = problems;
     this.file = file;
+  }
+}
+
+/**
+ * Thrown when a spec file cannot be read (missing, a folder, no permission). A `SpecError` with one
+ * `(document)` problem, so callers that catch `SpecError` keep working; the command line tells it apart
+ * (exit code 2, a bad argument, instead of 1, an invalid spec).
+ */
+export class SpecFileError extends SpecError {
+  /** The file system error code, e.g. `ENOENT`, `EISDIR`, `EACCES`; `undefined` when the error had none. */
+  readonly code?: string;
+
+  /**
+   * @param file the path as given
+   * @param cause the error `readFileSync` threw
+   */
+  constructor(file: string, cause: Error & { code?: string }) {
+    super([{ path: '(document)', value: file, message: `cannot be read: ${cause.message}` }], file);
+    this.name = 'SpecFileError';
+    this.code = cause.code;
   }
 }
 

@@ -102,20 +102,77 @@ export const INTERNET_WIDE_IPV4_PREFIX = 8;
 /** IPv6 blocks shorter than this prefix count as the whole internet for firewall sources. */
 export const INTERNET_WIDE_IPV6_PREFIX = 16;
 
+/** The IPv4-mapped IPv6 range (RFC 4291 section 2.5.5.2): `::ffff:a.b.c.d` is the IPv4 address `a.b.c.d`. */
+export const IPV4_MAPPED_IPV6_CIDR = '::ffff:0:0/96';
+
+const IPV4_MAPPED = ipaddr.parseCIDR(IPV4_MAPPED_IPV6_CIDR);
+
+/**
+ * The IPv4 block an IPv6 block inside `::ffff:0:0/96` stands for (`::ffff:10.0.0.0/104` →
+ * `10.0.0.0/8`), or `undefined` for any other block.
+ *
+ * @param text a CIDR that passed `checkSourceCidr`
+ */
+export function mappedIpv4(text: string): string | undefined {
+  const [addr, prefix] = ipaddr.parseCIDR(text);
+  if (addr.kind() !== 'ipv6' || prefix < IPV4_MAPPED[1] || !(addr as ipaddr.IPv6).isIPv4MappedAddress()) return undefined;
+  return `${(addr as ipaddr.IPv6).toIPv4Address().toString()}/${prefix - IPV4_MAPPED[1]}`;
+}
+
 /**
  * Whether a valid source CIDR opens a port to the whole internet or a large part of it: `0.0.0.0/0`,
  * `::/0`, and any IPv4 block larger than a /8 or IPv6 block larger than a /16 (so splitting
- * `0.0.0.0/0` into `0.0.0.0/1` + `128.0.0.0/1` is caught too).
+ * `0.0.0.0/0` into `0.0.0.0/1` + `128.0.0.0/1` is caught too). IPv4-mapped IPv6 blocks count as the
+ * IPv4 block they stand for, so `::ffff:0:0/96` (every IPv4 address) and any IPv6 block containing it
+ * are internet-wide too. A block inside a non-public range (`fc00::/7`, see `nonPublicRange`) is not.
  *
  * @param text a CIDR that passed `checkSourceCidr`
  */
 export function isInternetWide(text: string): boolean {
+  if (nonPublicRange(text) !== undefined) return false;
   const [addr, prefix] = ipaddr.parseCIDR(text);
-  return prefix < (addr.kind() === 'ipv4' ? INTERNET_WIDE_IPV4_PREFIX : INTERNET_WIDE_IPV6_PREFIX);
+  if (addr.kind() === 'ipv4') return prefix < INTERNET_WIDE_IPV4_PREFIX;
+  if (prefix < INTERNET_WIDE_IPV6_PREFIX) return true;
+  const mapped = mappedIpv4(text);
+  if (mapped !== undefined) return isInternetWide(mapped);
+  return prefix <= IPV4_MAPPED[1] && IPV4_MAPPED[0].match(addr, prefix);
 }
 
 /** The private (RFC 1918) IPv4 ranges as CIDR text, in address order. */
 export const PRIVATE_IPV4_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+/** The IPv6 unique local addresses (RFC 4193), IPv6's private range. */
+export const PRIVATE_IPV6_CIDRS = ['fc00::/7'] as const;
+/** Link-local ranges (RFC 3927, RFC 4291): Hetzner's metadata service answers at 169.254.169.254. */
+export const LINK_LOCAL_CIDRS = { ipv4: '169.254.0.0/16', ipv6: 'fe80::/10' } as const;
+/** Loopback ranges: the host itself. */
+export const LOOPBACK_CIDRS = { ipv4: '127.0.0.0/8', ipv6: '::1/128' } as const;
+
+/**
+ * Ranges no packet from the internet comes from, so a firewall source inside one never matches
+ * public traffic: private, link-local and loopback ranges, each with what it is (for messages).
+ */
+export const NON_PUBLIC_RANGES: ReadonlyArray<{ readonly cidr: string; readonly what: string }> = [
+  ...PRIVATE_IPV4_CIDRS.map((cidr) => ({ cidr, what: 'a private range (RFC 1918)' })),
+  ...PRIVATE_IPV6_CIDRS.map((cidr) => ({ cidr, what: 'a private range (IPv6 unique local addresses, RFC 4193)' })),
+  { cidr: LINK_LOCAL_CIDRS.ipv4, what: 'a link-local range' },
+  { cidr: LINK_LOCAL_CIDRS.ipv6, what: 'a link-local range' },
+  { cidr: LOOPBACK_CIDRS.ipv4, what: 'a loopback range' },
+  { cidr: LOOPBACK_CIDRS.ipv6, what: 'a loopback range' },
+];
+
+/**
+ * The non-public range (see `NON_PUBLIC_RANGES`) a valid source CIDR lies entirely inside, reading an
+ * IPv4-mapped IPv6 block as its IPv4 block; `undefined` when the block holds any public address.
+ *
+ * @param text a CIDR that passed `checkSourceCidr`
+ */
+export function nonPublicRange(text: string): { readonly cidr: string; readonly what: string } | undefined {
+  const [addr, prefix] = ipaddr.parseCIDR(mappedIpv4(text) ?? text);
+  return NON_PUBLIC_RANGES.find((range) => {
+    const [base, bits] = ipaddr.parseCIDR(range.cidr);
+    return base.kind() === addr.kind() && prefix >= bits && addr.match(base, bits);
+  });
+}
 
 /** The private (RFC 1918) IPv4 ranges Hetzner accepts for networks, parsed. */
 export const PRIVATE_RANGES: readonly Cidr[] = PRIVATE_IPV4_CIDRS.map(mustParseCidr);

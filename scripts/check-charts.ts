@@ -20,8 +20,8 @@ import { Sovereign } from '../app/sovereign';
 import { builtinCatalog } from '../blueprints';
 import { checkTree, isMap, type TreeObject, type TreeReport, type ValuesMap } from '../lib/chart-check';
 import { readTree } from '../lib/gitops';
+import { table } from '../lib/table';
 import { loadModel, validateManifest } from '../__tests__/support/k8s-validate';
-import { table } from './versions';
 
 const USAGE = `usage: npm run check:charts -- --charts DIR [--gitops DIR]...
   --charts   chart cache: <component>/<chart>-<version>/ with Chart.yaml, values.yaml, values.schema.json, CRDs

@@ -5,13 +5,8 @@
  *
  * Usage: `npm run versions`.
  */
+import { table } from '../lib/table';
 import { CHARTS, IMAGES, MANIFESTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS } from '../lib/versions';
-
-/** Formats rows as columns padded to the widest cell, with a header row; no trailing spaces. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  return [header, ...rows].map((cells) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
-}
 
 /** The whole manifest as text. */
 export function renderVersions(): string {

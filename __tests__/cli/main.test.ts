@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { BlueprintMetadata, builtinCatalog, CertManager, HelmBlueprint, Sovereign } from '../../index';
-import { CliResult, runCli } from '../support/cli';
-import { noise, readTree, ROOT } from '../support/synth';
+import { CliResult, OVERSIZED_CILIUM_VALUES, runCli, soloSpecIn } from '../support/cli';
+import { readTree, ROOT } from '../support/synth';
 import { podinfoMetadata } from '../support/blueprints';
 
 function tmp(): string {
@@ -78,10 +78,14 @@ describe('npm run synth', () => {
     expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'cdktf.out', 'gitops']);
   });
 
-  it('exits 1 for a missing spec file', () => {
-    const r = runCli([join(tmp(), 'missing.yaml'), '--terraform-out', join(tmp(), 'o')]);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/cannot be read/);
+  it('exits 2 for a missing spec file, without a stack trace, and writes nothing', () => {
+    const dir = tmp();
+    const missing = join(dir, 'missing.yaml');
+    const r = runCli([missing, '--terraform-out', join(dir, 'o')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`spec file ${missing} cannot be read: ENOENT: no such file or directory, open '${missing}'\nnothing was written.\n`);
+    expect(r.out).toBe('');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('exits 2 on bad arguments', () => {
@@ -96,15 +100,6 @@ describe('npm run synth', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['repo', 'tf']);
   });
 });
-
-/** The solo example with an edit, written to `dir/<file>`. */
-function soloSpecIn(dir: string, file: string, edit: (spec: any) => void): string {
-  const spec = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
-  edit(spec);
-  const path = join(dir, file);
-  writeFileSync(path, stringify(spec));
-  return path;
-}
 
 /** Entries of `dir` that are staging or backup folders of an output (`.<name>.staging-*`). */
 function leftovers(dir: string): string[] {
@@ -136,7 +131,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
     const dir = tmp();
     expect(synthTo(join(ROOT, 'examples/solo.yaml'), dir).code).toBe(0);
     const before = readTree(dir);
-    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: noise(40 * 1024) } } } }));
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: OVERSIZED_CILIUM_VALUES }));
     const r = synthTo(big, dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot synthesize .*big\.yaml: cloud-init of solo-hz-fsn-mgt-prod-cp-1 is \d+ bytes, over Hetzner's 32768-byte user_data limit/);
@@ -150,7 +145,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('an internal error after the Terraform output was rendered: exits 2, leaves both previous trees byte-identical and no staging folder', () => {
+  it('an internal error after the Terraform output was rendered: exits 3, leaves both previous trees byte-identical and no staging folder', () => {
     const dir = tmp();
     expect(synthTo(join(ROOT, 'examples/bank-dr.yaml'), dir).code).toBe(0);
     const before = readTree(dir);
@@ -172,7 +167,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
     }
     expect(renderedAtFailure).toEqual(['stacks/bank-hz-fsn-rtz-prod/cdk.tf.json', 'stacks/bank-hz-hel-rtz-prod/cdk.tf.json']);
     expectSameTree(treeAtFailure, before);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(r.err).toMatch(/^internal error: Error: simulated failure while rendering the GitOps tree/);
     expect(r.err).toContain('nothing was written');
     expect(r.out).toBe('');
@@ -198,7 +193,7 @@ describe('a synthesis that fails after the spec was accepted', () => {
 
   it('a first synthesis that fails creates neither output folder', () => {
     const dir = tmp();
-    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: { cilium: { extraConfig: { note: noise(40 * 1024) } } } }));
+    const big = soloSpecIn(dir, 'big.yaml', (s) => (s.spec.blueprints = { values: OVERSIZED_CILIUM_VALUES }));
     expect(synthTo(big, dir).code).toBe(1);
     expect(readdirSync(dir)).toEqual(['big.yaml']);
   });

@@ -45,6 +45,26 @@ const chartVerify = (name: string, verify: Doc) => yamlOf((d) => (d.spec.bluepri
 /** A keyless identity of GitHub Actions release workflows. */
 const GITHUB_IDENTITY = { issuer: '^https://token\\.actions\\.githubusercontent\\.com$', subject: '^https://github\\.com/acme/charts/\\.github/workflows/release\\.yml@refs/tags/.+$' };
 
+/** The base spec as YAML text, for cases that need YAML syntax the object model cannot express. */
+const BASE = yamlOf();
+/** The base spec with raw YAML lines under `spec.blueprints.values.cilium` (indented by the caller). */
+const withCiliumValues = (lines: readonly string[]) => `${BASE}  blueprints:\n    values:\n      cilium:\n${lines.map((l) => `        ${l}`).join('\n')}\n`;
+/** Ten aliases of one anchor, as a YAML flow list. */
+const tenOf = (anchor: string) => `[${Array.from({ length: 10 }, () => `*${anchor}`).join(', ')}]`;
+
+/** `n` bytes of deterministic pseudo-random data in base64: text that gzip cannot shrink much. */
+function incompressible(n: number): string {
+  const bytes = Buffer.alloc(n);
+  let x = 0x2545f491;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  return bytes.toString('base64');
+}
+
 const LONG_NAME = 'a'.repeat(32);
 const LONG_POOL = 'b'.repeat(20);
 
@@ -72,9 +92,108 @@ const CASES: BadCase[] = [
     line: 'kind: Other',
     single: true,
   },
+  {
+    name: 'YAML merge key',
+    yaml: BASE.replace('      controlPlane:\n', '      controlPlane: &cp\n').replace('        - name: general\n          serverType: cx33\n', '        - <<: *cp\n          name: general\n'),
+    path: 'spec.regions[0].workerPools[0].<<',
+    value: '*cp',
+    message: /^is a YAML merge key, which YAML 1\.2 .* does not have, so tools disagree on what it means; write the merged keys out in this mapping$/,
+    line: '<<: *cp',
+    single: true,
+  },
+  {
+    name: 'several YAML documents in one file',
+    yaml: `${BASE}---\nkind: Second\n`,
+    path: '(document)',
+    value: '2 documents',
+    message: /^holds 2 YAML documents \(separated by ---\) but a spec file holds exactly one Sovereign; keep one and move each other document to a file of its own$/,
+    line: 'kind: Second',
+    single: true,
+  },
+  {
+    name: 'YAML aliases that expand exponentially (billion laughs)',
+    yaml: withCiliumValues(['a: &a [x, x, x, x, x, x, x, x, x, x]', `b: &b ${tenOf('a')}`, `c: &c ${tenOf('b')}`, `d: &d ${tenOf('c')}`, `e: ${tenOf('d')}`]),
+    path: 'spec.blueprints.values.cilium.d[7]',
+    value: '*c',
+    message: /^brings the nodes that aliases add to the document to 10108, more than the 10000 a spec may expand to \(aliases of aliases multiply, the "billion laughs" pattern\)/,
+    line: 'd: &d',
+    single: true,
+  },
+  {
+    name: 'more than 100 YAML aliases',
+    yaml: withCiliumValues(['zone: &zone fsn1', `zones: [${Array.from({ length: 101 }, () => '*zone').join(', ')}]`]),
+    path: 'spec.blueprints.values.cilium.zones[100]',
+    value: '*zone',
+    message: /^is alias number 101, more than the 100 a spec may hold/,
+    single: true,
+  },
+  {
+    name: 'YAML alias inside the node it refers to',
+    yaml: withCiliumValues(['loop: &loop', '  - *loop']),
+    path: 'spec.blueprints.values.cilium.loop[0]',
+    value: '*loop',
+    message: /^refers to the anchor &loop from inside the node it anchors, which makes the document infinitely deep/,
+    line: '- *loop',
+    single: true,
+  },
   { name: 'document is a list', yaml: '- apiVersion: catalyst.openova.io/v1alpha1\n- kind: Sovereign\n', path: '(document)', message: /must be a YAML mapping with apiVersion, kind, metadata and spec/, value: [{ apiVersion: 'catalyst.openova.io/v1alpha1' }, { kind: 'Sovereign' }], single: true },
   { name: 'document is a scalar', yaml: 'just some text\n', path: '(document)', message: /must be a YAML mapping/, value: 'just some text', single: true },
   { name: 'document is empty', yaml: '', path: '(document)', message: /must be a YAML mapping/, value: null, single: true },
+
+  // --- invisible and typographic characters (copied from chat, mail, word processors)
+  {
+    name: 'zero-width space in a location',
+    yaml: region0((r) => (r.location = 'fsn\u200b1')),
+    path: 'spec.regions[0].location',
+    value: 'fsn\u200b1',
+    message: /^contains U\+200B ZERO WIDTH SPACE \(\\u200b\) at character 4; delete it$/,
+    line: 'location: fsn',
+    single: true,
+  },
+  {
+    name: 'no-break space at the end of the FQDN',
+    yaml: edit((d) => (d.spec.fqdn = 'acme.example.org\u00a0')),
+    path: 'spec.fqdn',
+    message: /^contains U\+00A0 NO-BREAK SPACE \(\\u00a0\) at character 17; replace it with a plain space$/,
+    single: true,
+  },
+  {
+    name: 'typographic quotes around the GitOps URL',
+    yaml: edit((d) => (d.spec.gitops.url = '\u201chttps://git.acme.example/gitops.git\u201d')),
+    path: 'spec.gitops.url',
+    message: /^contains U\+201C LEFT DOUBLE QUOTATION MARK \(\\u201c\) at character 1; replace it with a plain "; U\+201D RIGHT DOUBLE QUOTATION MARK \(\\u201d\) at character 37; replace it with a plain "$/,
+    single: true,
+  },
+  {
+    name: 'en dash in a Blueprint name',
+    yaml: edit((d) => (d.spec.blueprints = { install: ['cert\u2013manager'] })),
+    path: 'spec.blueprints.install[0]',
+    value: 'cert\u2013manager',
+    message: /^contains U\+2013 EN DASH \(\\u2013\) at character 5; replace it with a plain -$/,
+    single: true,
+  },
+  {
+    name: 'zero-width joiner inside a key',
+    yaml: region0((r) => {
+      r.controlPlane = { 'server\u200dType': 'cx42' };
+    }),
+    path: 'spec.regions[0].controlPlane.server\u200dType',
+    message: /^is a key that contains U\+200D ZERO WIDTH JOINER \(\\u200d\) at character 7; delete it$/,
+    line: 'server',
+    single: true,
+  },
+  {
+    name: 'right-to-left override in the display name (free text)',
+    yaml: edit((d) => (d.spec.organization.displayName = 'Acme \u202eproC')),
+    path: 'spec.organization.displayName',
+    message: /^contains U\+202E RIGHT-TO-LEFT OVERRIDE \(\\u202e\) at character 6; delete it$/,
+    single: true,
+  },
+
+  // --- names in the wrong case
+  { name: 'uppercase location (FSN1)', yaml: region0((r) => (r.location = 'FSN1')), path: 'spec.regions[0].location', value: 'FSN1', message: /^must be lowercase: "fsn1"$/, line: 'location: FSN1', single: true },
+  { name: 'uppercase server type (CX33)', yaml: pool0((p) => (p.serverType = 'CX33')), path: 'spec.regions[0].workerPools[0].serverType', value: 'CX33', message: /^must be lowercase: "cx33"$/, single: true },
+  { name: 'kind in lowercase (sovereign)', yaml: edit((d) => (d.kind = 'sovereign')), path: 'kind', value: 'sovereign', message: /^must be written "Sovereign": names are case-sensitive$/, single: true },
 
   // --- header
   { name: 'wrong apiVersion', yaml: edit((d) => (d.apiVersion = 'catalyst.openova.io/v1')), path: 'apiVersion', value: 'catalyst.openova.io/v1', message: /^must be catalyst\.openova\.io\/v1alpha1$/, line: 'apiVersion:', single: true },
@@ -274,6 +393,8 @@ const CASES: BadCase[] = [
 
   // --- SSH
   { name: 'garbage SSH key', yaml: edit((d) => (d.spec.ssh.publicKeys = ['ssh-ed25519 not-a-key'])), path: 'spec.ssh.publicKeys[0]', value: 'ssh-ed25519 not-a-key', message: /must be one OpenSSH public key line/, line: 'not-a-key', single: true },
+  { name: 'SSH key given as a file path (~/.ssh)', yaml: edit((d) => (d.spec.ssh.publicKeys = ['~/.ssh/id_ed25519.pub'])), path: 'spec.ssh.publicKeys[0]', value: '~/.ssh/id_ed25519.pub', message: /^is a file path, not a key; paste the key itself, the one line that `cat ~\/\.ssh\/id_ed25519\.pub` prints/, line: '~/.ssh', single: true },
+  { name: 'SSH key given as a Windows file path', yaml: edit((d) => (d.spec.ssh.publicKeys = [KEYS.ed25519A, 'C:\\Users\\ops\\.ssh\\id_ed25519.pub'])), path: 'spec.ssh.publicKeys[1]', message: /^is a file path, not a key/, single: true },
   { name: 'no SSH key', yaml: edit((d) => (d.spec.ssh.publicKeys = [])), path: 'spec.ssh.publicKeys', value: [], message: /at least one OpenSSH public key/, single: true },
   { name: 'private key pasted', yaml: edit((d) => (d.spec.ssh.publicKeys = [PRIVATE_KEY])), path: 'spec.ssh.publicKeys[0]', value: '(private key, not shown)', message: /is a private key; put only the public key/, single: true },
   { name: 'RSA key of 2048 bits', yaml: edit((d) => (d.spec.ssh.publicKeys = [KEYS.rsa2048])), path: 'spec.ssh.publicKeys[0]', value: KEYS.rsa2048, message: /ssh-rsa key of 2048 bits; .*ssh-rsa of at least 3072 bits/, single: true },
@@ -410,6 +531,14 @@ const CASES: BadCase[] = [
     value: 'keycloack',
     message: /did you mean "keycloak"\?/,
     line: 'keycloack:',
+    single: true,
+  },
+  {
+    name: "Helm values over Helm's 1 MiB release limit",
+    yaml: edit((d) => (d.spec.blueprints = { values: { 'cert-manager': { extraConfig: { bundle: incompressible(900 * 1024) } } } })),
+    path: 'spec.blueprints.values.cert-manager',
+    message: /^are \d{7} bytes as Helm stores them \(JSON, gzip, base64\), over the 1048576-byte \(1 MiB\) limit of the Secret Helm keeps each release in with its values, so the release can never be installed; keep large content/,
+    line: 'cert-manager:',
     single: true,
   },
   { name: 'values that are not a mapping', yaml: edit((d) => (d.spec.blueprints = { values: { keycloak: 'replicas=2' } })), path: 'spec.blueprints.values.keycloak', value: 'replicas=2', message: /^must be a mapping, not a string$/, line: 'replicas=2', single: true },
@@ -565,6 +694,30 @@ const CASES: BadCase[] = [
     single: true,
   },
 
+  // --- firewall sources that never match public traffic
+  {
+    name: 'SSH from a private range (10.0.0.0/8)',
+    yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['203.0.113.0/24', '10.0.0.0/8'])),
+    path: 'spec.ssh.allowedCidrs[1]',
+    value: '10.0.0.0/8',
+    message: /^lies in 10\.0\.0\.0\/8, a private range \(RFC 1918\): Hetzner Cloud Firewalls filter only traffic to the servers' public addresses, where no packet comes from such a source, so this rule never matches; list the public addresses you connect from/,
+    line: '10.0.0.0/8',
+    single: true,
+  },
+  { name: 'Kubernetes API from the link-local metadata address', yaml: edit((d) => (d.spec.kubernetes = { apiAllowedCidrs: ['169.254.169.254/32'] })), path: 'spec.kubernetes.apiAllowedCidrs[0]', value: '169.254.169.254/32', message: /^lies in 169\.254\.0\.0\/16, a link-local range: /, single: true },
+  { name: 'SSH from loopback', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['127.0.0.1/32'])), path: 'spec.ssh.allowedCidrs[0]', value: '127.0.0.1/32', message: /^lies in 127\.0\.0\.0\/8, a loopback range: /, single: true },
+  { name: 'SSH from IPv6 unique local addresses', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['fd12:3456::/32'])), path: 'spec.ssh.allowedCidrs[0]', value: 'fd12:3456::/32', message: /^lies in fc00::\/7, a private range \(IPv6 unique local addresses, RFC 4193\): /, single: true },
+  { name: 'SSH from an IPv4-mapped private range', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['::ffff:192.168.0.0/112'])), path: 'spec.ssh.allowedCidrs[0]', value: '::ffff:192.168.0.0/112', message: /^lies in 192\.168\.0\.0\/16, a private range \(RFC 1918\): /, single: true },
+  {
+    name: 'SSH open to every IPv4 address in IPv4-mapped form (::ffff:0:0/96) without confirmation',
+    yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['::ffff:0:0/96'])),
+    path: 'spec.ssh.allowedCidrs[0]',
+    value: '::ffff:0:0/96',
+    message: /^opens SSH \(22\) to the whole internet; list only your own networks, or set spec\.ssh\.allowFromInternet: true to confirm$/,
+    single: true,
+  },
+  { name: 'Kubernetes API open to half of IPv4 in IPv4-mapped form (::ffff:0:0/97)', yaml: edit((d) => (d.spec.kubernetes = { apiAllowedCidrs: ['::ffff:0:0/97'] })), path: 'spec.kubernetes.apiAllowedCidrs[0]', value: '::ffff:0:0/97', message: /^opens the Kubernetes API \(6443\) to the whole internet/, single: true },
+
   { name: 'same SSH source listed twice', yaml: edit((d) => (d.spec.ssh.allowedCidrs = ['203.0.113.0/24', '198.51.100.0/24', '203.0.113.0/24'])), path: 'spec.ssh.allowedCidrs[2]', value: '203.0.113.0/24', message: /^is already listed as spec\.ssh\.allowedCidrs\[0\]; list each source once$/, single: true },
 
   // --- DNS length limits
@@ -672,6 +825,8 @@ describe('reporting', () => {
     for (const [text, secret] of [
       [yamlOf((d) => (d.spec.gitops.url = 'http://bot:glpat-s3cr3tT0k3nV4lu3@git.acme.example/g.git')), 'glpat-s3cr3tT0k3nV4lu3'],
       [yamlOf((d) => (d.spec.blueprints = { install: ['gitea'], values: { gitea: { gitea: { admin: { password: 'Tr0ub4dor&3' } } } } })), 'Tr0ub4dor&3'],
+      [yamlOf((d) => (d.spec.blueprints = { install: ['gitea'], values: { gitea: { gitea: { admin: { password: 'Tr0ub\u200b4dor&3' } } } } })), 'Tr0ub'],
+      [yamlOf((d) => (d.spec.gitops.url = '\u201chttp://bot:glpat-s3cr3tT0k3nV4lu3@git.acme.example/g.git\u201d')), 'glpat-s3cr3tT0k3nV4lu3'],
     ] as const) {
       const err = specErrorOf(text);
       expect(err.problems.length).toBeGreaterThan(0);

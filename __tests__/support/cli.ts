@@ -2,11 +2,22 @@
  * Test support: runs a command line in-process (`main.ts`, `scripts/check-charts.ts`) with stdout
  * and stderr captured.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { run } from '../../main';
+import { noise, ROOT } from './synth';
+
+/** Parses the one JSON document a `--json` run printed on stdout. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function jsonOf(result: CliResult): any {
+  return JSON.parse(result.out);
+}
 
 /** What one CLI run returned and printed. */
 export interface CliResult {
-  /** Exit code: 0 ok, 1 invalid spec (or problems found), 2 internal error or bad arguments. */
+  /** Exit code; `main.ts`: 0 ok, 1 invalid spec, 2 bad arguments or an unreadable file, 3 internal error. */
   readonly code: number;
   /** Everything written to stdout. */
   readonly out: string;
@@ -23,11 +34,11 @@ function captureOutput(): { readonly out: () => string; readonly err: () => stri
   return { out: () => out, err: () => err, restore: () => (o.mockRestore(), e.mockRestore()) };
 }
 
-/** Runs `main.ts` with `args` and an empty environment. */
-export function runCli(args: readonly string[]): CliResult {
+/** Runs `main.ts` with `args` and `env` (default: an empty environment). */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const c = captureOutput();
   try {
-    const code = run(args, {});
+    const code = run(args, env);
     return { code, out: c.out(), err: c.err() };
   } finally {
     c.restore();
@@ -44,3 +55,21 @@ export async function runAsyncCli(command: () => Promise<number>): Promise<CliRe
     c.restore();
   }
 }
+
+/** A new empty temporary folder. */
+export function tmpDir(prefix = 'catalyst-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The default spec (`examples/solo.yaml`) changed by `edit`, written to `dir/file`; returns the file's path. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function soloSpecIn(dir: string, file: string, edit: (spec: any) => void): string {
+  const spec = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
+  edit(spec);
+  const path = join(dir, file);
+  writeFileSync(path, stringify(spec));
+  return path;
+}
+
+/** Raw Cilium values of 40 KiB of incompressible text (user_data is gzipped): cloud-init pre-installs Cilium with them, which breaks Hetzner's 32 KiB user_data limit. */
+export const OVERSIZED_CILIUM_VALUES = { cilium: { extraConfig: { note: noise(40 * 1024) } } };

@@ -169,7 +169,7 @@ describe('--allow-destructive on the command line', () => {
     expect(readTree(out)).not.toEqual(before);
   });
 
-  it('is listed in the usage', () => {
-    expect(runCli(['--help']).out).toMatch(/--allow-destructive +write the Terraform output even when/);
+  it('is listed in the usage of synth', () => {
+    expect(runCli(['synth', '--help']).out).toMatch(/--allow-destructive +write the Terraform output even when/);
   });
 });

@@ -11,7 +11,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { NetworkAllowances, NetworkPort, NetworkRule } from '../../lib/blueprint';
-import { PRIVATE_IPV4_CIDRS } from '../../lib/net';
+import { LINK_LOCAL_CIDRS, PRIVATE_IPV4_CIDRS, PRIVATE_IPV6_CIDRS } from '../../lib/net';
 
 /** Annotation holding why a NetworkPolicy exists. */
 export const REASON_ANNOTATION = 'catalyst.openova.io/reason';
@@ -37,7 +37,7 @@ export const CLUSTER_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': '
  * serves a server's user_data, which carries the k3s join token, so no pod may reach it through an
  * internet allowance.
  */
-export const NON_INTERNET_RANGES = { ipv4: [...PRIVATE_IPV4_CIDRS, '169.254.0.0/16'].sort(), ipv6: ['fc00::/7', 'fe80::/10'] } as const;
+export const NON_INTERNET_RANGES = { ipv4: [...PRIVATE_IPV4_CIDRS, LINK_LOCAL_CIDRS.ipv4].sort(), ipv6: [...PRIVATE_IPV6_CIDRS, LINK_LOCAL_CIDRS.ipv6] } as const;
 
 /** Direction of a rule, as in a NetworkPolicy's `policyTypes`. */
 export type NetworkDirection = 'Ingress' | 'Egress';

@@ -3,14 +3,16 @@
  * `SpecError` listing every problem with its field path, value, source line and what is allowed.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { SpecError, SpecProblem } from '../errors';
+import { SpecError, SpecFileError, SpecProblem } from '../errors';
 import { clusterName } from '../naming';
 import { mustParseCidr, subnet } from '../net';
+import { describeSuspicious, findSuspicious } from '../characters';
 import { SovereignSchema, SovereignSpecParsed, URL_USER_INFO } from './schema';
 import type { NetworkPlan, SovereignSpec } from './types';
-import { BlueprintNames, didYouMean, validateSpec } from './validate';
+import { BlueprintNames, didYouMean, isCredentialKey, validateSpec } from './validate';
+import { documentCountProblems, isEmptyDocument, MAX_ALIASES, type PathKey, structureProblems, type YamlProblem } from './yaml';
 
 /** What `loadSpec` needs besides the text. */
 export interface LoadSpecOptions {
@@ -21,8 +23,6 @@ export interface LoadSpecOptions {
   /** File name for messages and `SovereignSpec.source`. @default none */
   readonly file?: string;
 }
-
-type PathKey = string | number;
 
 /** `['spec','regions',0,'location']` → `spec.regions[0].location`. */
 export function formatPath(path: readonly PathKey[]): string {
@@ -153,12 +153,56 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, doc: D
       else message = `must be ${typeName(issue.expected)}, not ${describeType(value)}`;
     } else if (issue.code === 'invalid_union' && value === undefined) {
       message = 'is required';
-    } else if (issue.code === 'invalid_value' && typeof value === 'string' && issue.values.length > 1 && message.startsWith('must be')) {
+    } else if (issue.code === 'invalid_value' && typeof value === 'string') {
+      const allowed = issue.values.filter((v): v is string => typeof v === 'string');
+      const cased = allowed.find((v) => v.toLowerCase() === value.toLowerCase());
+      if (cased !== undefined) message = cased === cased.toLowerCase() ? `must be lowercase: "${cased}"` : `must be written "${cased}": names are case-sensitive`;
       // A message that does not start with "must be" already names the fix (e.g. a deprecated server type's replacement).
-      message += didYouMean(value, issue.values.filter((v): v is string => typeof v === 'string'));
+      else if (allowed.length > 1 && message.startsWith('must be')) message += didYouMean(value, allowed);
     }
     problems.push({ path: formatPath(path), value, message, ...position(doc, counter, path) });
   }
+  return problems;
+}
+
+/** User info (`user:token@`) after a URL scheme anywhere in a text, not only at its start. */
+const URL_CREDENTIALS_ANYWHERE = /[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
+
+/**
+ * Fields whose text is free: an Organization's display name and raw Helm values may hold typographic
+ * quotes and dashes on purpose; invisible characters are reported there too.
+ */
+function isFreeText(path: readonly PathKey[]): boolean {
+  const [a, b, c] = path;
+  return a === 'spec' && ((b === 'organization' && c === 'displayName') || (b === 'blueprints' && c === 'values'));
+}
+
+/**
+ * Problems for invisible or typographic characters (see `lib/characters.ts`) in the keys and string
+ * values of a spec, each naming the characters escaped (`\u200b`) with their positions.
+ */
+function characterProblems(input: unknown, doc: Document, counter: LineCounter): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const check = (text: string, path: readonly PathKey[], isKey: boolean) => {
+    const found = findSuspicious(text, isFreeText(path) ? ['invisible'] : ['invisible', 'typographic']);
+    if (found.length === 0) return;
+    const what = isKey ? 'is a key that contains' : 'contains';
+    // A credential with a stray character is still a credential, and a quote before a URL hides its user info from `redact`.
+    const last = path.filter((k): k is string => typeof k === 'string').pop() ?? '';
+    const secret = !isKey && (isCredentialKey(last) || URL_CREDENTIALS_ANYWHERE.test(text));
+    problems.push({ path: formatPath(path), value: secret ? '(not shown)' : text, message: `${what} ${describeSuspicious(found)}`, ...position(doc, counter, path, isKey) });
+  };
+  const walk = (value: unknown, path: readonly PathKey[]): void => {
+    if (typeof value === 'string') check(value, path, false);
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        check(key, [...path, key], true);
+        walk(v, [...path, key]);
+      }
+    }
+  };
+  walk(input, []);
   return problems;
 }
 
@@ -191,10 +235,11 @@ export function networkPlan(network: Partial<NetworkPlan>, index: number): Netwo
  */
 export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  const documents = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const errors = documents.flatMap((d) => d.errors);
+  if (errors.length > 0) {
     throw new SpecError(
-      doc.errors.map((e) => {
+      errors.map((e) => {
         // With prettyErrors off the yaml package leaves `linePos` unset: compute it from the offset.
         const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
         return { path: '(document)', value: undefined, message: `is not valid YAML: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
@@ -202,20 +247,35 @@ export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec
       options.file,
     );
   }
-  const input: unknown = doc.toJS();
+  const atNode = (p: YamlProblem): SpecProblem => {
+    const pos = p.offset === undefined ? undefined : counter.linePos(p.offset);
+    return { path: formatPath(p.path), value: p.value, message: p.message, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+  };
+  const doc = documents.find((d) => !isEmptyDocument(d)) ?? documents[0];
+  const yamlProblems = [...documentCountProblems(documents), ...(doc ? structureProblems(doc) : [])];
+  if (yamlProblems.length > 0) throw new SpecError(yamlProblems.map(atNode), options.file);
+  let input: unknown = null;
+  try {
+    input = doc ? doc.toJS({ maxAliasCount: MAX_ALIASES }) : null;
+  } catch (err) {
+    throw new SpecError([{ path: '(document)', value: undefined, message: `cannot be expanded: ${(err as Error).message}; write the aliased values out` }], options.file);
+  }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new SpecError([{ path: '(document)', value: input, message: 'must be a YAML mapping with apiVersion, kind, metadata and spec' }], options.file);
   }
+  // A field with an invisible or typographic character is reported for that; other checks of the field would only repeat it.
+  const characters = doc ? characterProblems(input, doc, counter) : [];
+  const withCharacters = (problems: readonly SpecProblem[]) => [...characters, ...problems.filter((p) => !characters.some((c) => p.path === c.path || p.path.startsWith(`${c.path}.`) || p.path.startsWith(`${c.path}[`)))];
   const parsed = SovereignSchema.safeParse(input);
-  if (!parsed.success) throw new SpecError(reportable(zodProblems(parsed.error.issues, input, doc, counter)), options.file);
+  if (!parsed.success) throw new SpecError(reportable(withCharacters(zodProblems(parsed.error.issues, input, doc!, counter))), options.file);
 
   const spec: SovereignSpecParsed = parsed.data;
   const plans = spec.spec.regions.map((r, i) => networkPlan(r.network, i));
   const problems = validateSpec(spec, plans, { ...options.catalog, defaults: options.defaultBlueprints }).map((p) => {
     const path = p.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-    return p.line === undefined ? { ...p, ...position(doc, counter, path) } : p;
+    return p.line === undefined ? { ...p, ...position(doc!, counter, path) } : p;
   });
-  if (problems.length > 0) throw new SpecError(reportable(problems), options.file);
+  if (problems.length > 0 || characters.length > 0) throw new SpecError(reportable(withCharacters(problems)), options.file);
 
   return {
     apiVersion: spec.apiVersion,
@@ -242,14 +302,15 @@ export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec
 /**
  * Reads and validates a Sovereign spec file.
  *
- * @throws SpecError when the file cannot be read or the spec is invalid.
+ * @throws SpecFileError (a `SpecError`) when the file cannot be read
+ * @throws SpecError when the spec is invalid
  */
 export function loadSpec(file: string, options: Omit<LoadSpecOptions, 'file'>): SovereignSpec {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new SpecError([{ path: '(document)', value: file, message: `cannot be read: ${(err as Error).message}` }], file);
+    throw new SpecFileError(file, err as Error & { code?: string });
   }
   return parseSpec(text, { ...options, file });
 }

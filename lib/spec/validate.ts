@@ -2,6 +2,7 @@
  * Cross-field rules of the Sovereign spec: what a shape check cannot see. Each rule reports a
  * problem with the field path, the value and what is allowed; all problems are collected.
  */
+import { constants, gzipSync } from 'node:zlib';
 import sshpk from 'sshpk';
 import { closest, distance } from 'fastest-levenshtein';
 import { SpecProblem } from '../errors';
@@ -9,7 +10,7 @@ import { isKnownK3sRelease, K3S_RELEASES_AS_OF, K3S_SUPPORTED_LINES, k3sLine, ne
 import { LOAD_BALANCER_TYPES, LOCATIONS, NETWORK_MAX_SERVERS, SERVER_TYPES } from '../hetzner';
 import { FIXED_SUBNET_ADDRESSES } from '../context';
 import { clusterName, resourcePrefix, SERVER_NAME_MAX, workerServerName } from '../naming';
-import { checkSourceCidr, Cidr, contains, isInternetWide, overlaps, parseCidr, PRIVATE_RANGES } from '../net';
+import { checkSourceCidr, Cidr, contains, isInternetWide, nonPublicRange, overlaps, parseCidr, PRIVATE_RANGES } from '../net';
 import { cosignVerificationProblems, parsePgpPublicKeyBlock } from '../signing';
 import type { SovereignSpecParsed } from './schema';
 import type { NetworkPlan } from './types';
@@ -106,13 +107,23 @@ function checkNetworks(spec: SovereignSpecParsed, plans: readonly NetworkPlan[],
   }
 }
 
-/** Validates the SSH public keys: parseable OpenSSH lines of an accepted type, no duplicates, no private keys. */
+/**
+ * A file path where a key belongs: `~/.ssh/id_ed25519.pub`, `/home/me/.ssh/key.pub`, `./keys/ops.pub`,
+ * `C:\Users\me\.ssh\id_ed25519.pub`, or a bare `id_ed25519.pub`: no spaces, and a path start or a `.pub` end.
+ */
+const FILE_PATH = /^(?:(?:~|\.{1,2})?[/\\]|[A-Za-z]:[/\\])\S*$|^\S+\.pub$/;
+
+/** Validates the SSH public keys: parseable OpenSSH lines of an accepted type, no duplicates, no private keys, no file paths. */
 function checkSshKeys(keys: readonly string[], problems: SpecProblem[]): void {
   const seen = new Map<string, number>();
   keys.forEach((line, i) => {
     const path = `spec.ssh.publicKeys[${i}]`;
     if (/PRIVATE KEY/.test(line)) {
       problems.push({ path, value: '(private key, not shown)', message: 'is a private key; put only the public key (the .pub file) in the spec, and rotate the exposed key' });
+      return;
+    }
+    if (FILE_PATH.test(line.trim())) {
+      problems.push({ path, value: line, message: `is a file path, not a key; paste the key itself, the one line that \`cat ${line.trim()}\` prints ("ssh-ed25519 AAAA... comment")` });
       return;
     }
     let key: sshpk.Key;
@@ -241,8 +252,10 @@ function sourceLists(spec: SourceSettings) {
 }
 
 /**
- * Validates firewall source lists: valid CIDRs, and internet-wide sources (see `isInternetWide`) only
- * with their confirming flag; a flag with no internet-wide source is a contradiction and is reported too.
+ * Validates firewall source lists: valid CIDRs, listed once, none inside a private, link-local or
+ * loopback range (it would never match public traffic, see `nonPublicRange`), and internet-wide
+ * sources (see `isInternetWide`, IPv4-mapped IPv6 forms included) only with their confirming flag; a
+ * flag with no internet-wide source is a contradiction and is reported too.
  */
 function checkSources(spec: SovereignSpecParsed, problems: SpecProblem[]): void {
   for (const { what, path, list, flagPath, flag } of sourceLists(spec)) {
@@ -252,9 +265,16 @@ function checkSources(spec: SovereignSpecParsed, problems: SpecProblem[]): void 
       const wrong = checkSourceCidr(text);
       const first = seen.get(text);
       if (first === undefined) seen.set(text, i);
+      const local = wrong ? undefined : nonPublicRange(text);
       if (wrong) problems.push({ path: `${path}[${i}]`, value: text, message: wrong });
       else if (first !== undefined) problems.push({ path: `${path}[${i}]`, value: text, message: `is already listed as ${path}[${first}]; list each source once` });
-      else if (isInternetWide(text)) {
+      else if (local) {
+        problems.push({
+          path: `${path}[${i}]`,
+          value: text,
+          message: `lies in ${local.cidr}, ${local.what}: Hetzner Cloud Firewalls filter only traffic to the servers' public addresses, where no packet comes from such a source, so this rule never matches; list the public addresses you connect from (for a VPN or bastion, its public egress address)`,
+        });
+      } else if (isInternetWide(text)) {
         wide = true;
         if (!flag) problems.push({ path: `${path}[${i}]`, value: text, message: `opens ${what} to the whole internet; list only your own networks, or set ${flagPath}: true to confirm` });
       }
@@ -288,16 +308,42 @@ export function specWarnings(spec: SourceSettings): SpecProblem[] {
  */
 const CREDENTIAL_KEY = /^(?!existing)(secret|.*(password|passwd|passphrase|token|api[-_]?key|access[-_]?key|secret[-_]?key|client[-_]?secret|private[-_]?key))$/i;
 
+/** True for a key whose value is a credential (see `CREDENTIAL_KEY`): problems there never show the value. */
+export function isCredentialKey(key: string): boolean {
+  return CREDENTIAL_KEY.test(key);
+}
+
 /** Paths (below `path`) of string leaves under credential-named keys in raw Helm values. */
 function credentialLiterals(value: unknown, path: string): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => credentialLiterals(v, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    typeof v === 'string' && v !== '' && CREDENTIAL_KEY.test(k) ? [`${path}.${k}`] : credentialLiterals(v, `${path}.${k}`),
+    typeof v === 'string' && v !== '' && isCredentialKey(k) ? [`${path}.${k}`] : credentialLiterals(v, `${path}.${k}`),
   );
 }
 
-/** Validates Blueprint names in `spec.blueprints` against the catalog, with suggestions for typos. */
+/**
+ * Helm's release size limit in bytes: Helm keeps each release, values included, in a Secret, and
+ * Kubernetes caps a Secret at 1 MiB (https://kubernetes.io/docs/concepts/configuration/secret/#restriction-data-size,
+ * https://helm.sh/docs/topics/advanced/#storage-backends). Raw values above it can never install.
+ */
+export const HELM_RELEASE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Bytes Helm's release record needs for `values` alone: Helm encodes a release as JSON, compressed
+ * with gzip at best compression, in base64 (`encodeRelease` in helm's `pkg/storage/driver/util.go`).
+ * The chart and the rendered manifest come on top, so a result above `HELM_RELEASE_MAX_BYTES` can
+ * never be stored. Node's zlib and Go's gzip differ by a few bytes per MiB.
+ */
+export function helmStoredBytes(values: unknown): number {
+  return gzipSync(JSON.stringify(values), { level: constants.Z_BEST_COMPRESSION }).toString('base64').length;
+}
+
+/**
+ * Validates `spec.blueprints`: names against the catalog (with suggestions for typos), no credential
+ * literals in raw values, values only for installed Blueprints, and values within Helm's release limit
+ * (measured as Helm stores them, see `helmStoredBytes`).
+ */
 function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, problems: SpecProblem[]): void {
   const known = catalog.known;
   const retired = catalog.retired ?? {};
@@ -314,6 +360,14 @@ function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, pro
   const installed = catalog.installed?.(spec.spec.blueprints.install ? selection : (catalog.defaults ?? []));
   for (const [name, values] of Object.entries(spec.spec.blueprints.values)) {
     const path = `spec.blueprints.values.${name}`;
+    const stored = helmStoredBytes(values);
+    if (stored > HELM_RELEASE_MAX_BYTES) {
+      problems.push({
+        path,
+        value: stored,
+        message: `are ${stored} bytes as Helm stores them (JSON, gzip, base64), over the ${HELM_RELEASE_MAX_BYTES}-byte (1 MiB) limit of the Secret Helm keeps each release in with its values, so the release can never be installed; keep large content (dashboards, certificates, files) in a ConfigMap or Secret of your own and point the chart at it`,
+      });
+    }
     for (const at of credentialLiterals(values, path)) {
       problems.push({ path: at, value: '(not shown)', message: 'is a credential that would be committed to the GitOps repository in plain text; remove it and point the chart at a Kubernetes Secret (e.g. its existingSecret value) that OpenBao/external-secrets or sealed-secrets provide' });
     }

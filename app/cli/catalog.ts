@@ -1,0 +1,65 @@
+/**
+ * `catalog`: every Blueprint of the built-in catalog, with its tier, category, pinned chart,
+ * namespace and direct dependencies.
+ */
+import type { Catalog } from '../../lib/catalog';
+import { table } from '../../lib/table';
+import { builtinCatalog } from '../../blueprints';
+import type { CommandResult } from './output';
+
+/** One Blueprint as `catalog --json` lists it. */
+export interface CatalogEntry {
+  /** Catalog name, e.g. `cert-manager`. */
+  readonly name: string;
+  /** Title, e.g. `cert-manager`. */
+  readonly title: string;
+  /** `bootstrap-kit`, `mandatory` or `a-la-carte`. */
+  readonly tier: string;
+  /** Category, e.g. `security`. */
+  readonly category: string;
+  /** The pinned upstream chart, for a Blueprint that installs a Helm chart. */
+  readonly chart?: { readonly repository: string; readonly name: string; readonly version: string };
+  /** The pinned upstream manifests folder, for a Blueprint that installs plain manifests from Git. */
+  readonly manifests?: { readonly repository: string; readonly path: string; readonly tag: string };
+  /** Namespace the Blueprint installs into. */
+  readonly namespace: string;
+  /** Catalog names of its direct dependencies (Flux `dependsOn`), sorted. */
+  readonly dependsOn: readonly string[];
+  /** True when cloud-init installs it before Flux (Cilium, Flux). */
+  readonly preinstalled: boolean;
+}
+
+/** Every Blueprint of `catalog`, sorted by name. */
+export function catalogEntries(catalog: Catalog): CatalogEntry[] {
+  return catalog.names().map((name) => {
+    const m = catalog.get(name).metadata;
+    return {
+      name,
+      title: m.title,
+      tier: m.tier,
+      category: m.category,
+      ...(m.chart ? { chart: { repository: m.chart.repository, name: m.chart.chart, version: m.chart.version } } : {}),
+      ...(m.manifests ? { manifests: { repository: m.manifests.repository, path: m.manifests.path, tag: m.manifests.tag } } : {}),
+      namespace: m.namespace,
+      dependsOn: catalog.dependenciesOf(name),
+      preinstalled: m.preinstalled === true,
+    };
+  });
+}
+
+/** `chart@version` of a chart, `<repository>/<path>@<tag>` of Git manifests. */
+function sourceCell(b: CatalogEntry): string {
+  if (b.chart) return `${b.chart.name}@${b.chart.version}`;
+  return b.manifests ? `${b.manifests.repository.replace(/^https:\/\/|\.git$/g, '')}/${b.manifests.path}@${b.manifests.tag}` : '-';
+}
+
+/**
+ * Runs `catalog`. Text: a table with the columns NAME, TIER, CATEGORY, CHART (`chart@version`, or
+ * `<repository>/<path>@<tag>` for Git manifests),
+ * NAMESPACE, DEPENDS ON (`-` for none). `--json`: `{ blueprints: [CatalogEntry] }`.
+ */
+export function catalogCommand(): CommandResult {
+  const blueprints = catalogEntries(builtinCatalog());
+  const rows = blueprints.map((b) => [b.name, b.tier, b.category, sourceCell(b), b.namespace, b.dependsOn.join(', ') || '-']);
+  return { json: { blueprints }, stdout: [table(['NAME', 'TIER', 'CATEGORY', 'CHART', 'NAMESPACE', 'DEPENDS ON'], rows)] };
+}
