@@ -6,9 +6,9 @@
  * (`SynthError`); 2 bad arguments, or a file that cannot be read or written; 3 internal error.
  * Expected failures print no stack trace.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { CATALYST_CDK_VERSION } from '../../lib/versions';
 import { catalogCommand } from './catalog';
 import { graphCommand, GRAPH_FORMATS, type GraphFormat } from './graph';
 import { classify, type CommandResult, EXIT, type ExitCode, type FailureContext, printFailure, printResult } from './output';
@@ -20,20 +20,6 @@ import { validateCommand } from './validate';
  * sources (`dist/examples/` in the built package, which `npm run build` copies there).
  */
 export const DEFAULT_SPEC = join(__dirname, '..', '..', 'examples', 'solo.yaml');
-
-/**
- * The catalyst-cdk version, from the nearest `package.json` above this file (the repository root, or
- * the installed package's root above `dist/`).
- *
- * @throws Error when there is none (a broken installation)
- */
-export function packageVersion(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
 
 const SPEC_ARGUMENT = ['[spec]', 'Sovereign spec file (default: $SOVEREIGN_SPEC, else examples/solo.yaml)'] as const;
 const JSON_FLAG = ['--json', 'print one JSON document on stdout (the report, or the error) and nothing on stderr'] as const;
@@ -75,7 +61,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
 
   const program = new Command('catalyst-cdk')
     .description('Synthesize an OpenOva Catalyst Sovereign spec into Hetzner Terraform JSON (cdktf) and a Flux GitOps tree.')
-    .version(packageVersion(), '-V, --version', 'print the catalyst-cdk version')
+    .version(CATALYST_CDK_VERSION, '-V, --version', 'print the catalyst-cdk version')
     .helpOption('-h, --help', 'show help for the command')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
