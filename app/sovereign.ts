@@ -284,8 +284,9 @@ export class Sovereign {
       const app = new App({ outdir: dir, stackTraces: false });
       const built = this.buildStacks(app);
       app.synth();
-      const stacks = built.map((s) => ({ name: s.node.id, resources: countResources(s), largestUserDataBytes: s.cluster.largestUserDataBytes }));
-      return { files: readTree(dir), stacks };
+      const files = readTree(dir);
+      const stacks = built.map((s) => ({ name: s.node.id, resources: countResources(JSON.parse(files.get(stackFile(s.node.id))!)), largestUserDataBytes: s.cluster.largestUserDataBytes }));
+      return { files, stacks };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -396,7 +397,7 @@ export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): Gene
 function compareWithPrevious(previousOut: string, next: FileTree, stacks: readonly string[], allow: boolean): DestructiveChange[] {
   const changes: DestructiveChange[] = [];
   for (const stack of stacks) {
-    const file = join(previousOut, 'stacks', stack, 'cdk.tf.json');
+    const file = join(previousOut, stackFile(stack));
     if (!existsSync(file)) continue;
     let previous: StackJson;
     try {
@@ -405,15 +406,19 @@ function compareWithPrevious(previousOut: string, next: FileTree, stacks: readon
       if (allow) continue;
       throw new SynthError(`cannot compare with the previous synth: ${file} is not readable JSON (${(err as Error).message}); restore it from version control, or synthesize with --allow-destructive to skip the comparison`);
     }
-    changes.push(...destructiveChanges(stack, previous, JSON.parse(next.get(`stacks/${stack}/cdk.tf.json`)!) as StackJson));
+    changes.push(...destructiveChanges(stack, previous, JSON.parse(next.get(stackFile(stack))!) as StackJson));
   }
   if (changes.length > 0 && !allow) throw new DestructiveChangeError(changes, previousOut);
   return changes;
 }
 
-/** Number of resources and data sources in a synthesized stack. */
-function countResources(stack: RegionStack): number {
-  const tf = stack.toTerraform() as { resource?: Record<string, object>; data?: Record<string, object> };
+/** Path of a stack's Terraform JSON inside the cdktf output folder, as cdktf writes it. */
+function stackFile(stack: string): string {
+  return `stacks/${stack}/cdk.tf.json`;
+}
+
+/** Number of resources and data sources in a synthesized stack's Terraform JSON. */
+function countResources(tf: { resource?: Record<string, object>; data?: Record<string, object> }): number {
   const count = (block?: Record<string, object>) => Object.values(block ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
   return count(tf.resource) + count(tf.data);
 }
