@@ -1,7 +1,7 @@
 import { ApiObject, type Chart } from 'cdk8s';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { ClusterContext } from '../../lib/context';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { Cilium } from './cilium';
 
@@ -64,7 +64,7 @@ export interface CertManagerProps extends BlueprintProps {
  * because no Prometheus Operator is installed at this point. Its `-config` folder holds one ACME
  * `ClusterIssuer` (HTTP-01) that later Blueprints can reference by name.
  *
- * Source: chart `cert-manager` v1.16.2 from https://charts.jetstack.io
+ * Source: chart `cert-manager` (`CHARTS['cert-manager']`) from https://charts.jetstack.io
  * (https://cert-manager.io/docs/installation/helm/); reference catalog entry `cert-manager`
  * (bootstrap-kit slot 02).
  *
@@ -74,14 +74,14 @@ export interface CertManagerProps extends BlueprintProps {
  * so every pod has requests (the reference sized only controller and webhook).
  */
 export class CertManager extends HelmBlueprint<CertManagerProps> {
-  /** Catalog metadata: chart cert-manager v1.16.2 (charts.jetstack.io), namespace cert-manager, bootstrap kit, depends on Cilium. */
+  /** Catalog metadata: the pinned chart `cert-manager` (charts.jetstack.io), namespace cert-manager, bootstrap kit, depends on Cilium. */
   static readonly metadata: BlueprintMetadata = {
     name: 'cert-manager',
     title: 'cert-manager',
     category: 'security',
     tier: 'bootstrap-kit',
     summary: 'Issues and renews TLS certificates from ACME and other issuers for every later component.',
-    chart: CHARTS['cert-manager'],
+    chart: chartPin('cert-manager'),
     namespace: 'cert-manager',
     podSecurity: { level: 'restricted', reason: 'the chart runs every pod as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'cert-manager',
@@ -111,7 +111,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     return this.props.issuerName ?? DEFAULT_CLUSTER_ISSUER;
   }
 
-  /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */
+  /** Values of the pinned chart `cert-manager` from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */
   protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
     const requests = { cpu: '50m', memory: '64Mi' };
     return {
