@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { App } from 'cdktf';
 import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog } from '../lib/catalog';
+import { Cluster, clusterInfoOf } from '../lib/cluster';
 import { ClusterContext, clusterContext } from '../lib/context';
 import { CatalogError, OutputError, SynthError, type SpecProblem } from '../lib/errors';
 import { CDKTF_MANIFEST, previousCdktfStacks } from '../lib/cdktf-out';
@@ -48,6 +49,8 @@ export interface ClusterPlan {
   readonly region: RegionSpec;
   /** The cluster context computed from the spec and this region. */
   readonly ctx: ClusterContext;
+  /** The cluster as its Blueprints see it: the narrow facts and the Blueprint instances. */
+  readonly cluster: Cluster;
 }
 
 /** What a synthesis produced. */
@@ -224,11 +227,14 @@ export class Sovereign {
       }
       return { blueprint, dependsOn: this.catalog.dependenciesOf(name) };
     });
-    this.clusters = spec.spec.regions.map((region) => ({ region, ctx: clusterContext(spec, region) }));
+    this.clusters = spec.spec.regions.map((region) => {
+      const ctx = clusterContext(spec, region);
+      return { region, ctx, cluster: new Cluster(clusterInfoOf(ctx), this.blueprints.map((p) => p.blueprint)) };
+    });
   }
 
   /** The Helm installs cloud-init performs before Flux, in install order. */
-  private preinstalls(ctx: ClusterContext) {
+  private preinstalls(ctx: Cluster) {
     return this.blueprints
       .map((p) => p.blueprint)
       .filter((bp): bp is HelmBlueprint => bp.metadata.preinstalled === true && bp instanceof HelmBlueprint)
@@ -242,15 +248,15 @@ export class Sovereign {
    */
   buildStacks(app: App): RegionStack[] {
     const stacks: RegionStack[] = [];
-    for (const { region, ctx } of this.clusters) {
+    for (const { region, ctx, cluster } of this.clusters) {
       const stack = new RegionStack(app, stackName(this.spec.metadata.name, region.cluster), {
         spec: this.spec,
         region,
         ctx,
         createsSshKeys: region.index === 0,
-        preinstall: this.preinstalls(ctx),
+        preinstall: this.preinstalls(cluster),
         fluxSync: toMultiDocYaml(fluxSyncManifests(ctx)),
-        generatedSecrets: mergeGeneratedSecrets(this.blueprints.flatMap((p) => p.blueprint.generatedSecrets(ctx))),
+        generatedSecrets: mergeGeneratedSecrets(this.blueprints.flatMap((p) => p.blueprint.generatedSecrets(cluster))),
       });
       if (stacks[0]) stack.addDependency(stacks[0]);
       stacks.push(stack);
@@ -265,8 +271,8 @@ export class Sovereign {
    */
   gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {
     const files: FileTree = new Map();
-    const clusters = this.clusters.map(({ ctx }) => {
-      const tree = renderClusterTree(ctx, this.blueprints, { specFile: this.specFile });
+    const clusters = this.clusters.map(({ ctx, cluster }) => {
+      const tree = renderClusterTree(ctx, this.blueprints, { specFile: this.specFile }, cluster);
       for (const [path, content] of tree.files) files.set(path, content);
       return { name: ctx.cluster.name, path: ctx.gitops.clusterPath, objects: tree.objectCount, files: tree.files.size };
     });

@@ -1,5 +1,5 @@
 import type { BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
 import { Cilium } from './cilium';
@@ -41,8 +41,8 @@ export type HcloudCloudControllerManagerProps = BlueprintProps;
  * owns that namespace, so it renders no NetworkPolicy (a host-network pod is not subject to one
  * anyway). Its traffic: the Hetzner API (`api.hetzner.cloud`, HTTPS) and the Kubernetes API.
  *
- * Source: chart `hcloud-cloud-controller-manager` (`CHARTS['hcloud-cloud-controller-manager']`) from https://charts.hetzner.cloud
- * (its `docs`; values and templates at the release tag of the
+ * Source: chart `hcloud-cloud-controller-manager` (`CHARTS['hcloud-cloud-controller-manager']`)
+ * from https://charts.hetzner.cloud (its `docs`; values and templates at the release tag of the
  * chart's version, `shared/charts/hcloud-ccm`). Not in the reference kit.
  */
 export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudControllerManagerProps> {
@@ -73,7 +73,7 @@ export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudContr
   };
 
   /** Values of the pinned chart `hcloud-cloud-controller-manager` from the context: token and network from the in-cluster Hetzner Secret, private networking with the pod range as cluster CIDR and no routes, load balancers in the cluster's location on private IPs, metrics off, requests and a memory limit. */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const secret = ctx.hcloudSecret;
     const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: secret.name, key } } });
     return {
