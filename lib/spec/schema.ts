@@ -7,7 +7,7 @@
  * `./validate.ts`; defaults that depend on a region's position (its network ranges) in `./load.ts`.
  */
 import { z } from 'zod';
-import { describeServerType, LOAD_BALANCER_TYPES, LOCATION_NAMES, ORDERABLE_SERVER_TYPES, SERVER_TYPES } from '../hetzner';
+import { describeServerType, LOAD_BALANCER_TYPES, LOCATION_NAMES, ORDERABLE_SERVER_TYPES, SERVER_TYPES, type ServerTypeName } from '../hetzner';
 import { GIT_VERIFICATION_MODES } from '../signing';
 import { NODE_SOFTWARE } from '../versions';
 
@@ -62,7 +62,7 @@ const relativeFolder = (example: string) =>
  * replacement as the fix; the JSON Schema lists the orderable types only.
  */
 const serverType = z
-  .enum(ORDERABLE_SERVER_TYPES as [string, ...string[]], {
+  .enum(ORDERABLE_SERVER_TYPES as [ServerTypeName, ...ServerTypeName[]], {
     error: (issue) => {
       const known = typeof issue.input === 'string' ? SERVER_TYPES[issue.input] : undefined;
       if (known?.deprecated) {
@@ -75,7 +75,7 @@ const serverType = z
   .describe('Hetzner server type, e.g. cx43 (see https://www.hetzner.com/cloud); CX Gen2 (cx22-cx52) and CPX Gen1 (cpx11-cpx51) are no longer sold');
 
 /** Default server type of the control plane: 8 vCPU, 16 GB RAM (Cost-Optimized, EU locations). */
-export const DEFAULT_CONTROL_PLANE_SERVER_TYPE = 'cx43';
+export const DEFAULT_CONTROL_PLANE_SERVER_TYPE: ServerTypeName = 'cx43';
 
 /** A firewall source: IPv4 or IPv6 CIDR (checked in ./validate.ts). */
 const sourceCidr = z.string().describe('IPv4 or IPv6 CIDR block, e.g. 203.0.113.0/24 or 2001:db8::/32');
@@ -112,7 +112,7 @@ const WorkerPoolSchema = z
 
 /** One region: one Kubernetes cluster in one Hetzner location. */
 const RegionSchema = z.strictObject({
-  location: z.enum(LOCATION_NAMES as [string, ...string[]], { error: `must be a Hetzner location: one of ${LOCATION_NAMES.join(', ')}` }).describe('Hetzner location'),
+  location: z.enum(LOCATION_NAMES, { error: `must be a Hetzner location: one of ${LOCATION_NAMES.join(', ')}` }).describe('Hetzner location'),
   buildingBlock: z.enum(BUILDING_BLOCKS, { error: `must be one of ${BUILDING_BLOCKS.join(', ')}` }).prefault('mgt').describe('Building block of this cluster: mgt, rtz or dmz'),
   envType: z.enum(ENV_TYPES, { error: `must be one of ${ENV_TYPES.join(', ')}` }).prefault('prod').describe('Environment type'),
   architecture: z
