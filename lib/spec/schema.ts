@@ -328,6 +328,10 @@ export const SovereignSchema = z
         .strictObject({
           install: z.array(z.string()).optional().describe('Blueprint names to install; default: the bootstrap kit. Dependencies are added automatically'),
           values: z.record(z.string(), z.record(z.string(), z.unknown())).prefault({}).describe('Raw Helm values per Blueprint name, merged last'),
+          props: z
+            .record(z.string(), z.record(z.string(), z.unknown()))
+            .prefault({})
+            .describe("Typed props per Blueprint name, e.g. keycloak: { replicas: 2 }, checked against each Blueprint's props schema"),
           verify: z
             .record(z.string(), ChartVerifySchema)
             .prefault({})
@@ -357,7 +361,32 @@ export type EtcdSnapshotsSpec = z.output<typeof EtcdSnapshotsSchema>;
 /** Terraform state backend settings. */
 export type BackendSpec = SovereignSpecParsed['spec']['terraform']['backend'];
 
-/** Returns the JSON Schema (draft 2020-12) of the spec as users write it. */
-export function sovereignJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(SovereignSchema, { io: 'input' }) as Record<string, unknown>;
+/** A Blueprint as the JSON Schema of the spec lists it: its catalog name and its props schema. */
+export interface SchemaBlueprint {
+  /** Catalog name, e.g. `keycloak`. */
+  readonly name: string;
+  /** zod schema of the props a spec may set (`BlueprintClass.propsSchema`). */
+  readonly propsSchema: z.ZodType;
+}
+
+/**
+ * Returns the JSON Schema (draft 2020-12) of the spec as users write it. With `blueprints`, the
+ * Blueprint fields list them: `install` items, and the keys of `values`, `verify` and `props` are
+ * their names, and `props.<name>` is that Blueprint's props schema, so editors complete both.
+ */
+export function sovereignJsonSchema(blueprints: readonly SchemaBlueprint[] = []): Record<string, unknown> {
+  const schema = z.toJSONSchema(SovereignSchema, { io: 'input' }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (blueprints.length === 0) return schema;
+  const section = schema.properties.spec.properties.blueprints.properties;
+  const names = blueprints.map((b) => b.name).sort();
+  section.install.items = { type: 'string', enum: names };
+  for (const key of ['values', 'verify']) section[key].propertyNames = { enum: names };
+  const props = Object.fromEntries(
+    [...blueprints].sort((a, b) => a.name.localeCompare(b.name)).map((b) => {
+      const { $schema: _ignored, ...json } = z.toJSONSchema(b.propsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      return [b.name, json];
+    }),
+  );
+  section.props = { description: section.props.description, type: 'object', properties: props, additionalProperties: false };
+  return schema;
 }
