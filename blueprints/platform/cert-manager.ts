@@ -107,9 +107,18 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     sources: [CHARTS['cert-manager'].docs, 'catalog/components.json#cert-manager', 'catalog/bootstrap-kit.json slot 2'],
   };
 
-  /** Name of the ACME ClusterIssuer this instance creates. */
+  /** Name of the ACME ClusterIssuer this instance creates (when `clusterIssuer` is not turned off). */
   get issuerName(): string {
     return this.props.issuerName ?? DEFAULT_CLUSTER_ISSUER;
+  }
+
+  /**
+   * The ClusterIssuer other Blueprints annotate their Ingresses with: `issuerName`.
+   * @throws Error when this instance creates no ClusterIssuer (`clusterIssuer: false`), so a reader must name its own
+   */
+  clusterIssuerName(): string {
+    if (this.props.clusterIssuer === false) throw new Error(`cert-manager creates no ClusterIssuer (props.clusterIssuer is false); name your own issuer in the reading Blueprint's props (e.g. Gitea's clusterIssuer)`);
+    return this.issuerName;
   }
 
   /** Values of the pinned chart `cert-manager` from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */

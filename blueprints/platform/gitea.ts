@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS, chartPin, IMAGES } from '../../lib/versions';
 import { BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
-import { HelmBlueprint, type ValueReason } from '../helm';
-import { ACME_HTTP01_SOLVER_PORT, DEFAULT_CLUSTER_ISSUER } from './cert-manager';
+import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
+import { ACME_HTTP01_SOLVER_PORT, CertManager } from './cert-manager';
 import { HcloudCsi } from './hcloud-csi';
 import { Keycloak } from './keycloak';
 
@@ -44,11 +45,15 @@ export interface GiteaProps extends BlueprintProps {
    */
   readonly storageSize?: string;
   /**
-   * Ingress class to expose Gitea with (host = `domain`, TLS from cert-manager's default
-   * ClusterIssuer `letsencrypt-prod`). No Ingress without it.
+   * Ingress class to expose Gitea with (host = `domain`, TLS from `clusterIssuer`). No Ingress without it.
    * @default none
    */
   readonly ingressClassName?: string;
+  /**
+   * ClusterIssuer that signs the Ingress's certificate.
+   * @default the cert-manager Blueprint's issuer in the cluster (`CertManager.issuerName`)
+   */
+  readonly clusterIssuer?: string;
   /**
    * OpenID Connect login source, typically the Sovereign's Keycloak.
    * @default none (local accounts only)
@@ -83,6 +88,17 @@ export interface GiteaProps extends BlueprintProps {
  * bundled subchart defaults to (`IMAGES.giteaPostgresql`).
  */
 export class Gitea extends HelmBlueprint<GiteaProps> {
+  /** The props a spec may set (`spec.blueprints.props.gitea`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    domain: z.string().min(1).optional(),
+    adminSecret: z.string().min(1).optional(),
+    databaseSecret: z.string().min(1).optional(),
+    storageSize: z.string().regex(/^\d+(Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as 20Gi' }).optional(),
+    ingressClassName: z.string().min(1).optional(),
+    clusterIssuer: z.string().min(1).optional(),
+    oidc: z.strictObject({ name: z.string().min(1), discoveryUrl: z.url({ protocol: /^https$/ }), secretName: z.string().min(1) }).optional(),
+  }) satisfies z.ZodType<GiteaProps>;
+
   /** Catalog metadata: the pinned chart `gitea` (dl.gitea.com/charts), namespace gitea, bootstrap kit, depends on Keycloak and the Hetzner CSI driver (repository and PostgreSQL volumes). */
   static readonly metadata: BlueprintMetadata = {
     name: 'gitea',
@@ -157,7 +173,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
         ? {
             enabled: true,
             className: p.ingressClassName,
-            annotations: { 'cert-manager.io/cluster-issuer': DEFAULT_CLUSTER_ISSUER },
+            annotations: { 'cert-manager.io/cluster-issuer': p.clusterIssuer ?? ctx.blueprint(CertManager).clusterIssuerName() },
             hosts: [{ host: domain, paths: [{ path: '/', pathType: 'Prefix' }] }],
             tls: [{ hosts: [domain], secretName: 'gitea-tls' }],
           }

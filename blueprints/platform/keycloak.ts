@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS, chartPin, IMAGES } from '../../lib/versions';
 import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
-import { HelmBlueprint, type ValueReason } from '../helm';
+import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
 import { HcloudCsi } from './hcloud-csi';
 
@@ -54,6 +55,14 @@ export interface KeycloakProps extends BlueprintProps {
  * (bootstrap-kit slot 09).
  */
 export class Keycloak extends HelmBlueprint<KeycloakProps> {
+  /** The props a spec may set (`spec.blueprints.props.keycloak`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    replicas: z.number().int().min(1).optional(),
+    adminUser: z.string().min(1).optional(),
+    adminSecret: z.string().min(1).optional(),
+    databaseSecret: z.string().min(1).optional(),
+  }) satisfies z.ZodType<KeycloakProps>;
+
   /** Catalog metadata: the pinned chart `keycloak` (Bitnami), namespace keycloak, bootstrap kit, depends on cert-manager and the Hetzner CSI driver (its PostgreSQL volume). */
   static readonly metadata: BlueprintMetadata = {
     name: 'keycloak',

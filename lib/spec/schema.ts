@@ -223,7 +223,7 @@ const GitVerifySchema = z
  * https://fluxcd.io/flux/components/source/ocirepositories/#verification). Exactly one of
  * `matchOIDCIdentity` and `publicKeySecret` (checked in ./validate.ts).
  */
-const ChartVerifySchema = z
+export const ChartVerifySchema = z
   .strictObject({
     provider: z.literal('cosign', { error: "must be 'cosign'" }).prefault('cosign').describe('Signature technology: cosign'),
     matchOIDCIdentity: z
