@@ -5,7 +5,7 @@
  * builders, and the preset for Bitnami charts.
  */
 import type { BlueprintMetadata, GeneratedSecret, NetworkPort, NetworkRule, PodSecurityLevel } from '../lib/blueprint';
-import type { ChartPin, ManifestsPin } from '../lib/versions';
+import type { ChartPin, ImagePin, ManifestsPin } from '../lib/versions';
 import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from './bitnami';
 import type { ValueReason } from './helm';
 
@@ -116,18 +116,10 @@ export const allow = {
   namespace: (namespace: string, on: ReadonlyArray<number | NetworkPort>, reason: string): NetworkRule => ({ peer: 'namespace', namespace, ports: ports(on), reason }),
 };
 
-/** An image pinned in the version manifest. */
-export interface PinnedImage {
-  /** Repository, e.g. `bitnamilegacy/postgresql`. */
-  readonly repository: string;
-  /** Exact tag. */
-  readonly tag: string;
-}
-
 /** How a Bitnami chart (or a chart bundling Bitnami subcharts) is set up: where its images and NetworkPolicy switches are. */
 export interface BitnamiPresetOptions {
   /** Values paths of the images to pin to `docker.io/bitnamilegacy`, each with its pin (`IMAGES`). */
-  readonly images: ReadonlyArray<{ readonly path: readonly string[]; readonly image: PinnedImage }>;
+  readonly images: ReadonlyArray<{ readonly path: readonly string[]; readonly image: ImagePin }>;
   /** Values paths of the charts' own `networkPolicy` blocks, turned off. */
   readonly networkPolicies: ReadonlyArray<readonly string[]>;
   /** Set `global.security.allowInsecureImages` (the Bitnami charts refuse other repositories without it). @default true */
@@ -157,7 +149,7 @@ export function bitnamiPreset(options: BitnamiPresetOptions): { readonly values:
   }
   for (const { path, image } of options.images) {
     setAt(values, [...path, 'repository'], image.repository);
-    setAt(values, [...path, 'tag'], image.tag);
+    if (image.tag !== undefined) setAt(values, [...path, 'tag'], image.tag);
     reasons.push({ path: [...path, 'repository'], reason: BITNAMI_LEGACY_IMAGE });
   }
   for (const path of options.networkPolicies) {
