@@ -4,6 +4,7 @@
  * contexts, resource requests, "an existing Secret, else one generated at bootstrap", network rule
  * builders, and the preset for Bitnami charts.
  */
+import { z } from 'zod';
 import type { BlueprintMetadata, GeneratedSecret, NetworkPort, NetworkRule, PodSecurityLevel } from '../lib/blueprint';
 import type { ChartPin, ImagePin, ManifestsPin } from '../lib/versions';
 import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from './bitnami';
@@ -157,4 +158,13 @@ export function bitnamiPreset(options: BitnamiPresetOptions): { readonly values:
     reasons.push({ path: [...path, 'enabled'], reason: BITNAMI_OWN_NETWORK_POLICY });
   }
   return { values, reasons };
+}
+
+/**
+ * zod schema of a whole number from `min` to `max` (replicas, counts) for a props schema, with the
+ * error a spec author reads: `must be a whole number from 1 to 5` (a fraction is `must be a whole number`).
+ */
+export function wholeNumber(min: number, max: number): z.ZodNumber {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.number().int().min(min, { error }).max(max, { error });
 }

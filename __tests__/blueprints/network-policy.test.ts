@@ -5,9 +5,8 @@
  * allowances that follow their props and values.
  */
 import { App, Chart } from 'cdk8s';
-import { CertManager, Cilium, ExternalDns, Flux, Gitea, Keycloak, PowerDns, SealedSecrets } from '../../blueprints';
+import { ExternalDns, Gitea, Keycloak, PowerDns } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
-import { CERT_MANAGER_WEBHOOK_PORT } from '../../blueprints/platform/cert-manager';
 import { POWERDNS_API_CLIENT_NAMESPACE } from '../../blueprints/platform/powerdns';
 import { allowanceName, NamespaceNetworkPolicies, REASON_ANNOTATION } from '../../constructs/k8s/network-policy';
 import type { Blueprint, BlueprintMetadata, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
@@ -123,17 +122,6 @@ describe('NamespaceNetworkPolicies', () => {
 });
 
 describe('Blueprint network policies', () => {
-  it('polices owned namespaces and flux-system, and leaves kube-system to k3s', () => {
-    expect(new Cilium().policesNetwork).toBe(false);
-    expect(new SealedSecrets().policesNetwork).toBe(false);
-    expect(blueprintPolicies(new Cilium()).size).toBe(0);
-    expect(blueprintPolicies(new SealedSecrets()).size).toBe(0);
-    expect(new Flux().policesNetwork).toBe(true);
-    const flux = blueprintPolicies(new Flux());
-    expect([...flux.values()].every((p) => p.metadata.namespace === 'flux-system')).toBe(true);
-    expect([...flux.keys()].sort()).toEqual(['allow-dns', 'allow-egress-apiserver-6443', 'allow-egress-internet-22', 'allow-egress-internet-443', 'allow-same-namespace', 'default-deny']);
-  });
-
   it('renders a user Blueprint\'s baseline without allowances, and none where it does not own the namespace', () => {
     const metadata: BlueprintMetadata = {
       ...Keycloak.metadata,
@@ -173,26 +161,10 @@ describe('Blueprint network policies', () => {
     expect(blueprintPolicies(new PowerDns({ luaRecords: false })).has('allow-egress-internet-80-443')).toBe(false);
   });
 
-  it('Flux: opens the webhook receiver only when the values create its Ingress, and never the chart\'s own allow-all policies', () => {
-    expect(new Flux().helmValues(ctx).policies).toEqual({ create: false });
-    expect(blueprintPolicies(new Flux()).has('allow-ingress-anywhere-9292')).toBe(false);
-    const receiver = new Flux({ values: { notificationController: { webhookReceiver: { ingress: { create: true } } } } });
-    expect(blueprintPolicies(receiver).get('allow-ingress-anywhere-9292')!.spec.ingress).toEqual([{ ports: [{ port: 9292, protocol: 'TCP' }] }]);
-  });
-
-  it('cert-manager: the webhook port in the values is the one its policy opens', () => {
-    expect((new CertManager().helmValues(ctx).webhook as Json).securePort).toBe(CERT_MANAGER_WEBHOOK_PORT);
-    expect(blueprintPolicies(new CertManager()).get(`allow-ingress-apiserver-${CERT_MANAGER_WEBHOOK_PORT}`)!.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: ctx.network.nodeSubnet } }]);
-  });
-
   it('ExternalDNS and PowerDNS agree on each other\'s namespace and the API port', () => {
     const egress = blueprintPolicies(new ExternalDns()).get('allow-egress-namespace-powerdns-8081')!;
     expect(egress.spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PowerDns.metadata.namespace } } }]);
     expect(POWERDNS_API_CLIENT_NAMESPACE).toBe(ExternalDns.metadata.namespace);
     expect(blueprintPolicies(new PowerDns()).has(`allow-ingress-namespace-${ExternalDns.metadata.namespace}-8081`)).toBe(true);
-  });
-
-  it('Cilium: NetworkPolicy ipBlocks select nodes (policyCIDRMatchMode is a list)', () => {
-    expect(new Cilium().helmValues(ctx).policyCIDRMatchMode).toEqual(['nodes']);
   });
 });

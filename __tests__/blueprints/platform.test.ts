@@ -21,13 +21,12 @@ import {
   SealedSecrets,
   Spire,
 } from '../../blueprints';
-import { HelmBlueprint } from '../../blueprints/helm';
 import type { BlueprintClass } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS, type ChartName } from '../../lib/versions';
 import { validateManifests } from '../support/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
-import { testCluster, find, renderConfigObjects, renderedValues, renderObjects, type Json } from '../support/render';
+import { testCluster, find, renderedValues, renderObjects, type Json } from '../support/render';
 
 const ctx: Cluster = testCluster();
 
@@ -286,40 +285,6 @@ describe('typed props and the raw values escape hatch', () => {
     expect(values.txtOwnerId).toBe('hz-fsn-mgt-prod');
   });
 
-  it('cert-manager: the ACME ClusterIssuer uses the Sovereign admin email unless told otherwise', () => {
-    const [issuer, ...rest] = renderConfigObjects(new CertManager());
-    expect(rest).toEqual([]);
-    expect(issuer).toMatchObject({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt-prod' } });
-    expect(issuer!.spec.acme.email).toBe('platform@example.org');
-    expect(issuer!.spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
-    expect(issuer!.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'cilium' } } }]);
-    const custom = renderConfigObjects(new CertManager({ acmeEmail: 'pki@example.org', issuerName: 'le', http01IngressClass: 'nginx' }))[0]!;
-    expect(custom.metadata.name).toBe('le');
-    expect(custom.spec.acme.email).toBe('pki@example.org');
-    expect(custom.spec.acme.privateKeySecretRef).toEqual({ name: 'le-account-key' });
-    expect(custom.spec.acme.solvers[0].http01.ingress.ingressClassName).toBe('nginx');
-    expect(renderConfigObjects(new CertManager({ clusterIssuer: false }))).toEqual([]);
-  });
-
-  it('cert-manager: installs and keeps its CRDs and leaves metrics scraping off', () => {
-    const values = renderedValues(new CertManager());
-    expect(values.crds).toEqual({ enabled: true, keep: true });
-    expect(values.prometheus).toEqual({ enabled: false, servicemonitor: { enabled: false } });
-  });
-
-  it('Flux: deterministic upstream flux2 values for the cloud-init install it adopts', () => {
-    const bp = new Flux();
-    expect(bp.metadata.preinstalled).toBe(true);
-    expect(bp).toBeInstanceOf(HelmBlueprint);
-    const values = (bp as HelmBlueprint).helmValues(ctx);
-    expect(values.installCRDs).toBe(true);
-    expect(values.prometheus).toEqual({ podMonitor: { create: false } });
-    expect(values.imageAutomationController).toEqual({ create: false });
-    expect(values).toEqual(new Flux().helmValues(ctx));
-    expect(new Flux({ imageAutomation: true }).helmValues(ctx).imageReflectionController).toEqual({ create: true });
-    expect(renderedValues(bp)).toEqual(values);
-  });
-
   it('Gitea: domain defaults to gitea.<fqdn>; admin and database passwords come from existing Secrets', () => {
     const values = renderedValues(new Gitea());
     expect(values.gitea.config.server).toEqual({ DOMAIN: 'gitea.solo.example.org', SSH_DOMAIN: 'gitea.solo.example.org', ROOT_URL: 'https://gitea.solo.example.org/' });
@@ -381,13 +346,6 @@ describe('typed props and the raw values escape hatch', () => {
     expect(custom.powerdns.db.host).toEqual({ name: 'pdns-db', key: 'host' });
   });
 
-  it('Crossplane and Sealed Secrets: typed props reach the chart keys', () => {
-    const xp = renderedValues(new Crossplane({ replicas: 2, providerPackages: ['xpkg.upbound.io/crossplane-contrib/provider-hcloud:v0.4.0'] }));
-    expect(xp.replicas).toBe(2);
-    expect(xp.provider.packages).toEqual(['xpkg.upbound.io/crossplane-contrib/provider-hcloud:v0.4.0']);
-    expect(renderedValues(new SealedSecrets()).fullnameOverride).toBe('sealed-secrets-controller');
-    expect(renderedValues(new SealedSecrets({ keyRenewPeriod: '0' })).keyrenewperiod).toBe('0');
-  });
 });
 
 describe('generated Secrets', () => {

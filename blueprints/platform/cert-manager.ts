@@ -1,10 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS, chartPin } from '../../lib/versions';
-import { HelmBlueprint } from '../helm';
-import { Cilium } from './cilium';
+import { CHARTS } from '../../lib/versions';
+import { allow, componentMetadata, resources, wholeNumber } from '../common';
+import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
+import { Cilium, CILIUM_INGRESS_CLASS } from './cilium';
 
 /** Name of the ACME ClusterIssuer the cert-manager Blueprint creates unless told otherwise. */
 export const DEFAULT_CLUSTER_ISSUER = 'letsencrypt-prod';
@@ -12,100 +14,83 @@ export const DEFAULT_CLUSTER_ISSUER = 'letsencrypt-prod';
 /** Let's Encrypt's production ACME directory. */
 export const LETSENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 
-/**
- * Port of the HTTP-01 solver pod (`acmesolver`) cert-manager starts in the namespace of the
- * certificate it validates (cert-manager's `acmeSolverListenPort`; https://cert-manager.io/docs/configuration/acme/http01/).
- */
+/** Port of the HTTP-01 solver pod cert-manager starts in the certificate's namespace (`acmeSolverListenPort`; https://cert-manager.io/docs/configuration/acme/http01/). */
 export const ACME_HTTP01_SOLVER_PORT = 8089;
 
 /** Port the cert-manager webhook listens on (chart value `webhook.securePort`, 10250 by default, set explicitly here). */
 export const CERT_MANAGER_WEBHOOK_PORT = 10250;
 
+/** A Kubernetes object name (DNS-1123 subdomain), for the issuer and ingress class names. */
+const OBJECT_NAME = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, - and .)' });
+
 /** Props of the cert-manager Blueprint. */
 export interface CertManagerProps extends BlueprintProps {
-  /**
-   * Contact address registered with the ACME account (expiry and revocation notices go there).
-   * @default the Sovereign's admin email (`spec.organization.adminEmail`)
-   */
+  /** Contact address of the ACME account (expiry and revocation notices). @default the Sovereign's admin e-mail */
   readonly acmeEmail?: string;
   /**
-   * ACME directory URL; use Let's Encrypt staging (`https://acme-staging-v02.api.letsencrypt.org/directory`)
-   * while testing to stay clear of the production rate limits.
+   * ACME directory URL; Let's Encrypt staging (`https://acme-staging-v02.api.letsencrypt.org/directory`)
+   * stays clear of the production rate limits while testing.
    * @default Let's Encrypt production
    */
   readonly acmeServer?: string;
-  /**
-   * Name of the ACME `ClusterIssuer` the Blueprint creates.
-   * @default 'letsencrypt-prod'
-   */
+  /** Name of the ACME `ClusterIssuer`; readers follow it (`clusterIssuerName()`). @default 'letsencrypt-prod' */
   readonly issuerName?: string;
-  /**
-   * Ingress class the HTTP-01 solver creates its challenge Ingress with. Cilium serves the class
-   * `cilium` once its ingress controller is enabled; change it when another controller serves ingress.
-   * @default 'cilium'
-   */
+  /** Ingress class of the HTTP-01 solver's challenge Ingress. @default the Cilium Blueprint's class (`Cilium.ingressClassName()`) */
   readonly http01IngressClass?: string;
-  /**
-   * Create the ACME `ClusterIssuer` at all. Turn it off when the Sovereign brings its own issuers.
-   * @default true
-   */
+  /** Create the ACME `ClusterIssuer`; off when the Sovereign brings its own issuers. @default true */
   readonly clusterIssuer?: boolean;
-  /**
-   * Replicas of the cert-manager controller (webhook and cainjector stay at one).
-   * @default 1
-   */
+  /** Replicas of the controller (webhook and cainjector stay at one). @default 1 */
   readonly replicas?: number;
 }
 
 /**
  * cert-manager: issues and renews X.509 certificates for the cluster from ACME and other issuers.
  *
- * Installs the upstream chart with its CRDs (`crds.enabled`) kept on uninstall (`crds.keep`), so
- * removing the Blueprint never deletes every Certificate in the cluster; metrics scraping is off
- * because no Prometheus Operator is installed at this point. Its `-config` folder holds one ACME
- * `ClusterIssuer` (HTTP-01) that later Blueprints can reference by name.
+ * Installs the chart with its CRDs kept on uninstall (`crds.keep`), so removing the Blueprint never
+ * deletes every Certificate; metrics are off (no Prometheus Operator yet). Its `-config` folder holds
+ * one ACME `ClusterIssuer` (HTTP-01), which readers name through `clusterIssuerName()`.
  *
- * Source: chart `cert-manager` (`CHARTS['cert-manager']`) from https://charts.jetstack.io
- * (https://cert-manager.io/docs/installation/helm/); reference catalog entry `cert-manager`
- * (bootstrap-kit slot 02).
- *
- * Deviations from the reference: the ACME contact defaults to the Sovereign's own admin email rather
- * than a fixed vendor address, and the issuer solves HTTP-01 only: the reference's DNS-01 issuer
- * needs a Dynadot webhook that no Blueprint installs. The requests of the cainjector are set too,
- * so every pod has requests (the reference sized only controller and webhook).
+ * Source: chart `cert-manager` (`CHARTS['cert-manager']`); reference catalog entry `cert-manager`
+ * (bootstrap-kit slot 02). Deviations: the ACME contact is the Sovereign's admin rather than a vendor
+ * address; HTTP-01 only, as the reference's DNS-01 issuer needs a Dynadot webhook no Blueprint
+ * installs; the cainjector gets requests too, so every pod has them.
  */
 export class CertManager extends HelmBlueprint<CertManagerProps> {
-  /** Catalog metadata: the pinned chart `cert-manager` (charts.jetstack.io), namespace cert-manager, bootstrap kit, depends on Cilium. */
-  static readonly metadata: BlueprintMetadata = {
+  /** The props a spec may set (`spec.blueprints.props.cert-manager`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    acmeEmail: z.email({ error: 'must be an e-mail address' }).optional().describe('Contact address of the ACME account (default: the Sovereign admin e-mail)'),
+    acmeServer: z.url({ protocol: /^https$/, error: 'must be an https:// ACME directory URL' }).optional().describe('ACME directory URL (default: Let\'s Encrypt production)'),
+    issuerName: OBJECT_NAME.optional().describe('Name of the ACME ClusterIssuer; every reader follows it (default letsencrypt-prod)'),
+    http01IngressClass: OBJECT_NAME.optional().describe('Ingress class of the HTTP-01 challenge Ingress (default: Cilium\'s class, cilium)'),
+    clusterIssuer: z.boolean().optional().describe('Create the ACME ClusterIssuer (default true)'),
+    replicas: wholeNumber(1, 10).optional().describe('Controller replicas, 1-10 (default 1)'),
+  }) satisfies z.ZodType<CertManagerProps>;
+
+  /** Catalog metadata: namespace cert-manager, depends on Cilium, installs CRDs. */
+  static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'cert-manager',
-    title: 'cert-manager',
     category: 'security',
     tier: 'bootstrap-kit',
     summary: 'Issues and renews TLS certificates from ACME and other issuers for every later component.',
-    chart: chartPin('cert-manager'),
-    namespace: 'cert-manager',
-    podSecurity: { level: 'restricted', reason: 'the chart runs every pod as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
-    releaseName: 'cert-manager',
+    pin: CHARTS['cert-manager'],
+    podSecurity: 'the chart runs every pod as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',
     dependsOn: [Cilium],
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 150, memoryMiB: 192 },
     network: {
-      ingress: [
-        { peer: 'apiserver', ports: [{ port: CERT_MANAGER_WEBHOOK_PORT }], reason: 'the API server calls the validating and mutating webhook on its secure port (chart value webhook.securePort)' },
-      ],
+      ingress: [allow.apiserver('the API server calls the validating and mutating webhook on its secure port (chart value webhook.securePort)', [CERT_MANAGER_WEBHOOK_PORT])],
       egress: [
-        { peer: 'apiserver', reason: 'controller, cainjector, webhook and the startupapicheck Job read and write cert-manager resources, Secrets and webhook configurations' },
-        { peer: 'internet', ports: [{ port: 443 }], reason: 'ACME: the controller registers accounts and orders certificates at the issuer\'s directory over HTTPS (Let\'s Encrypt by default)' },
-        {
-          peer: 'internet',
-          ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-          reason: 'ACME self-checks before asking the CA to validate: HTTP-01 fetches the challenge URL from the public address of the domain, DNS-01 queries the zone\'s authoritative name servers (https://cert-manager.io/docs/configuration/acme/)',
-        },
+        allow.apiserver('controller, cainjector, webhook and the startupapicheck Job read and write cert-manager resources, Secrets and webhook configurations'),
+        allow.internet([443], 'ACME: the controller registers accounts and orders certificates at the issuer\'s directory over HTTPS (Let\'s Encrypt by default)'),
+        allow.internet(
+          [80, { port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+          'ACME self-checks before asking the CA to validate: HTTP-01 fetches the challenge URL from the public address of the domain, DNS-01 queries the zone\'s authoritative name servers (https://cert-manager.io/docs/configuration/acme/)',
+        ),
       ],
     },
-    sources: [CHARTS['cert-manager'].docs, 'catalog/components.json#cert-manager', 'catalog/bootstrap-kit.json slot 2'],
-  };
+    kitSlot: 2,
+  });
 
   /** Name of the ACME ClusterIssuer this instance creates (when `clusterIssuer` is not turned off). */
   get issuerName(): string {
@@ -121,16 +106,25 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     return this.issuerName;
   }
 
-  /** Values of the pinned chart `cert-manager` from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */
+  /**
+   * Ingress class of the HTTP-01 challenge Ingress: `http01IngressClass`, else the class of the
+   * cluster's Cilium Ingress controller (`CILIUM_INGRESS_CLASS` in a cluster bound without Cilium).
+   * @throws Error when Cilium's Ingress controller is off and no class is given
+   */
+  http01IngressClass(cluster: Cluster): string {
+    if (this.props.http01IngressClass) return this.props.http01IngressClass;
+    return cluster.has(Cilium) ? cluster.blueprint(Cilium).ingressClassName() : CILIUM_INGRESS_CLASS;
+  }
+
+  /** Values: CRDs installed and kept, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on every pod and the startupapicheck hook Job (restricted by the chart), metrics off. */
   protected curatedValues(_ctx: Cluster): Record<string, unknown> {
-    const requests = { cpu: '50m', memory: '64Mi' };
     return {
       crds: { enabled: true, keep: true },
       replicaCount: this.props.replicas ?? 1,
-      resources: { requests, limits: { memory: '256Mi' } },
-      webhook: { securePort: CERT_MANAGER_WEBHOOK_PORT, resources: { requests, limits: { memory: '128Mi' } } },
-      cainjector: { resources: { requests, limits: { memory: '256Mi' } } },
-      startupapicheck: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
+      resources: resources('50m', '64Mi', '256Mi'),
+      webhook: { securePort: CERT_MANAGER_WEBHOOK_PORT, resources: resources('50m', '64Mi', '128Mi') },
+      cainjector: { resources: resources('50m', '64Mi', '256Mi') },
+      startupapicheck: { resources: resources('10m', '32Mi', '64Mi') },
       prometheus: { enabled: false, servicemonitor: { enabled: false } },
     };
   }
@@ -148,7 +142,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
           email: this.props.acmeEmail ?? ctx.sovereign.adminEmail,
           server: this.props.acmeServer ?? LETSENCRYPT_PRODUCTION,
           privateKeySecretRef: { name: `${name}-account-key` },
-          solvers: [{ http01: { ingress: { ingressClassName: this.props.http01IngressClass ?? 'cilium' } } }],
+          solvers: [{ http01: { ingress: { ingressClassName: this.http01IngressClass(ctx) } } }],
         },
       },
     });

@@ -1,101 +1,80 @@
 import type { Construct } from 'constructs';
+import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { chartPin } from '../../lib/versions';
+import { CHARTS } from '../../lib/versions';
 import { MetadataServiceBlock } from '../../constructs/k8s/metadata-service-block';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
 import { podSecurityLabels } from '../../constructs/k8s/namespace';
-import { HelmBlueprint, type ValueReason } from '../helm';
+import { componentMetadata, resources, wholeNumber } from '../common';
+import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
 
-/**
- * Namespace the chart creates for the TLS Secrets of Ingress, Gateway API and CiliumEnvoyConfig
- * (chart values `ingressController.secretsNamespace.name`, `gatewayAPI.secretsNamespace.name`,
- * `envoyConfig.secretsNamespace.name`; template `templates/cilium-secrets-namespace.yaml`).
- */
+/** Namespace the chart creates for Ingress, Gateway API and CiliumEnvoyConfig TLS Secrets (`*.secretsNamespace.name`, templates/cilium-secrets-namespace.yaml). */
 export const CILIUM_SECRETS_NAMESPACE = 'cilium-secrets';
+
+/** The IngressClass the chart creates for Cilium's Ingress controller; no value of the pinned chart renames it (https://docs.cilium.io/en/v1.16/network/servicemesh/ingress/). */
+export const CILIUM_INGRESS_CLASS = 'cilium';
 
 /** Props of the Cilium Blueprint. */
 export interface CiliumProps extends BlueprintProps {
-  /**
-   * Encrypt pod-to-pod traffic between nodes with WireGuard.
-   * @default true
-   */
+  /** Encrypt pod-to-pod traffic between nodes with WireGuard. @default true */
   readonly wireguard?: boolean;
-  /**
-   * Enable Cilium's Gateway API support. Needs the Gateway API CRDs installed first, which no
-   * Blueprint in this catalog installs yet, so it is off by default.
-   * @default false
-   */
+  /** Cilium's Gateway API support; needs the Gateway API CRDs, which no Blueprint installs yet. @default false */
   readonly gatewayApi?: boolean;
   /**
-   * Run Cilium's Ingress controller (ingress class `cilium`, the cluster default) as one shared
-   * NodePort service on the ingress ports of the cluster context, which the Hetzner load balancer
-   * forwards 80 and 443 to.
+   * Run the Ingress controller (class `cilium`, the cluster default) as one shared NodePort service on
+   * the cluster's ingress ports, which the Hetzner load balancer forwards 80 and 443 to.
    * @default true
    */
   readonly ingressController?: boolean;
-  /**
-   * Cilium operator replicas.
-   * @default 1 with one control plane server, 2 with three
-   */
+  /** Cilium operator replicas. @default 1 with one control plane server, 2 with three */
   readonly operatorReplicas?: number;
 }
 
 /**
  * Cilium: eBPF CNI, kube-proxy replacement and WireGuard node-to-node encryption.
  *
- * The cluster has no CNI until Cilium runs (k3s starts with `--flannel-backend=none`), so cloud-init
- * installs this chart with Helm before Flux exists, with exactly these values; the HelmRelease then
- * adopts that release (same release name `cilium`, namespace `kube-system`, chart version).
+ * k3s starts without a CNI (`--flannel-backend=none`), so cloud-init installs this chart with these
+ * exact values before Flux exists and the HelmRelease adopts that release. The agents reach the API
+ * server through k3s's node-local load balancer `127.0.0.1:6444`, which servers and agents both run
+ * (the reference's `127.0.0.1:6443` works on control plane nodes only). The Ingress controller
+ * listens on the node ports the load balancer targets, expecting the PROXY protocol exactly when the
+ * load balancer sends it, so cert-manager's HTTP-01 solver works from the first boot.
  *
- * Source: chart `cilium` (`CHARTS.cilium`) from https://helm.cilium.io (https://docs.cilium.io/en/v1.16/helm-reference/);
- * reference catalog entry `cilium` (bootstrap-kit slot 01).
- *
- * The agents reach the API server through k3s's node-local load balancer at `127.0.0.1:6444`, which
- * exists on servers and agents alike; the reference's `127.0.0.1:6443` only works on control plane nodes.
- *
- * The Ingress controller listens on the node ports the load balancer targets (`ctx.ingress`,
- * 31080/31443), so traffic to the load balancer reaches Ingress objects, and cert-manager's HTTP-01
- * solver (ingress class `cilium`) works from the first boot. With `ctx.ingress.proxyProtocol` (the
- * default) its listeners accept only PROXY protocol connections, which is what the load balancer
- * sends, and Envoy sets `X-Forwarded-For` from the client address in the header.
- *
- * `policyCIDRMatchMode: [nodes]` lets NetworkPolicy `ipBlock` peers match cluster nodes, which Cilium
- * otherwise leaves to its `host`/`remote-node` entities that a standard NetworkPolicy cannot name.
- * The Blueprints' policies need it twice: the API server runs in k3s on the control plane nodes (the
- * `kubernetes` Service's endpoints are `<node IP>:6443`), and host-network pods such as the SPIRE
- * agents connect from node addresses; both are selected by the node subnet. cloud-init installs these
- * values, so the mode holds from the first boot; on a running cluster the agents read a changed
- * `cilium-config` only when they restart
+ * `policyCIDRMatchMode: [nodes]` lets NetworkPolicy `ipBlock` peers match node IPs, which the
+ * Blueprints' policies need for the API server (in k3s on the control plane nodes) and host-network
+ * pods such as SPIRE agents; agents read a changed `cilium-config` only when they restart
  * (https://docs.cilium.io/en/v1.16/security/policy/language/#selecting-nodes-with-cidr-ipblock).
- * The Blueprint renders no NetworkPolicy: `kube-system` is k3s's namespace, not this Blueprint's
- * (see `BlueprintMetadata.networkPolicies`).
+ * No NetworkPolicy: `kube-system` is k3s's (see `BlueprintMetadata.networkPolicies`). The `-config`
+ * stage blocks Hetzner's metadata service for every pod but the labelled ones (`MetadataServiceBlock`).
  *
- * Its `-config` stage blocks Hetzner's metadata service (169.254.169.254, which serves the node's
- * user_data with the k3s join token) for every pod of the cluster, except the pods of `kube-system`
- * labelled `catalyst.openova.io/metadata-service: allowed` (the hcloud CSI node plugin), with two
- * `CiliumClusterwideNetworkPolicy` deny rules (see `MetadataServiceBlock`, also for why host-network
- * pods are left to Pod Security rather than Cilium's host firewall).
+ * Source: chart `cilium` (`CHARTS.cilium`); reference catalog entry `cilium` (bootstrap-kit slot 01).
  */
 export class Cilium extends HelmBlueprint<CiliumProps> {
-  /** Catalog metadata: the pinned chart `cilium` (helm.cilium.io), namespace kube-system (not owned), bootstrap kit, no dependencies, pre-installed by cloud-init. */
-  static readonly metadata: BlueprintMetadata = {
+  /** The props a spec may set (`spec.blueprints.props.cilium`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    wireguard: z.boolean().optional().describe('Encrypt pod-to-pod traffic between nodes with WireGuard (default true)'),
+    gatewayApi: z.boolean().optional().describe('Gateway API support; needs the Gateway API CRDs (default false)'),
+    ingressController: z.boolean().optional().describe('Run the Ingress controller, class cilium, on the cluster ingress node ports (default true)'),
+    operatorReplicas: wholeNumber(1, 5).optional().describe('Cilium operator replicas, 1-5 (default 1, or 2 with three control plane servers)'),
+  }) satisfies z.ZodType<CiliumProps>;
+
+  /** Catalog metadata: namespace kube-system (not owned), no dependencies, pre-installed by cloud-init. */
+  static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'cilium',
     title: 'Cilium',
     category: 'networking',
     tier: 'bootstrap-kit',
     summary: 'eBPF CNI with kube-proxy replacement, WireGuard encryption and Hubble.',
-    chart: chartPin('cilium'),
+    pin: CHARTS.cilium,
     namespace: 'kube-system',
     ownsNamespace: false,
     podSecurity: { level: 'privileged', reason: 'the agent loads eBPF programs and manages host networking' },
-    releaseName: 'cilium',
-    dependsOn: [],
     installsCrds: true,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 200, memoryMiB: 448 },
     preinstalled: true,
-    sources: ['https://docs.cilium.io/en/v1.16/helm-reference/', 'catalog/components.json#cilium', 'catalog/bootstrap-kit.json slot 1'],
+    kitSlot: 1,
     templateValues: [
       {
         path: 'kubeProxyReplacement',
@@ -103,21 +82,24 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
         why: 'values.yaml has the key only as a comment; the ConfigMap template reads .Values.kubeProxyReplacement into kube-proxy-replacement (and fails unless it is true or false), as do templates/cilium-agent/daemonset.yaml and templates/validate.yaml',
       },
     ],
-  };
+  });
 
   /**
-   * Values of the pinned chart `cilium` from the props and context: kube-proxy replacement through k3s's
-   * local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, node IPs selectable by NetworkPolicy
-   * `ipBlock` (`policyCIDRMatchMode`, a list whose one possible entry is `nodes`), the Ingress
-   * controller on the context's ingress node ports expecting the PROXY
-   * protocol exactly when the load balancer sends it (`ingressController.enableProxyProtocol` =
-   * `ctx.ingress.proxyProtocol`), operator replicas by control plane size, and
-   * requests for the containers: agent 100m/256Mi, the agent's init containers 10m/32Mi
-   * (`initResources`: apply-sysctl-overwrites, mount-bpf-fs, clean-cilium-state and the optional
-   * wait containers; `cgroup.autoMount.resources`: mount-cgroup), envoy 50m/64Mi, operator 50m/128Mi;
-   * the chart's `cni.resources` already requests 100m/10Mi for install-cni-binaries. The `config`
-   * init container has no resources value in this chart version. No limits: a throttled or
-   * OOM-killed CNI agent takes the node's pod network with it.
+   * The ingress class Ingresses and cert-manager's HTTP-01 solver use to reach this Ingress controller.
+   * @throws Error when the props turn the Ingress controller off, so a reader must name its own class
+   */
+  ingressClassName(): string {
+    if (this.props.ingressController === false) throw new Error('Cilium runs no Ingress controller (props.ingressController is false); name the ingress class of your own controller in the reading Blueprint\'s props (e.g. cert-manager\'s http01IngressClass)');
+    return CILIUM_INGRESS_CLASS;
+  }
+
+  /**
+   * Values: kube-proxy replacement through k3s's local API proxy, VXLAN tunnel, WireGuard, node IPs
+   * selectable by `ipBlock`, the Ingress controller on the cluster's ingress node ports, operator
+   * replicas by control plane size, and requests (agent, its init containers via `initResources` and
+   * `cgroup.autoMount.resources`, envoy, operator; the chart's `cni.resources` already covers
+   * install-cni-binaries, and the `config` init container has no resources value). No limits: a
+   * throttled or OOM-killed CNI agent takes the node's pod network with it.
    */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
@@ -141,17 +123,17 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
         enableProxyProtocol: ctx.ingress.proxyProtocol,
         service: { type: 'NodePort', insecureNodePort: ctx.ingress.http, secureNodePort: ctx.ingress.https },
       },
-      resources: { requests: { cpu: '100m', memory: '256Mi' } },
-      initResources: { requests: { cpu: '10m', memory: '32Mi' } },
-      cgroup: { autoMount: { resources: { requests: { cpu: '10m', memory: '32Mi' } } } },
-      envoy: { enabled: true, resources: { requests: { cpu: '50m', memory: '64Mi' } } },
-      operator: { replicas: p.operatorReplicas ?? (ctx.cluster.controlPlaneCount >= 3 ? 2 : 1), resources: { requests: { cpu: '50m', memory: '128Mi' } } },
+      resources: resources('100m', '256Mi'),
+      initResources: resources('10m', '32Mi'),
+      cgroup: { autoMount: { resources: resources('10m', '32Mi') } },
+      envoy: { enabled: true, resources: resources('50m', '64Mi') },
+      operator: { replicas: p.operatorReplicas ?? (ctx.cluster.controlPlaneCount >= 3 ? 2 : 1), resources: resources('50m', '128Mi') },
       hubble: { relay: { enabled: false }, ui: { enabled: false } },
       prometheus: { enabled: false, serviceMonitor: { enabled: false } },
     };
   }
 
-  /** Renders the cluster-wide metadata service block (see the class); it needs Cilium's policy CRDs, so it is in the `-config` stage. */
+  /** Renders the cluster-wide metadata service block; it needs Cilium's policy CRDs, so it is in the `-config` stage. */
   protected override renderConfig(chart: Construct, ctx: Cluster): void {
     new MetadataServiceBlock(chart, 'metadata-service-block', { labels: this.labels(ctx) });
   }
@@ -165,16 +147,13 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
     ];
   }
 
-  /**
-   * Labels the `cilium-secrets` Namespace the chart renders (for Ingress TLS Secrets) with Pod
-   * Security labels at `restricted`: it holds Secrets only, and the chart has no value for its labels.
-   */
+  /** Labels the chart's `cilium-secrets` Namespace (TLS Secrets only) Pod Security `restricted`; the chart has no value for its labels. */
   protected postRenderPatches(_ctx: Cluster): HelmPostRenderPatch[] {
     return [{ target: { apiVersion: 'v1', kind: 'Namespace', name: CILIUM_SECRETS_NAMESPACE }, patch: { metadata: { labels: podSecurityLabels('restricted') } } }];
   }
 
   /** Waits for the agent DaemonSet: the node has no pod network before it is ready. */
   protected preinstallWaitCommand(): string {
-    return 'k3s kubectl -n kube-system rollout status daemonset/cilium --timeout=10m';
+    return `k3s kubectl -n ${this.metadata.namespace} rollout status daemonset/cilium --timeout=10m`;
   }
 }
