@@ -112,7 +112,17 @@ export function describeServerType(t: ServerType): string {
 export const NETWORK_MAX_SERVERS = 100;
 
 /** Load balancer types, keyed by name. `maxTargets` and `maxServices` are Hetzner's per-type limits. */
-export const LOAD_BALANCER_TYPES: Readonly<Record<string, { readonly maxTargets: number; readonly maxServices: number }>> = {
+export const LOAD_BALANCER_TYPES: Readonly<
+  Record<
+    string,
+    {
+      /** Most targets (servers, label selectors, IPs) one load balancer of this type accepts. */
+      readonly maxTargets: number;
+      /** Most services (listen port → destination port pairs) one load balancer of this type accepts. */
+      readonly maxServices: number;
+    }
+  >
+> = {
   lb11: { maxTargets: 25, maxServices: 5 },
   lb21: { maxTargets: 75, maxServices: 15 },
   lb31: { maxTargets: 150, maxServices: 30 },
@@ -133,7 +143,14 @@ export const METADATA_SERVICE_IP = '169.254.169.254';
  * `value` and runs in `namespace`. The label counts only there: `kube-system` holds no workload a
  * tenant can create, so no other pod can exempt itself by setting the label.
  */
-export const METADATA_SERVICE_ACCESS = { label: 'catalyst.openova.io/metadata-service', value: 'allowed', namespace: 'kube-system' } as const;
+export const METADATA_SERVICE_ACCESS = {
+  /** The pod label key that asks for access. */
+  label: 'catalyst.openova.io/metadata-service',
+  /** The value the label must have. */
+  value: 'allowed',
+  /** The only namespace where the label grants access. */
+  namespace: 'kube-system',
+} as const;
 
 /** Hetzner's limit on a server's user_data (cloud-init), in bytes. */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
