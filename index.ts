@@ -9,6 +9,7 @@ export * from './lib/naming';
 export * from './lib/net';
 export * from './lib/signing';
 export * from './lib/context';
+export * from './lib/cluster';
 export * from './lib/blueprint';
 export * from './lib/catalog';
 export * from './lib/gitops';

@@ -17,9 +17,11 @@
  * Every YAML file starts with a one-line comment saying it is generated; values a Blueprint explains
  * (`Blueprint.valueNotes`) carry their reason as a comment.
  */
-import { App, Chart, Duration } from 'cdk8s';
+import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import type { Blueprint } from '../lib/blueprint';
+import { Cluster, clusterInfoOf } from '../lib/cluster';
 import { clusterLabels, type ClusterContext } from '../lib/context';
+import { BlueprintError } from '../lib/errors';
 import { addFolder, FileTree, Manifest, OWNERSHIP_RECORD, renderOwnershipRecord, toYaml } from '../lib/gitops';
 import { CATALYST_CDK_VERSION } from '../lib/versions';
 import { blueprintObjectName } from '../lib/naming';
@@ -180,15 +182,16 @@ function clusterReadme(ctx: ClusterContext, planned: readonly PlannedBlueprint[]
  * @param ctx the cluster's shared facts
  * @param planned the Blueprints in install order, each with its dependency names
  * @param provenance what produced the tree, for the README and headers. @default a spec given as text
+ * @param cluster the cluster the Blueprints bind into. @default built from `ctx` with the planned Blueprints
  * @throws Error when two objects of one folder would get the same file name, when a Blueprint's
- *   `timeout` is not whole minutes, when a value note names a path its object lacks, or whatever a
- *   Blueprint's `render` throws
+ *   `timeout` is not whole minutes, or when a value note names a path its object lacks
+ * @throws BlueprintError (naming the construct path) for whatever a Blueprint's rendering throws, and
+ *   when a Blueprint reads a peer that depends on it
  */
-export function renderClusterTree(ctx: ClusterContext, planned: readonly PlannedBlueprint[], provenance: TreeProvenance = {}): ClusterTree {
+export function renderClusterTree(ctx: ClusterContext, planned: readonly PlannedBlueprint[], provenance: TreeProvenance = {}, cluster: Cluster = new Cluster(clusterInfoOf(ctx), planned.map((p) => p.blueprint))): ClusterTree {
   const files: FileTree = new Map();
   const root = ctx.gitops.clusterPath;
-  const app = new App();
-  const fluxChart = new Chart(app, 'flux-system');
+  const fluxChart = new Chart(new App(), 'flux-system');
   fluxNamespace(fluxChart, ctx);
   const labels = clusterLabels(ctx);
   let objectCount = 0;
@@ -201,19 +204,32 @@ export function renderClusterTree(ctx: ClusterContext, planned: readonly Planned
       dependsOn,
       timeout: minutes(timeout),
     });
+  const declared = new Map(planned.map((p) => [p.blueprint.metadata.name, p.dependsOn]));
+  const implied = (name: string): Set<string> => {
+    const seen = new Set<string>();
+    const visit = (n: string) => (declared.get(n) ?? []).forEach((d) => !seen.has(d) && (seen.add(d), visit(d)));
+    visit(name);
+    return seen;
+  };
 
   for (const { blueprint, dependsOn } of planned) {
     const m = blueprint.metadata;
     const folder = blueprintObjectName(m.name);
-    const chart = new Chart(app, folder);
-    blueprint.render(chart, ctx);
+    // One App per folder: a chart's synthesis validates its whole App, so a shared App would cost the square of the folder count.
+    const chart = new Chart(new App(), folder);
+    const configChart = new Chart(new App(), `${folder}-config`);
+    blueprint.bind(chart, cluster, { configScope: configChart });
     const objects = manifests(chart);
-    addFolder(files, `${root}/${folder}`, objects, [], blueprint.valueNotes(ctx));
+    addFolder(files, `${root}/${folder}`, objects, [], blueprint.valueNotes(cluster));
     objectCount += objects.length;
-    kustomization(folder, folder, dependsOn.map(blueprintObjectName), m.timeout ?? '10m');
+    const before = implied(m.name);
+    const read = (cluster.references.get(m.name) ?? []).filter((peer) => !before.has(peer));
+    for (const peer of read) {
+      if (implied(peer).has(m.name)) throw new BlueprintError(`Blueprint ${m.name} reads ${peer}, which depends on ${m.name}: a cycle; pass the fact through props instead`);
+    }
+    kustomization(folder, folder, [...new Set([...dependsOn, ...read])].sort().map(blueprintObjectName), m.timeout ?? '10m');
 
-    const configChart = new Chart(app, `${folder}-config`);
-    if (blueprint.renderConfig(configChart, ctx)) {
+    if (configChart.node.findAll().some((c) => c instanceof ApiObject)) {
       const configObjects = manifests(configChart);
       addFolder(files, `${root}/${folder}-config`, configObjects);
       objectCount += configObjects.length;

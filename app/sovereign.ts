@@ -6,15 +6,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { App } from 'cdktf';
-import type { Blueprint, BlueprintClass, GeneratedSecret } from '../lib/blueprint';
-import type { AddedDependency, Catalog } from '../lib/catalog';
+import { BLUEPRINT_PROPS_SCHEMA, type Blueprint, type BlueprintClass, type GeneratedSecret } from '../lib/blueprint';
+import type { AddedDependency, Catalog, Resolution } from '../lib/catalog';
+import { Cluster, clusterInfoOf } from '../lib/cluster';
 import { ClusterContext, clusterContext } from '../lib/context';
 import { CatalogError, OutputError, SynthError, type SpecProblem } from '../lib/errors';
 import { CDKTF_MANIFEST, previousCdktfStacks } from '../lib/cdktf-out';
 import { FileTree, readOwnershipRecord, readTree } from '../lib/gitops';
 import { OutputPlan, writeOutputs } from '../lib/output';
 import { stackName } from '../lib/naming';
-import { loadSpec, parseSpec } from '../lib/spec/load';
+import { loadSpec, parseSpec, specFromInput } from '../lib/spec/load';
+import type { SovereignSpecInput } from '../lib/spec/schema';
 import { specWarnings, type BlueprintNames } from '../lib/spec/validate';
 import type { RegionSpec, SovereignSpec } from '../lib/spec/types';
 import { BOOTSTRAP_KIT, builtinCatalog } from '../blueprints';
@@ -48,6 +50,8 @@ export interface ClusterPlan {
   readonly region: RegionSpec;
   /** The cluster context computed from the spec and this region. */
   readonly ctx: ClusterContext;
+  /** The cluster as its Blueprints see it: the narrow facts and the Blueprint instances. */
+  readonly cluster: Cluster;
 }
 
 /** What a synthesis produced. */
@@ -134,16 +138,35 @@ function filesIn(dir: string): string[] {
  */
 function specCatalog(catalog: Catalog, options: SovereignOptions): BlueprintNames {
   const known = catalog.names();
-  const always = [...known.filter((n) => catalog.get(n).metadata.preinstalled), ...(options.blueprints ?? []).map((bp) => bp.metadata.name).filter((n) => known.includes(n))];
+  const instances = (options.blueprints ?? []).map((bp) => bp.metadata.name).filter((n) => known.includes(n));
   return {
     known,
     retired: RETIRED_BLUEPRINTS,
-    installed: (selection) => catalog.resolve([...new Set([...selection, ...always])]).ordered.map((cls) => cls.metadata.name),
+    installed: (selection) => selectBlueprints(catalog, selection, instances).resolution.ordered.map((cls) => cls.metadata.name),
     chartRepositories: Object.fromEntries(known.flatMap((n) => {
       const chart = catalog.get(n).metadata.chart;
       return chart ? [[n, chart.repository]] : [];
     })),
+    propsSchemas: Object.fromEntries(known.map((n) => [n, catalog.get(n).propsSchema ?? BLUEPRINT_PROPS_SCHEMA])),
   };
+}
+
+/**
+ * The Blueprints a Sovereign installs, the one place of that rule: the spec's selection, the
+ * Blueprints given as instances, and every Blueprint cloud-init pre-installs (`preinstalled`), with
+ * their dependency closure.
+ *
+ * @param selection the spec's `spec.blueprints.install`
+ * @param instances names of the Blueprint instances given in code
+ * @returns the resolution, and the pre-installed Blueprints neither selected nor given, which the report lists as added for `bootstrap`
+ * @throws CatalogError for an unknown name
+ */
+export function selectBlueprints(catalog: Catalog, selection: readonly string[], instances: readonly string[]): { resolution: Resolution; forBootstrap: AddedDependency[] } {
+  const preinstalled = catalog.names().filter((n) => catalog.get(n).metadata.preinstalled);
+  const explicit = new Set([...selection, ...instances]);
+  const resolution = catalog.resolve([...new Set([...explicit, ...preinstalled])]);
+  const forBootstrap = preinstalled.filter((n) => !explicit.has(n)).map((name) => ({ name, requiredBy: ['bootstrap'] }));
+  return { resolution, forBootstrap };
 }
 
 /**
@@ -188,6 +211,17 @@ export class Sovereign {
   }
 
   /**
+   * Validates a spec given as a typed object (the shape of the YAML document, `SovereignSpecInput`)
+   * and builds the model: the TypeScript way to compose a Sovereign, with the same validation and
+   * errors as a YAML spec (without line numbers).
+   * @throws SpecError for an invalid spec (nothing is built)
+   */
+  static fromSpec(input: SovereignSpecInput, options: SovereignOptions = {}): Sovereign {
+    const catalog = options.catalog ?? builtinCatalog();
+    return new Sovereign(specFromInput(input, { catalog: specCatalog(catalog, options), defaultBlueprints: BOOTSTRAP_KIT }), { ...options, catalog });
+  }
+
+  /**
    * @param spec a loaded spec (see `loadSpec`)
    * @throws CatalogError when a Blueprint instance's class is not in the catalog, a selected name is
    *   unknown, or `spec.blueprints.verify` names a Blueprint given as an instance or one that is not a `HelmBlueprint`
@@ -206,29 +240,32 @@ export class Sovereign {
       }
       instances.set(name, bp);
     }
-    const bootstrap = this.catalog.names().filter((n) => this.catalog.get(n).metadata.preinstalled);
-    const explicit = new Set([...spec.spec.blueprints.install, ...instances.keys()]);
-    const resolution = this.catalog.resolve([...new Set([...explicit, ...bootstrap])]);
-    const forBootstrap = bootstrap.filter((n) => !explicit.has(n)).map((name) => ({ name, requiredBy: ['bootstrap'] }));
+    const { resolution, forBootstrap } = selectBlueprints(this.catalog, spec.spec.blueprints.install, [...instances.keys()]);
     this.added = [...resolution.added, ...forBootstrap].sort((a, b) => a.name.localeCompare(b.name));
+    const installed = new Set(resolution.ordered.map((cls) => cls.metadata.name));
     this.blueprints = resolution.ordered.map((cls) => {
       const name = cls.metadata.name;
-      const values = spec.spec.blueprints.values[name];
-      const verify = spec.spec.blueprints.verify[name];
-      if (verify && instances.has(name)) {
-        throw new CatalogError(`spec.blueprints.verify.${name} is set and a Blueprint instance for "${name}" is given, whose props decide; set verify in the instance's props and remove it from the spec`);
+      const { values, verify, props } = { values: spec.spec.blueprints.values[name], verify: spec.spec.blueprints.verify[name], props: spec.spec.blueprints.props[name] };
+      for (const [field, set] of [['verify', verify], ['props', props]] as const) {
+        if (set && instances.has(name)) {
+          throw new CatalogError(`spec.blueprints.${field}.${name} is set and a Blueprint instance for "${name}" is given, whose props decide; set them in the instance's props and remove spec.blueprints.${field}.${name}`);
+        }
       }
-      const blueprint = instances.get(name) ?? new cls((values || verify ? { values, verify } : undefined) as never);
+      const fromSpec = props || values || verify ? { ...props, ...(values ? { values } : {}), ...(verify ? { verify } : {}) } : undefined;
+      const blueprint = instances.get(name) ?? new cls(fromSpec as never);
       if (verify && !(blueprint instanceof HelmBlueprint)) {
         throw new CatalogError(`spec.blueprints.verify.${name} is set, but ${cls.name} is not a HelmBlueprint, the kind of Blueprint that renders a verifiable chart source; remove the entry`);
       }
-      return { blueprint, dependsOn: this.catalog.dependenciesOf(name) };
+      return { blueprint, dependsOn: this.catalog.orderedAfter(name, installed) };
     });
-    this.clusters = spec.spec.regions.map((region) => ({ region, ctx: clusterContext(spec, region) }));
+    this.clusters = spec.spec.regions.map((region) => {
+      const ctx = clusterContext(spec, region);
+      return { region, ctx, cluster: new Cluster(clusterInfoOf(ctx), this.blueprints.map((p) => p.blueprint)) };
+    });
   }
 
   /** The Helm installs cloud-init performs before Flux, in install order. */
-  private preinstalls(ctx: ClusterContext) {
+  private preinstalls(ctx: Cluster) {
     return this.blueprints
       .map((p) => p.blueprint)
       .filter((bp): bp is HelmBlueprint => bp.metadata.preinstalled === true && bp instanceof HelmBlueprint)
@@ -242,15 +279,15 @@ export class Sovereign {
    */
   buildStacks(app: App): RegionStack[] {
     const stacks: RegionStack[] = [];
-    for (const { region, ctx } of this.clusters) {
+    for (const { region, ctx, cluster } of this.clusters) {
       const stack = new RegionStack(app, stackName(this.spec.metadata.name, region.cluster), {
         spec: this.spec,
         region,
         ctx,
         createsSshKeys: region.index === 0,
-        preinstall: this.preinstalls(ctx),
+        preinstall: this.preinstalls(cluster),
         fluxSync: toMultiDocYaml(fluxSyncManifests(ctx)),
-        generatedSecrets: mergeGeneratedSecrets(this.blueprints.flatMap((p) => p.blueprint.generatedSecrets(ctx))),
+        generatedSecrets: mergeGeneratedSecrets(this.blueprints.flatMap((p) => p.blueprint.generatedSecrets(cluster))),
       });
       if (stacks[0]) stack.addDependency(stacks[0]);
       stacks.push(stack);
@@ -265,8 +302,8 @@ export class Sovereign {
    */
   gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {
     const files: FileTree = new Map();
-    const clusters = this.clusters.map(({ ctx }) => {
-      const tree = renderClusterTree(ctx, this.blueprints, { specFile: this.specFile });
+    const clusters = this.clusters.map(({ ctx, cluster }) => {
+      const tree = renderClusterTree(ctx, this.blueprints, { specFile: this.specFile }, cluster);
       for (const [path, content] of tree.files) files.set(path, content);
       return { name: ctx.cluster.name, path: ctx.gitops.clusterPath, objects: tree.objectCount, files: tree.files.size };
     });

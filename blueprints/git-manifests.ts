@@ -5,20 +5,16 @@
  * in the GitOps tree; subclasses adjust them with Flux's own kustomize options (target namespace,
  * image tags, patches).
  */
-import { Duration, type Chart } from 'cdk8s';
-import { Blueprint, BlueprintMetadata, BlueprintProps } from '../lib/blueprint';
-import type { ClusterContext } from '../lib/context';
+import { Duration } from 'cdk8s';
+import { Blueprint, BlueprintConstruct, BlueprintMetadata, BlueprintProps, ManifestsMetadata } from '../lib/blueprint';
+import type { Cluster } from '../lib/cluster';
 import { blueprintObjectName } from '../lib/naming';
-import type { ManifestsPin } from '../lib/versions';
 import { FluxKustomization, FluxKustomizationProps, GitRepository } from '../constructs/flux';
 import { minutes } from './helm';
 import { blueprintLabels, renderNamespace } from './namespace';
 
-/** Metadata of a Blueprint installed from Git manifests: `manifests` is set, `chart` is not. */
-export interface GitManifestsBlueprintMetadata extends BlueprintMetadata {
-  /** Upstream manifests pinned to a tag and its commit (from the version manifest). */
-  readonly manifests: ManifestsPin;
-}
+/** Metadata of a Blueprint installed from Git manifests: the component part with `manifests` set (and no `chart`). */
+export type GitManifestsBlueprintMetadata = BlueprintMetadata & ManifestsMetadata;
 
 /** How a subclass adjusts the upstream manifests (Flux Kustomization fields of the same names). */
 export type ManifestAdjustments = Pick<FluxKustomizationProps, 'targetNamespace' | 'images' | 'patches'>;
@@ -50,7 +46,7 @@ export abstract class GitManifestsBlueprint<P extends BlueprintProps = Blueprint
   }
 
   /** How the upstream manifests are adjusted for a cluster. @default not at all */
-  protected adjustments(_ctx: ClusterContext): ManifestAdjustments {
+  protected adjustments(_ctx: Cluster): ManifestAdjustments {
     return {};
   }
 
@@ -58,7 +54,7 @@ export abstract class GitManifestsBlueprint<P extends BlueprintProps = Blueprint
    * Renders namespace and NetworkPolicies, the pinned `GitRepository` and the Kustomization applying its manifests folder.
    * @throws Error when `metadata.timeout` is not whole minutes, or for an invalid network rule (see `NamespaceNetworkPolicies`)
    */
-  render(chart: Chart, ctx: ClusterContext): void {
+  protected render(chart: BlueprintConstruct, ctx: Cluster): void {
     const m = this.metadata;
     const pin = m.manifests;
     const name = blueprintObjectName(m.name);

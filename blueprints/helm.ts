@@ -4,11 +4,11 @@
  * allowances), the chart source and a `HelmRelease`; subclasses supply the curated values from their
  * typed props and may add objects.
  */
-import { Duration, type Chart } from 'cdk8s';
-import { Blueprint, BlueprintMetadata, BlueprintProps, mergeValues } from '../lib/blueprint';
+import { Duration } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { Blueprint, BlueprintConstruct, BlueprintMetadata, BlueprintProps, HelmChartMetadata, mergeValues } from '../lib/blueprint';
 import type { ValueNote } from '../lib/gitops';
-import type { ClusterContext } from '../lib/context';
-import type { ChartPin } from '../lib/versions';
+import type { Cluster } from '../lib/cluster';
 import { blueprintObjectName } from '../lib/naming';
 import { CosignVerification, cosignVerificationProblems } from '../lib/signing';
 import { HelmChartSource, HelmPostRenderPatch, HelmRelease, HelmRepository, OciRepository } from '../constructs/flux';
@@ -49,13 +49,8 @@ export interface HelmBlueprintProps extends BlueprintProps {
   readonly verify?: CosignVerification;
 }
 
-/** Metadata of a Blueprint that installs a Helm chart: `chart` and `releaseName` are set. */
-export interface HelmBlueprintMetadata extends BlueprintMetadata {
-  /** Upstream chart pinned exactly (from the version manifest). */
-  readonly chart: ChartPin;
-  /** Helm release name. */
-  readonly releaseName: string;
-}
+/** Metadata of a Blueprint that installs a Helm chart: the component part with the Helm part (`chart` and `releaseName` set). */
+export type HelmBlueprintMetadata = BlueprintMetadata & HelmChartMetadata;
 
 /** A Blueprint that installs one upstream Helm chart with Flux. */
 export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprintProps> extends Blueprint<P> {
@@ -92,7 +87,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * The Blueprint's curated Helm values for a cluster (the upstream chart's values schema), derived
    * from its typed props and the context; `props.values` is merged over them.
    */
-  protected abstract curatedValues(ctx: ClusterContext): Record<string, unknown>;
+  protected abstract curatedValues(ctx: Cluster): Record<string, unknown>;
 
   /**
    * Reasons for curated values a reviewer would otherwise question (a legacy image registry, a chart
@@ -100,7 +95,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * value in the HelmRelease file, unless `props.values` changed that value.
    * @default none
    */
-  protected valueReasons(_ctx: ClusterContext): ValueReason[] {
+  protected valueReasons(_ctx: Cluster): ValueReason[] {
     return [];
   }
 
@@ -109,7 +104,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * left as curated (a reason for a value the user replaced would be wrong).
    * @throws Error when a reason names a path the curated values do not have
    */
-  override valueNotes(ctx: ClusterContext): ValueNote[] {
+  override valueNotes(ctx: Cluster): ValueNote[] {
     const curated = this.curatedValues(ctx);
     const final = this.helmValues(ctx);
     return this.valueReasons(ctx).flatMap(({ path, reason }) => {
@@ -121,12 +116,12 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
   }
 
   /** Final Helm values: curated values with `props.values` merged last. */
-  helmValues(ctx: ClusterContext): Record<string, unknown> {
+  helmValues(ctx: Cluster): Record<string, unknown> {
     return mergeValues(this.curatedValues(ctx), this.props.values ?? {});
   }
 
   /** Labels of every object this Blueprint renders. */
-  protected labels(ctx: ClusterContext): Record<string, string> {
+  protected labels(ctx: Cluster): Record<string, string> {
     return blueprintLabels(this, ctx);
   }
 
@@ -138,7 +133,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * @param chartName chart to refer to. @default the pinned chart (`metadata.chart.chart`)
    * @param version exact chart version. @default the pinned version (`metadata.chart.version`)
    */
-  protected renderSource(chart: Chart, ctx: ClusterContext, chartName = this.metadata.chart.chart, version = this.metadata.chart.version): HelmChartSource {
+  protected renderSource(chart: Construct, ctx: Cluster, chartName = this.metadata.chart.chart, version = this.metadata.chart.version): HelmChartSource {
     const m = this.metadata;
     const name = blueprintObjectName(m.name);
     if (m.chart.repository.startsWith('oci://')) {
@@ -155,7 +150,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * The Helm install cloud-init runs before Flux exists, for Blueprints with `metadata.preinstalled`:
    * same release name, namespace, chart version and values as the HelmRelease that adopts it.
    */
-  preinstall(ctx: ClusterContext): HelmPreinstall {
+  preinstall(ctx: Cluster): HelmPreinstall {
     const m = this.metadata;
     return {
       releaseName: m.releaseName,
@@ -192,7 +187,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * them: they take effect when the HelmRelease adopts the release.
    * @default none
    */
-  protected postRenderPatches(_ctx: ClusterContext): HelmPostRenderPatch[] {
+  protected postRenderPatches(_ctx: Cluster): HelmPostRenderPatch[] {
     return [];
   }
 
@@ -201,7 +196,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    * Blueprint polices it, see `policesNetwork`), chart source and HelmRelease.
    * @throws Error when `metadata.timeout` is not whole minutes, or for an invalid network rule (see `NamespaceNetworkPolicies`)
    */
-  render(chart: Chart, ctx: ClusterContext): void {
+  protected render(chart: BlueprintConstruct, ctx: Cluster): void {
     const m = this.metadata;
     renderNamespace(chart, this, ctx);
     new HelmRelease(chart, 'release', {

@@ -2,15 +2,15 @@
  * What every Blueprint renders the same way, whatever it installs: the labels of its objects, and its
  * namespace with Pod Security labels and NetworkPolicies.
  */
-import type { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { Blueprint } from '../lib/blueprint';
-import type { ClusterContext } from '../lib/context';
+import type { Cluster, ClusterInfo } from '../lib/cluster';
 import { LABELS } from '../lib/naming';
 import { PlatformNamespace } from '../constructs/k8s/namespace';
 import { NamespaceNetworkPolicies } from '../constructs/k8s/network-policy';
 
 /** Labels of every object a Blueprint renders: the Sovereign's, plus the Blueprint's name. */
-export function blueprintLabels(bp: Blueprint, ctx: ClusterContext): Record<string, string> {
+export function blueprintLabels(bp: Blueprint, ctx: ClusterInfo): Record<string, string> {
   return { ...ctx.labels, [LABELS.blueprint]: bp.metadata.name };
 }
 
@@ -19,7 +19,7 @@ export function blueprintLabels(bp: Blueprint, ctx: ClusterContext): Record<stri
  * the namespace's NetworkPolicies when the Blueprint polices it (see `Blueprint.policesNetwork`).
  * @throws Error for an invalid network rule (see `NamespaceNetworkPolicies`)
  */
-export function renderNamespace(chart: Chart, bp: Blueprint, ctx: ClusterContext): void {
+export function renderNamespace(chart: Construct, bp: Blueprint, ctx: Cluster): void {
   const m = bp.metadata;
   if (m.ownsNamespace !== false) {
     new PlatformNamespace(chart, 'namespace', { name: m.namespace, podSecurity: m.podSecurity.level, labels: blueprintLabels(bp, ctx) });

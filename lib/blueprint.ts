@@ -1,14 +1,17 @@
 /**
  * The Blueprint contract. A Blueprint is one installable component (or a product composing several):
- * static, typed metadata on the class, typed props on the instance, and a render step that emits the
- * component's Kubernetes objects into a cdk8s chart for one cluster.
+ * static, typed metadata on the class, typed props on the instance, and `bind(scope, cluster)`, which
+ * creates a construct of its own for one cluster holding the component's Kubernetes objects.
  *
- * Blueprints are plain objects rather than constructs because one selection is rendered into several
- * clusters (one per region) and a construct can have only one parent; each render creates fresh
- * constructs in that cluster's chart.
+ * The definition is a plain object rather than a construct because one selection is bound into
+ * several clusters (one per region) and a construct has one parent; each `bind` creates fresh
+ * constructs in the scope it is given.
  */
-import type { Chart } from 'cdk8s';
-import type { ClusterContext } from './context';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import type { Cluster, ClusterInfo } from './cluster';
+import { BlueprintError } from './errors';
 import type { TemplateValue } from './chart-check/values';
 import type { ChartPin, ManifestsPin } from './versions';
 import type { ValueNote } from './gitops';
@@ -95,8 +98,22 @@ export interface ResourceRequests {
   readonly memoryMiB: number;
 }
 
-/** Static description of a Blueprint class. */
-export interface BlueprintMetadata {
+/**
+ * A Blueprint a metadata field refers to: its class, or its catalog name. Either way the catalog
+ * resolves it by name, so a subclass registered with `Catalog.override` takes the original's place.
+ */
+export type BlueprintRef = BlueprintClass | string;
+
+/** The catalog name of a Blueprint reference. */
+export function refName(ref: BlueprintRef): string {
+  return typeof ref === 'string' ? ref : ref.metadata.name;
+}
+
+/**
+ * The component part of a Blueprint's metadata: what it is in the catalog and what it owns in a
+ * cluster (its namespace, Pod Security level and network allowances), whatever installs it.
+ */
+export interface ComponentMetadata {
   /** Folder name and catalog key, e.g. `cert-manager`; `^[a-z][a-z0-9-]{1,40}$`. Flux objects are named `bp-<name>`. */
   readonly name: string;
   /** Display title, e.g. `cert-manager`. */
@@ -107,19 +124,7 @@ export interface BlueprintMetadata {
   readonly tier: BlueprintTier;
   /** One sentence saying what it does. */
   readonly summary: string;
-  /**
-   * Upstream Helm chart pinned exactly (from the version manifest). Every Blueprint installs from
-   * exactly one of `chart` and `manifests`.
-   * @default none: the Blueprint installs `manifests`
-   */
-  readonly chart?: ChartPin;
-  /**
-   * Upstream manifests in a Git repository, pinned to a tag and its commit, for a project that
-   * publishes no Helm chart (Flux fetches them with a `GitRepository`).
-   * @default none: the Blueprint installs `chart`
-   */
-  readonly manifests?: ManifestsPin;
-  /** Namespace the release installs into. */
+  /** Namespace the Blueprint's objects live in. */
   readonly namespace: string;
   /**
    * Whether the Blueprint declares its Namespace. False for namespaces that exist before Flux and
@@ -145,28 +150,32 @@ export interface BlueprintMetadata {
    * @default none: only the baseline (default deny, DNS, traffic within the namespace)
    */
   readonly network?: NetworkAllowances;
-  /**
-   * Helm release name; required with `chart`.
-   * @default none: a Blueprint installing `manifests` has no Helm release
-   */
-  readonly releaseName?: string;
-  /** Blueprints that must be ready first (typed class references); they become Flux `dependsOn` edges. */
-  readonly dependsOn: readonly BlueprintClass[];
+  /** Blueprints that must be ready first, by class or name; they become Flux `dependsOn` edges. */
+  readonly dependsOn: readonly BlueprintRef[];
   /** Whether the Blueprint installs CRDs (for a chart, the HelmRelease then creates and replaces them on upgrade). */
   readonly installsCrds: boolean;
   /** Placement modes the component supports in a two-region Sovereign; the first is the default. */
   readonly placementModes: readonly PlacementMode[];
-  /** Requests of the default install, summed over its pods. */
+  /** Requests of the default install, summed over its pods (zero for a product without workloads of its own). */
   readonly resources: ResourceRequests;
   /** Flux timeout for install/upgrade and readiness, Go duration. @default '10m' */
   readonly timeout?: string;
+  /** Where the facts come from (upstream docs, reference catalog entry). */
+  readonly sources: readonly string[];
+}
+
+/** The Helm part of a Blueprint's metadata: the chart it installs and how. */
+export interface HelmChartMetadata {
+  /** Upstream Helm chart pinned exactly (an entry of the version manifest). */
+  readonly chart: ChartPin;
+  /** Helm release name. */
+  readonly releaseName: string;
   /**
    * Set when cloud-init installs this chart with Helm before Flux runs (the CNI, Flux itself); its
    * HelmRelease then adopts that release: same release name, namespace, chart version and values.
+   * @default false
    */
   readonly preinstalled?: boolean;
-  /** Where the facts come from (upstream docs, reference catalog entry). */
-  readonly sources: readonly string[];
   /**
    * Values paths the Blueprint sets that the pinned chart's templates read although neither its
    * `values.yaml` nor its `values.schema.json` declares them (a commented-out key, sub-keys of a map
@@ -176,6 +185,34 @@ export interface BlueprintMetadata {
    * @default none
    */
   readonly templateValues?: readonly TemplateValue[];
+}
+
+/** The Git-manifests part of a Blueprint's metadata, for a project that publishes no Helm chart. */
+export interface ManifestsMetadata {
+  /** Upstream manifests in a Git repository, pinned to a tag and its commit (Flux fetches them with a `GitRepository`). */
+  readonly manifests: ManifestsPin;
+}
+
+/** The product part of a Blueprint's metadata: the Blueprints it composes. */
+export interface ProductMetadata {
+  /** Marks a product: it installs no chart of its own and composes other Blueprints. */
+  readonly kind: 'product';
+  /** Blueprints the product needs; the catalog adds them to a selection and orders the product after them. */
+  readonly requires: readonly BlueprintRef[];
+  /** Blueprints the product uses when they are installed; it is ordered after those that are. @default none */
+  readonly optional?: readonly BlueprintRef[];
+}
+
+/**
+ * Static description of a Blueprint class: the component part, plus either the Helm part (`chart`),
+ * the Git-manifests part (`manifests`) or the product part (`kind: 'product'`). The catalog checks
+ * that exactly one of them is set (see `metadataProblems`).
+ */
+export interface BlueprintMetadata extends ComponentMetadata, Partial<HelmChartMetadata>, Partial<ManifestsMetadata>, Partial<ProductMetadata> {}
+
+/** Whether metadata describes a product. */
+export function isProduct(m: BlueprintMetadata): m is BlueprintMetadata & ProductMetadata {
+  return m.kind === 'product';
 }
 
 /**
@@ -216,7 +253,32 @@ export interface BlueprintClass<T extends Blueprint = Blueprint> {
   new (props?: never): T;
   /** The class's static catalog metadata. */
   readonly metadata: BlueprintMetadata;
+  /**
+   * The zod schema of the class's props as a spec may set them (`spec.blueprints.props.<name>`): plain
+   * data only. It also feeds the exported JSON Schema, so editors complete the props.
+   * @default `BLUEPRINT_PROPS_SCHEMA` (only `values` and `network`)
+   */
+  readonly propsSchema?: z.ZodType;
+  /** Class name, for messages. */
+  readonly name: string;
 }
+
+/** zod schema of one network rule (`NetworkRule`). */
+const NETWORK_RULE_SCHEMA = z.strictObject({
+  peer: z.enum(['apiserver', 'nodes', 'internet', 'cluster', 'namespace', 'anywhere']),
+  namespace: z.string().optional(),
+  ports: z.array(z.strictObject({ port: z.number().int().min(1).max(65535), protocol: z.enum(['TCP', 'UDP']).optional() })).min(1).optional(),
+  reason: z.string().min(1),
+});
+
+/**
+ * zod schema of the props every Blueprint accepts from a spec (`BlueprintProps`): raw `values` and
+ * extra `network` allowances. A Blueprint's own schema extends it (`BLUEPRINT_PROPS_SCHEMA.extend({...})`).
+ */
+export const BLUEPRINT_PROPS_SCHEMA = z.strictObject({
+  values: z.record(z.string(), z.unknown()).optional().describe('Raw Helm values merged last, over the curated values'),
+  network: z.strictObject({ ingress: z.array(NETWORK_RULE_SCHEMA).optional(), egress: z.array(NETWORK_RULE_SCHEMA).optional() }).optional().describe('Further network allowances, appended to the Blueprint\'s own'),
+});
 
 /** Deep-merges `over` into `base`: objects merge key by key, everything else (lists included) replaces. */
 export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -229,8 +291,76 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
   return out;
 }
 
+/** Options of `Blueprint.bind`. */
+export interface BindOptions {
+  /**
+   * Scope of the objects that need CRDs the Blueprint installs (`renderConfig`): the GitOps tree
+   * passes the chart of the `bp-<name>-config` folder, which Flux applies after `bp-<name>`. The
+   * Blueprint creates a construct named after itself in it.
+   * @default a child `config` of the Blueprint's own construct
+   */
+  readonly configScope?: Construct;
+}
+
 /**
- * Base class of every Blueprint. Subclasses set `static readonly metadata` and implement `render`.
+ * One Blueprint bound into one cluster: a construct named after the Blueprint (`metadata.name`)
+ * holding the objects it made, with the definition and the cluster it was bound for.
+ */
+export class BlueprintConstruct extends Construct {
+  /** The Blueprint definition (class and props) this construct was bound from. */
+  readonly blueprint: Blueprint;
+  /** The cluster it was bound for. */
+  readonly cluster: Cluster;
+  /** Scope of the objects that need the Blueprint's CRDs (see `BindOptions.configScope`). */
+  readonly config: Construct;
+
+  constructor(scope: Construct, blueprint: Blueprint, cluster: Cluster, options: BindOptions = {}) {
+    super(scope, blueprint.metadata.name);
+    this.blueprint = blueprint;
+    this.cluster = cluster;
+    this.config = new Construct(options.configScope ?? this, options.configScope ? blueprint.metadata.name : 'config');
+  }
+
+  /** The Namespace object, when the Blueprint owns its namespace. */
+  get namespace(): ApiObject | undefined {
+    return this.child('namespace');
+  }
+
+  /** The chart or manifests source (`HelmRepository`, `OCIRepository` or `GitRepository`), when there is one. */
+  get source(): ApiObject | undefined {
+    return this.child('source');
+  }
+
+  /** The `HelmRelease`, for a Blueprint that installs a chart. */
+  get release(): ApiObject | undefined {
+    return this.child('release');
+  }
+
+  /** Every Kubernetes object the Blueprint made here, its `config` objects included, in construct order. */
+  get objects(): ApiObject[] {
+    const own = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const config = this.config.node.scope === this ? [] : this.config.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return [...own, ...config];
+  }
+
+  /** Objects that need the Blueprint's CRDs (under `config`). */
+  get configObjects(): ApiObject[] {
+    return this.config.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+
+  private child(id: string): ApiObject | undefined {
+    const found = this.node.tryFindChild(id);
+    if (found === undefined) return undefined;
+    return found instanceof ApiObject ? found : found.node.findAll().find((c): c is ApiObject => c instanceof ApiObject);
+  }
+}
+
+/**
+ * Base class of every Blueprint: a definition (static metadata on the class, typed props on the
+ * instance) that binds into any construct scope for one cluster. Subclasses set
+ * `static readonly metadata` and implement `render`.
+ *
+ * One definition binds into several clusters (one per region): each `bind` creates fresh constructs.
  *
  * @typeParam P the Blueprint's props
  */
@@ -248,28 +378,46 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
   }
 
   /**
-   * Emits the Blueprint's objects for one cluster into `chart` (the `bp-<name>` folder).
+   * Binds the Blueprint into `scope` for one cluster: creates a `BlueprintConstruct` named after the
+   * Blueprint and renders its objects into it (and its CRD-dependent objects into its `config` scope).
+   * Peers it reads through `cluster.blueprint(...)` are recorded as its references.
    *
-   * @param chart cdk8s chart of this Blueprint in this cluster
-   * @param ctx the cluster's shared facts
+   * @throws BlueprintError whose message starts with the construct path and the Blueprint, for any
+   *   error while rendering (invalid props, a network rule, a missing peer)
    */
-  abstract render(chart: Chart, ctx: ClusterContext): void;
+  bind(scope: Construct, cluster: Cluster, options: BindOptions = {}): BlueprintConstruct {
+    const view = cluster.readingAs(this.metadata.name);
+    const construct = new BlueprintConstruct(scope, this, view, options);
+    try {
+      this.render(construct, view);
+      this.renderConfig(construct.config, view);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new BlueprintError(`${construct.node.path} (Blueprint ${this.metadata.name}, ${this.constructor.name}): ${message}`);
+    }
+    return construct;
+  }
+
+  /**
+   * Emits the Blueprint's objects for one cluster into its construct.
+   *
+   * @param scope the Blueprint's construct in this cluster
+   * @param cluster the cluster's facts and Blueprints
+   */
+  protected abstract render(scope: BlueprintConstruct, cluster: Cluster): void;
 
   /**
    * Emits custom resources that need CRDs this Blueprint installs (the `bp-<name>-config` folder,
    * applied by a Flux Kustomization that depends on `bp-<name>`).
-   *
-   * @returns true when it emitted anything. @default emits nothing
+   * @default emits nothing
    */
-  renderConfig(_chart: Chart, _ctx: ClusterContext): boolean {
-    return false;
-  }
+  protected renderConfig(_scope: Construct, _cluster: Cluster): void {}
 
   /**
    * Secrets this Blueprint's release reads that nothing else creates; the bootstrap generates them.
    * @default none
    */
-  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+  generatedSecrets(_cluster: ClusterInfo): GeneratedSecret[] {
     return [];
   }
 
@@ -278,7 +426,7 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
    * comments above those values in the GitOps tree (see `ValueNote`).
    * @default none
    */
-  valueNotes(_ctx: ClusterContext): ValueNote[] {
+  valueNotes(_cluster: Cluster): ValueNote[] {
     return [];
   }
 
@@ -292,7 +440,7 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
    * Network allowances of this instance in a cluster, beyond the baseline: `metadata.network`, then
    * `props.network`. Subclasses append rules that depend on their props or values.
    */
-  networkAllowances(_ctx: ClusterContext): NetworkAllowances {
+  networkAllowances(_cluster: Cluster): NetworkAllowances {
     const own = this.metadata.network;
     const extra = this.props.network;
     return {

@@ -97,6 +97,27 @@ export interface ClusterAuth {
   readonly kubernetesClientId: string;
 }
 
+/** Default node ports of the ingress gateway (reference infra/hetzner load balancer services `http` and `https`) and the PROXY protocol on. */
+export const DEFAULT_INGRESS_PORTS: IngressPorts = { http: 31080, https: 31443, proxyProtocol: true };
+
+/**
+ * The identity provider facts of a Sovereign: Keycloak at `auth.<fqdn>` with the Organization's realm.
+ * @param fqdn the Sovereign's DNS name
+ * @param realm the Keycloak realm: the organization slug
+ */
+export function clusterAuth(fqdn: string, realm: string): ClusterAuth {
+  const hostname = `auth.${fqdn}`;
+  return { hostname, realm, issuerUrl: `https://${hostname}/realms/${realm}`, kubernetesClientId: 'kubernetes' };
+}
+
+/**
+ * The in-cluster Hetzner token Secret, `kube-system/hcloud` with keys `token` and `network`.
+ * @param network the cluster's Hetzner network name (`<sovereign>-<cluster>`)
+ */
+export function hcloudSecretRef(network: string): HcloudSecretRef {
+  return { namespace: 'kube-system', name: 'hcloud', tokenKey: 'token', networkKey: 'network', network };
+}
+
 /** Node ports the ingress gateway listens on; the load balancer forwards 80/443 to them. */
 export interface IngressPorts {
   /** @default 31080 (reference infra/hetzner load balancer service `http`) */
@@ -145,6 +166,8 @@ export interface ClusterContext {
     readonly nodeCount: number;
     /** `primary` for the first region, `standby` for the second. */
     readonly role: 'primary' | 'standby';
+    /** CPU architecture of every server of the region (`spec.regions[].architecture`). */
+    readonly architecture: 'x86' | 'arm';
   };
   /** Network ranges and the fixed private IPs derived from them. */
   readonly network: ClusterNetwork;
@@ -213,8 +236,6 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
   const last = subnet.last - subnet.first;
   const gitops = spec.spec.gitops;
   const prefix = resourcePrefix(spec.metadata.name, region.cluster);
-  const authHost = `auth.${spec.spec.fqdn}`;
-  const realm = spec.spec.organization.name;
   const controlPlaneIps = Array.from({ length: region.controlPlane.count }, (_, i) => host(subnet, last - 2 - i));
   const apiLoadBalancerIp = host(subnet, last - 5);
   const privateApiLoadBalancer = region.controlPlane.count === 3;
@@ -234,6 +255,7 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       index: region.index,
       nodeCount: region.controlPlane.count + region.workerPools.reduce((n, p) => n + p.count, 0),
       role: region.index === 0 ? 'primary' : 'standby',
+      architecture: region.architecture,
     },
     network: {
       ...region.network,
@@ -258,9 +280,9 @@ export function clusterContext(spec: SovereignSpec, region: RegionSpec): Cluster
       secretName: gitops.auth === 'token' ? 'flux-system-git' : undefined,
       verify: gitops.verify ? { mode: gitops.verify.mode, secretName: GIT_VERIFY_KEYS_SECRET, publicKeys: gitops.verify.publicKeys } : undefined,
     },
-    ingress: { http: 31080, https: 31443, proxyProtocol: spec.spec.loadBalancer.proxyProtocol },
-    auth: { hostname: authHost, realm, issuerUrl: `https://${authHost}/realms/${realm}`, kubernetesClientId: 'kubernetes' },
-    hcloudSecret: { namespace: 'kube-system', name: 'hcloud', tokenKey: 'token', networkKey: 'network', network: prefix },
+    ingress: { ...DEFAULT_INGRESS_PORTS, proxyProtocol: spec.spec.loadBalancer.proxyProtocol },
+    auth: clusterAuth(spec.spec.fqdn, spec.spec.organization.name),
+    hcloudSecret: hcloudSecretRef(prefix),
     storageClass: HCLOUD_STORAGE_CLASS,
     labels: { [LABELS.sovereign]: spec.spec.fqdn },
   };

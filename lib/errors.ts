@@ -107,3 +107,15 @@ export class OutputError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * A Blueprint cannot be bound or read as asked: a construct-level error (the message starts with the
+ * construct path and the Blueprint's name when it happened while binding), a missing peer Blueprint,
+ * bad cluster attributes, or props that do not match the Blueprint's props schema.
+ */
+export class BlueprintError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BlueprintError';
+  }
+}

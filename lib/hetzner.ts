@@ -16,8 +16,14 @@ export interface HetznerLocation {
   readonly city: string;
 }
 
+/** Names of all supported locations, sorted: the values `spec.regions[].location` accepts. */
+export const LOCATION_NAMES = ['ash', 'fsn1', 'hel1', 'hil', 'nbg1', 'sin'] as const;
+
+/** A Hetzner location code a region can be placed in, e.g. `fsn1`. */
+export type LocationName = (typeof LOCATION_NAMES)[number];
+
 /** All locations a Sovereign can be placed in, keyed by name. */
-export const LOCATIONS: Readonly<Record<string, HetznerLocation>> = {
+export const LOCATIONS: Readonly<Record<LocationName, HetznerLocation>> = {
   fsn1: { name: 'fsn1', regionCode: 'fsn', networkZone: 'eu-central', city: 'Falkenstein' },
   nbg1: { name: 'nbg1', regionCode: 'nbg', networkZone: 'eu-central', city: 'Nuremberg' },
   hel1: { name: 'hel1', regionCode: 'hel', networkZone: 'eu-central', city: 'Helsinki' },
@@ -25,9 +31,6 @@ export const LOCATIONS: Readonly<Record<string, HetznerLocation>> = {
   hil: { name: 'hil', regionCode: 'hil', networkZone: 'us-west', city: 'Hillsboro, OR' },
   sin: { name: 'sin', regionCode: 'sin', networkZone: 'ap-southeast', city: 'Singapore' },
 };
-
-/** Names of all supported locations, sorted. */
-export const LOCATION_NAMES: readonly string[] = Object.keys(LOCATIONS).sort();
 
 const EU = ['fsn1', 'nbg1', 'hel1'] as const;
 const ALL = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'] as const;
@@ -63,9 +66,10 @@ export interface ServerType {
   readonly deprecated?: ServerTypeDeprecation;
 }
 
-type Row = readonly [name: string, vcpu: number, memoryGiB: number, diskGB: number, replacement?: string];
+/** One row of a server type family: name, vCPUs, memory (GiB), disk (GB), and the replacement of a type no longer sold. */
+type Row<N extends string> = readonly [name: N, vcpu: number, memoryGiB: number, diskGB: number, replacement?: string];
 
-function family(architecture: ServerType['architecture'], cpuType: ServerType['cpuType'], locations: readonly string[], rows: readonly Row[]): ServerType[] {
+function family<N extends string>(architecture: ServerType['architecture'], cpuType: ServerType['cpuType'], locations: readonly string[], rows: readonly Row<N>[]): Array<ServerType & { readonly name: N }> {
   return rows.map(([name, vcpu, memoryGiB, diskGB, replacement]) => ({
     name,
     architecture,
@@ -78,6 +82,17 @@ function family(architecture: ServerType['architecture'], cpuType: ServerType['c
   }));
 }
 
+/** The server types Hetzner sells: Cost-Optimized CX Gen3 and CAX, Regular Performance CPX Gen2, General Purpose CCX. */
+const ORDERABLE = [
+  ...family('x86', 'shared', EU, [['cx23', 2, 4, 40], ['cx33', 4, 8, 80], ['cx43', 8, 16, 160], ['cx53', 16, 32, 320]]),
+  ...family('x86', 'shared', ALL, [['cpx12', 1, 2, 40], ['cpx22', 2, 4, 80], ['cpx32', 4, 8, 160], ['cpx42', 8, 16, 320], ['cpx52', 12, 24, 480], ['cpx62', 16, 32, 640]]),
+  ...family('arm', 'shared', EU, [['cax11', 2, 4, 40], ['cax21', 4, 8, 80], ['cax31', 8, 16, 160], ['cax41', 16, 32, 320]]),
+  ...family('x86', 'dedicated', ALL, [['ccx13', 2, 8, 80], ['ccx23', 4, 16, 160], ['ccx33', 8, 32, 240], ['ccx43', 16, 64, 360], ['ccx53', 32, 128, 600], ['ccx63', 48, 192, 960]]),
+];
+
+/** A server type Hetzner still sells, e.g. `cx43`: the values a spec's `serverType` fields accept. */
+export type ServerTypeName = (typeof ORDERABLE)[number]['name'];
+
 /**
  * Every server type a spec may name, keyed by name: the orderable families (Cost-Optimized CX Gen3
  * and CAX, Regular Performance CPX Gen2, General Purpose CCX) and the deprecated CX Gen2 and CPX Gen1
@@ -88,20 +103,14 @@ function family(architecture: ServerType['architecture'], cpuType: ServerType['c
  */
 export const SERVER_TYPES: Readonly<Record<string, ServerType>> = Object.fromEntries(
   [
-    ...family('x86', 'shared', EU, [['cx23', 2, 4, 40], ['cx33', 4, 8, 80], ['cx43', 8, 16, 160], ['cx53', 16, 32, 320]]),
+    ...ORDERABLE,
     ...family('x86', 'shared', EU, [['cx22', 2, 4, 40, 'cx23'], ['cx32', 4, 8, 80, 'cx33'], ['cx42', 8, 16, 160, 'cx43'], ['cx52', 16, 32, 320, 'cx53']]),
-    ...family('x86', 'shared', ALL, [['cpx12', 1, 2, 40], ['cpx22', 2, 4, 80], ['cpx32', 4, 8, 160], ['cpx42', 8, 16, 320], ['cpx52', 12, 24, 480], ['cpx62', 16, 32, 640]]),
     ...family('x86', 'shared', ALL, [['cpx11', 2, 2, 40, 'cpx22'], ['cpx21', 3, 4, 80, 'cpx22'], ['cpx31', 4, 8, 160, 'cpx32'], ['cpx41', 8, 16, 240, 'cpx42'], ['cpx51', 16, 32, 360, 'cpx62']]),
-    ...family('arm', 'shared', EU, [['cax11', 2, 4, 40], ['cax21', 4, 8, 80], ['cax31', 8, 16, 160], ['cax41', 16, 32, 320]]),
-    ...family('x86', 'dedicated', ALL, [['ccx13', 2, 8, 80], ['ccx23', 4, 16, 160], ['ccx33', 8, 32, 240], ['ccx43', 16, 64, 360], ['ccx53', 32, 128, 600], ['ccx63', 48, 192, 960]]),
   ].map((t) => [t.name, t]),
 );
 
 /** Names of the server types Hetzner still sells, sorted. */
-export const ORDERABLE_SERVER_TYPES: readonly string[] = Object.values(SERVER_TYPES)
-  .filter((t) => !t.deprecated)
-  .map((t) => t.name)
-  .sort();
+export const ORDERABLE_SERVER_TYPES: readonly ServerTypeName[] = ORDERABLE.map((t) => t.name).sort();
 
 /** `8 vCPU, 16 GB RAM, 160 GB disk` for messages. */
 export function describeServerType(t: ServerType): string {

@@ -3,7 +3,7 @@
  * clusters are `{prov}-{reg}-{bb}-{env_type}` (e.g. `hz-fsn-rtz-prod`), Blueprints are `bp-<name>`,
  * and resources carry the `catalyst.openova.io/*` labels.
  */
-import { LOCATIONS } from './hetzner';
+import { LOCATIONS, type HetznerLocation, type LocationName } from './hetzner';
 
 /** Provider code of Hetzner in cluster names. */
 export const PROVIDER_CODE = 'hz';
@@ -33,7 +33,7 @@ export const MANAGED_BY = 'catalyst-cdk';
  * @throws Error for a location that is not in `LOCATIONS` (the spec validation rejects those first).
  */
 export function clusterName(location: string, buildingBlock: string, envType: string): string {
-  const loc = LOCATIONS[location];
+  const loc: HetznerLocation | undefined = LOCATIONS[location as LocationName];
   if (!loc) throw new Error(`unknown Hetzner location ${location}`);
   return `${PROVIDER_CODE}-${loc.regionCode}-${buildingBlock}-${envType}`;
 }

@@ -8,7 +8,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { SPEC_API_VERSION, sovereignJsonSchema } from '../lib/spec/schema';
+import { BLUEPRINT_PROPS_SCHEMA } from '../lib/blueprint';
+import { SPEC_API_VERSION, sovereignJsonSchema, type SchemaBlueprint } from '../lib/spec/schema';
+import { builtinCatalog } from '../blueprints';
 
 /** `$id` of the schema: the spec's API group and version. */
 export const SCHEMA_ID = `https://${SPEC_API_VERSION.split('/')[0]}/schemas/${SPEC_API_VERSION.split('/')[1]}/sovereign.schema.json`;
@@ -17,9 +19,16 @@ export const SCHEMA_TITLE = `Catalyst Sovereign (${SPEC_API_VERSION})`;
 /** Where the schema is committed. */
 export const SCHEMA_FILE = join(__dirname, '..', 'schemas', 'sovereign.schema.json');
 
-/** The schema file's exact text: pretty-printed JSON with `$id` and `title` after `$schema`, and a trailing newline. */
+/** The built-in Blueprints with their props schemas, as the schema file lists them. */
+export function schemaBlueprints(): SchemaBlueprint[] {
+  return builtinCatalog()
+    .classes()
+    .map((cls) => ({ name: cls.metadata.name, propsSchema: cls.propsSchema ?? BLUEPRINT_PROPS_SCHEMA }));
+}
+
+/** The schema file's exact text: pretty-printed JSON with `$id` and `title` after `$schema`, and a trailing newline, listing the built-in Blueprints. */
 export function renderSchema(): string {
-  const schema = sovereignJsonSchema();
+  const schema = sovereignJsonSchema(schemaBlueprints());
   return `${JSON.stringify({ $schema: schema.$schema, $id: SCHEMA_ID, title: SCHEMA_TITLE, ...schema }, null, 2)}\n`;
 }
 

@@ -14,7 +14,7 @@ import { CILIUM_SECRETS_NAMESPACE } from '../../blueprints/platform/cilium';
 import { OPENBAO_MIN_REPLICAS_FOR_PDB } from '../../blueprints/platform/openbao';
 import { POWERDNS_CREATE_ZONE_JOB } from '../../blueprints/platform/powerdns';
 import { kustomizeBuild } from '../support/kustomize';
-import { exampleContext, renderedRelease, renderedValues, type Json } from '../support/render';
+import { testCluster, renderedRelease, renderedValues, type Json } from '../support/render';
 
 /**
  * Applies a HelmRelease's post-render patches to `manifests` the way Flux's kustomize post-renderer
@@ -81,7 +81,7 @@ describe('Cilium', () => {
   });
 
   it('keeps the values cloud-init pre-installs equal to the HelmRelease\'s', () => {
-    expect(new Cilium().preinstall(exampleContext()).values).toEqual(values);
+    expect(new Cilium().preinstall(testCluster()).values).toEqual(values);
   });
 });
 
@@ -97,7 +97,7 @@ describe('Gitea', () => {
 describe('OpenBao', () => {
   it('turns the PodDisruptionBudget off while the chart would render maxUnavailable 0', () => {
     expect(OPENBAO_MIN_REPLICAS_FOR_PDB).toBe(3);
-    const omantel = exampleContext('omantel');
+    const omantel = testCluster({ fqdn: 'omantel.omani.works', sovereign: 'omantel', organization: 'omantel', nodeCount: 1 });
     expect(renderedValues(new OpenBao(), omantel).server.ha).toMatchObject({ replicas: 1, disruptionBudget: { enabled: false } });
     expect(renderedValues(new OpenBao({ replicas: 2 })).server.ha.disruptionBudget).toEqual({ enabled: false });
     expect(renderedValues(new OpenBao()).server.ha).toMatchObject({ replicas: 3, disruptionBudget: { enabled: true } });
@@ -106,7 +106,7 @@ describe('OpenBao', () => {
 
 describe('Keycloak', () => {
   it('runs production mode behind the proxy with its hostname auth.<fqdn> from the cluster context', () => {
-    const ctx = exampleContext('omantel');
+    const ctx = testCluster({ fqdn: 'omantel.omani.works', sovereign: 'omantel', organization: 'omantel', nodeCount: 1 });
     const values = renderedValues(new Keycloak(), ctx);
     expect(values).toMatchObject({ production: true, proxyHeaders: 'xforwarded' });
     expect(values.extraEnvVars).toEqual([{ name: 'KC_HOSTNAME', value: `https://${ctx.auth.hostname}` }]);
@@ -123,7 +123,7 @@ describe('hook Jobs', () => {
   it('Flux: the flux-check Job requests CPU and memory, in the HelmRelease and the cloud-init install alike', () => {
     const cli = { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } };
     expect(renderedValues(new Flux()).cli).toEqual(cli);
-    expect(new Flux().preinstall(exampleContext()).values.cli).toEqual(cli);
+    expect(new Flux().preinstall(testCluster()).values.cli).toEqual(cli);
   });
 
   it('SPIRE: the server, its controller manager, the OIDC provider and the hooks rendering their contexts run restricted', () => {

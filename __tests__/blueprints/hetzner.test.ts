@@ -21,29 +21,29 @@ import {
 } from '../../blueprints';
 import type { Blueprint, BlueprintClass } from '../../lib/blueprint';
 import { metadataProblems } from '../../lib/catalog';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { IMAGES, MANIFESTS } from '../../lib/versions';
 import { loadCrds, validateCustomResource } from '../../lib/chart-check';
 import { CHARTS_DIR as SHARED_CHARTS } from '../support/charts';
-import { exampleContext, renderConfigObjects, renderObjects } from '../support/render';
+import { testCluster, renderConfigObjects, renderObjects } from '../support/render';
 import { kustomizeBuild } from '../support/kustomize';
 import { resources, synthExample, userDataText, yamlDocs } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const ctx: ClusterContext = exampleContext();
+const ctx: Cluster = testCluster();
 
-function render(bp: Blueprint, c: ClusterContext = ctx): Json[] {
+function render(bp: Blueprint, c: Cluster = ctx): Json[] {
   return renderObjects(bp, c);
 }
 
-function renderConfig(bp: Blueprint, c: ClusterContext = ctx): Json[] {
+function renderConfig(bp: Blueprint, c: Cluster = ctx): Json[] {
   const objects = renderConfigObjects(bp, c);
   expect(objects.length).toBeGreaterThan(0);
   return objects;
 }
 
-function values(bp: Blueprint, c: ClusterContext = ctx): Json {
+function values(bp: Blueprint, c: Cluster = ctx): Json {
   return render(bp, c).find((o) => o.kind === 'HelmRelease' && o.metadata.name === `bp-${bp.metadata.name}`)!.spec.values;
 }
 
@@ -203,7 +203,7 @@ describe('stateful Blueprints', () => {
   });
 
   it('follows ctx.storageClass, the one name the CSI driver renders its class under', () => {
-    const other: ClusterContext = { ...ctx, storageClass: 'fast-encrypted' };
+    const other = testCluster({ storageClass: 'fast-encrypted' });
     for (const [cls, paths] of CLASS_PATHS) for (const path of paths) expect(at(values(new cls(), other), path)).toBe('fast-encrypted');
     expect(values(new HcloudCsi(), other).storageClasses[0].name).toBe('fast-encrypted');
   });
@@ -270,7 +270,7 @@ describe('the system-upgrade-controller', () => {
     const server = plan('k3s-server').spec;
     const agent = plan('k3s-agent').spec;
     for (const spec of [server, agent]) {
-      expect(spec).toMatchObject({ concurrency: 1, version: ctx.kubernetes.k3sVersion, serviceAccountName: 'system-upgrade', upgrade: { image: 'rancher/k3s-upgrade' }, tolerations: [{ operator: 'Exists' }] });
+      expect(spec).toMatchObject({ concurrency: 1, version: ctx.kubernetes.version, serviceAccountName: 'system-upgrade', upgrade: { image: 'rancher/k3s-upgrade' }, tolerations: [{ operator: 'Exists' }] });
     }
     expect(server.nodeSelector).toEqual({ matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'In', values: ['true'] }] });
     expect(server.cordon).toBe(true);
@@ -282,7 +282,7 @@ describe('the system-upgrade-controller', () => {
   });
 
   it('yields Plans for a bumped k3s version', () => {
-    const bumped: ClusterContext = { ...ctx, kubernetes: { ...ctx.kubernetes, k3sVersion: 'v1.33.5+k3s1' } };
+    const bumped = testCluster({ kubernetesVersion: 'v1.33.5+k3s1' });
     expect(renderConfig(bp, bumped).map((p) => p.spec.version)).toEqual(['v1.33.5+k3s1', 'v1.33.5+k3s1']);
   });
 
@@ -314,7 +314,7 @@ describe('Blueprints installed from Git manifests', () => {
     expect(metadataProblems(SystemUpgradeController)).toEqual([]);
     const withPin = (manifests: object, extra: object = {}) => ({ metadata: { ...m, manifests: { ...m.manifests, ...manifests }, ...extra } }) as unknown as BlueprintClass;
     expect(metadataProblems(withPin({ tag: 'master', commit: 'abc', path: '../x' }))).toEqual([
-      'metadata.manifests.tag "master" must be one exact release tag such as v0.20.1 (no branch, no latest)',
+      'metadata.manifests.tag "master" must be one exact release tag such as v1.2.3 (no branch, no latest)',
       'metadata.manifests.commit "abc" must be the 40-hex-digit commit the tag points to, so a moved tag changes nothing',
       'metadata.manifests.path "../x" must be a relative folder inside the repository such as manifests (no leading ./ or /, no ..)',
     ]);

@@ -4,26 +4,20 @@
  * that would be ambiguous or too broad; Blueprints render them next to their Namespace, with
  * allowances that follow their props and values.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { BOOTSTRAP_KIT, builtinCatalog, CertManager, Cilium, ExternalDns, Flux, Gitea, Keycloak, PowerDns, SealedSecrets } from '../../blueprints';
+import { CertManager, Cilium, ExternalDns, Flux, Gitea, Keycloak, PowerDns, SealedSecrets } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { CERT_MANAGER_WEBHOOK_PORT } from '../../blueprints/platform/cert-manager';
 import { POWERDNS_API_CLIENT_NAMESPACE } from '../../blueprints/platform/powerdns';
 import { allowanceName, NamespaceNetworkPolicies, REASON_ANNOTATION } from '../../constructs/k8s/network-policy';
 import type { Blueprint, BlueprintMetadata, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
-import { clusterContext, type ClusterContext } from '../../lib/context';
-import { parseSpec } from '../../lib/spec/load';
+import type { Cluster } from '../../lib/cluster';
+import { renderObjects, testCluster } from '../support/render';
 import { validateManifests } from '../support/k8s-validate';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const ctx: ClusterContext = (() => {
-  const text = readFileSync(join(__dirname, '../../examples/solo.yaml'), 'utf8');
-  const spec = parseSpec(text, { catalog: { known: builtinCatalog().names() }, defaultBlueprints: BOOTSTRAP_KIT });
-  return clusterContext(spec, spec.spec.regions[0]!);
-})();
+const ctx: Cluster = testCluster();
 
 const NODES = '10.0.1.0/24';
 
@@ -36,9 +30,7 @@ function render(allowances: NetworkAllowances): Json[] {
 
 /** The NetworkPolicies a Blueprint renders, by name. */
 function blueprintPolicies(bp: Blueprint): Map<string, Json> {
-  const chart = new Chart(new App(), bp.metadata.name);
-  bp.render(chart, ctx);
-  return new Map((chart.toJson() as Json[]).filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o]));
+  return new Map(renderObjects(bp, ctx).filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o]));
 }
 
 const rule = (r: Partial<NetworkRule>): NetworkRule => ({ peer: 'cluster', ports: [{ port: 80 }], reason: 'a reason long enough', ...r });

@@ -23,13 +23,13 @@ import {
 } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import type { BlueprintClass } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS, type ChartName } from '../../lib/versions';
 import { validateManifests } from '../support/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
-import { exampleContext, find, renderConfigObjects, renderedValues, renderObjects, type Json } from '../support/render';
+import { testCluster, find, renderConfigObjects, renderedValues, renderObjects, type Json } from '../support/render';
 
-const ctx: ClusterContext = exampleContext();
+const ctx: Cluster = testCluster();
 
 /** Every leaf of a JSON value with its dotted path. */
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {

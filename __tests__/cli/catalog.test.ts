@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BUILTIN_BLUEPRINTS } from '../../index';
+import { BUILTIN_BLUEPRINTS, refName } from '../../index';
 import { findChartDir } from '../../lib/chart-check';
 import { jsonOf, runCli } from '../support/cli';
 import { ROOT } from '../support/synth';
@@ -38,7 +38,7 @@ describe('catalog', () => {
         ...(m.chart ? { chart: { repository: m.chart.repository, name: m.chart.chart, version: m.chart.version } } : {}),
         ...(m.manifests ? { manifests: { repository: m.manifests.repository, path: m.manifests.path, tag: m.manifests.tag } } : {}),
         namespace: m.namespace,
-        dependsOn: m.dependsOn.map((d) => d.metadata.name).sort(),
+        dependsOn: m.dependsOn.map(refName).sort(),
         preinstalled: m.preinstalled === true,
       });
     }

@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import { USER_DATA_MAX_BYTES } from '../../lib/hetzner';
 import { identityPatternProblem, parsePgpPublicKeyBlock } from '../../lib/signing';
 import { GitRepository, OciRepository, PgpPublicKeys } from '../../constructs/flux';
-import { BlueprintMetadata, builtinCatalog, ClusterContext, HelmBlueprint, HelmBlueprintProps } from '../../index';
+import { BlueprintMetadata, builtinCatalog, Cluster, HelmBlueprint, HelmBlueprintProps } from '../../index';
 import { Sovereign, SynthReport } from '../../app/sovereign';
 import { validateManifest } from '../support/k8s-validate';
 import { kustomizeBuild } from '../support/kustomize';
@@ -213,7 +213,7 @@ describe('OIDC identity patterns of keyless cosign verification', () => {
 class OciDemo extends HelmBlueprint<HelmBlueprintProps> {
   static readonly metadata: BlueprintMetadata = podinfoMetadata('oci-demo', 'Demo web service from an OCI chart.');
 
-  protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     return {};
   }
 }

@@ -1,4 +1,3 @@
-import type { Chart } from 'cdk8s';
 import { Blueprint, BlueprintClass, BlueprintMetadata, mergeValues } from '../../lib/blueprint';
 import { Catalog } from '../../lib/catalog';
 import { mergeGeneratedSecrets } from '../../app/sovereign';
@@ -28,7 +27,7 @@ function meta(name: string, dependsOn: BlueprintClass[] = []): BlueprintMetadata
 function bp(name: string, dependsOn: BlueprintClass[] = []): BlueprintClass {
   return class extends Blueprint {
     static readonly metadata = meta(name, dependsOn);
-    render(_chart: Chart): void {}
+    protected render(): void {}
   };
 }
 
@@ -61,7 +60,7 @@ describe('Catalog', () => {
   });
 
   it('rejects a dependency that is not registered', () => {
-    expect(() => new Catalog([mid])).toThrow(/Blueprint "mid" depends on "base" .*not registered in this catalog/);
+    expect(() => new Catalog([mid])).toThrow(/Blueprint "mid" depends on "base", which is not registered in this catalog; register it too/);
   });
 
   it('rejects a dependency cycle and names it', () => {
@@ -80,10 +79,10 @@ describe('Catalog', () => {
     const withMeta = (name: string, patch: Partial<BlueprintMetadata>): BlueprintClass =>
       class extends Blueprint {
         static readonly metadata = { ...meta(name), ...patch };
-        render(_chart: Chart): void {}
+        protected render(): void {}
       };
     const cases: Array<[Partial<BlueprintMetadata>, RegExp]> = [
-      [{ chart: { ...CHARTS.cilium, version: '^1.16.0' } }, /metadata\.chart\.version "\^1\.16\.0" must be one exact chart version such as 1\.16\.5 \(no range, no latest\)/],
+      [{ chart: { ...CHARTS.cilium, version: '^1.16.0' } }, /metadata\.chart\.version "\^1\.16\.0" must be one exact chart version such as 1\.2\.3 \(no range, no latest\)/],
       [{ chart: { ...CHARTS.cilium, version: 'latest' } }, /metadata\.chart\.version "latest" must be one exact chart version/],
       [{ chart: { ...CHARTS.cilium, repository: 'http://charts.example.org' } }, /metadata\.chart\.repository "http:\/\/charts\.example\.org" must be an https:\/\/ Helm repository or an oci:\/\/ registry path/],
       [{ namespace: 'My_Namespace' }, /metadata\.namespace "My_Namespace" is not a namespace name/],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { BlueprintMetadata, builtinCatalog, CatalogError, CertManager, ClusterContext, CosignVerification, ExternalDns, HelmBlueprint, HelmBlueprintProps, Sovereign, SpecError } from '../../index';
+import { BlueprintMetadata, builtinCatalog, CatalogError, CertManager, Cluster, CosignVerification, ExternalDns, HelmBlueprint, HelmBlueprintProps, Sovereign, SpecError } from '../../index';
 import { validateManifest } from '../support/k8s-validate';
 import { ROOT } from '../support/synth';
 import { PODINFO_CHART, podinfoMetadata } from '../support/blueprints';
@@ -15,7 +15,7 @@ interface PodinfoProps extends HelmBlueprintProps {
 class Podinfo extends HelmBlueprint<PodinfoProps> {
   static readonly metadata: BlueprintMetadata = podinfoMetadata('podinfo', 'Demo web service.', { dependsOn: [CertManager] });
 
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     return { replicaCount: this.props.replicas ?? 1, ui: { message: ctx.cluster.name } };
   }
 }

@@ -39,7 +39,7 @@ describe('examples/solo.yaml', () => {
 
   it('installs the default Blueprints, sorted', () => {
     expect(DEFAULT_BLUEPRINTS).not.toEqual(SORTED_DEFAULTS); // the loader, not the fixture, sorts
-    expect(spec.spec.blueprints).toEqual({ install: SORTED_DEFAULTS, values: {}, verify: {} });
+    expect(spec.spec.blueprints).toEqual({ install: SORTED_DEFAULTS, values: {}, verify: {}, props: {} });
   });
 });
 
@@ -128,7 +128,7 @@ describe('defaults of a minimal spec', () => {
 
   it('sorts an explicit Blueprint list and does not add the defaults', () => {
     const spec = parseSpec(yamlOf((d) => (d.spec.blueprints = { install: ['openbao', 'cilium', 'flux'], values: { cilium: { hubble: { enabled: true } } } })), OPTIONS);
-    expect(spec.spec.blueprints).toEqual({ install: ['cilium', 'flux', 'openbao'], values: { cilium: { hubble: { enabled: true } } }, verify: {} });
+    expect(spec.spec.blueprints).toEqual({ install: ['cilium', 'flux', 'openbao'], values: { cilium: { hubble: { enabled: true } } }, verify: {}, props: {} });
   });
 
   it('keeps an explicitly empty Blueprint list empty', () => {

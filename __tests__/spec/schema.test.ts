@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { sovereignJsonSchema } from '../../lib/spec/schema';
-import { renderSchema, SCHEMA_FILE, SCHEMA_ID, SCHEMA_TITLE } from '../../scripts/schema';
+import { renderSchema, SCHEMA_FILE, SCHEMA_ID, SCHEMA_TITLE, schemaBlueprints } from '../../scripts/schema';
 import { yamlOf } from './fixtures';
 
 type JsonSchema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,7 +66,7 @@ describe('schemas/sovereign.schema.json', () => {
     expect($id).toBe(SCHEMA_ID);
     expect($id).toMatch(/^https:\/\/catalyst\.openova\.io\/schemas\/v1alpha1\//);
     expect(title).toBe(SCHEMA_TITLE);
-    expect(rest).toEqual(sovereignJsonSchema());
+    expect(rest).toEqual(sovereignJsonSchema(schemaBlueprints()));
     expect(Object.keys(committed).slice(0, 3)).toEqual(['$schema', '$id', 'title']);
     expect(committed.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });

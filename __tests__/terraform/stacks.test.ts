@@ -181,10 +181,10 @@ describe('solo: one region, one control plane server, two workers', () => {
 
   it('spec.loadBalancer.proxyProtocol: false turns it off on both sides', () => {
     const off = Sovereign.fromYaml(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8').replace('gitops:', 'loadBalancer: { proxyProtocol: false }\n  gitops:'));
-    const ctx = off.clusters[0]!.ctx;
+    const { ctx, cluster } = off.clusters[0]!;
     expect(ctx.ingress.proxyProtocol).toBe(false);
     const cilium = off.blueprints.find((p) => p.blueprint.metadata.name === 'cilium')!.blueprint as HelmBlueprint;
-    expect((cilium.preinstall(ctx).values.ingressController as Res).enableProxyProtocol).toBe(false);
+    expect((cilium.preinstall(cluster).values.ingressController as Res).enableProxyProtocol).toBe(false);
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'catalyst-proxy-')) });
     const [stack] = off.buildStacks(app);
     const services = (stack!.toTerraform() as TerraformJson).resource.hcloud_load_balancer_service!;

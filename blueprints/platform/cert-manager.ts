@@ -1,6 +1,7 @@
-import { ApiObject, type Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { Cilium } from './cilium';
@@ -112,7 +113,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
   }
 
   /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */
-  protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     const requests = { cpu: '50m', memory: '64Mi' };
     return {
       crds: { enabled: true, keep: true },
@@ -126,8 +127,8 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
   }
 
   /** Emits the ACME `ClusterIssuer` (it needs the `cert-manager.io` CRDs this Blueprint installs). */
-  renderConfig(chart: Chart, ctx: ClusterContext): boolean {
-    if (this.props.clusterIssuer === false) return false;
+  protected override renderConfig(chart: Construct, ctx: Cluster): void {
+    if (this.props.clusterIssuer === false) return;
     const name = this.issuerName;
     new ApiObject(chart, 'cluster-issuer', {
       apiVersion: 'cert-manager.io/v1',
@@ -142,6 +143,5 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
         },
       },
     });
-    return true;
   }
 }

@@ -1,6 +1,6 @@
-import type { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { MetadataServiceBlock } from '../../constructs/k8s/metadata-service-block';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
@@ -119,7 +119,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
    * init container has no resources value in this chart version. No limits: a throttled or
    * OOM-killed CNI agent takes the node's pod network with it.
    */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
     return {
       kubeProxyReplacement: true,
@@ -145,20 +145,19 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
       initResources: { requests: { cpu: '10m', memory: '32Mi' } },
       cgroup: { autoMount: { resources: { requests: { cpu: '10m', memory: '32Mi' } } } },
       envoy: { enabled: true, resources: { requests: { cpu: '50m', memory: '64Mi' } } },
-      operator: { replicas: p.operatorReplicas ?? (ctx.network.controlPlaneIps.length >= 3 ? 2 : 1), resources: { requests: { cpu: '50m', memory: '128Mi' } } },
+      operator: { replicas: p.operatorReplicas ?? (ctx.cluster.controlPlaneCount >= 3 ? 2 : 1), resources: { requests: { cpu: '50m', memory: '128Mi' } } },
       hubble: { relay: { enabled: false }, ui: { enabled: false } },
       prometheus: { enabled: false, serviceMonitor: { enabled: false } },
     };
   }
 
   /** Renders the cluster-wide metadata service block (see the class); it needs Cilium's policy CRDs, so it is in the `-config` stage. */
-  renderConfig(chart: Chart, ctx: ClusterContext): boolean {
+  protected override renderConfig(chart: Construct, ctx: Cluster): void {
     new MetadataServiceBlock(chart, 'metadata-service-block', { labels: this.labels(ctx) });
-    return true;
   }
 
   /** The API endpoint, the node-IP match mode and the ingress node ports (see the class). */
-  protected valueReasons(ctx: ClusterContext): ValueReason[] {
+  protected valueReasons(ctx: Cluster): ValueReason[] {
     return [
       { path: ['k8sServiceHost'], reason: "k3s's node-local API load balancer, on servers and agents alike: without kube-proxy Cilium cannot use the kubernetes Service" },
       { path: ['policyCIDRMatchMode'], reason: 'lets NetworkPolicy ipBlock peers match node IPs: the API server (in k3s on the control plane nodes) and host-network pods such as SPIRE agents' },
@@ -170,7 +169,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
    * Labels the `cilium-secrets` Namespace the chart renders (for Ingress TLS Secrets) with Pod
    * Security labels at `restricted`: it holds Secrets only, and the chart has no value for its labels.
    */
-  protected postRenderPatches(_ctx: ClusterContext): HelmPostRenderPatch[] {
+  protected postRenderPatches(_ctx: Cluster): HelmPostRenderPatch[] {
     return [{ target: { apiVersion: 'v1', kind: 'Namespace', name: CILIUM_SECRETS_NAMESPACE }, patch: { metadata: { labels: podSecurityLabels('restricted') } } }];
   }
 

@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { Flux } from './flux';
@@ -75,7 +75,7 @@ export class Crossplane extends HelmBlueprint<CrossplaneProps> {
   };
 
   /** Values of chart crossplane 1.18.0 from the props: replicas, provider packages, requests/limits and a restricted security context for core and RBAC manager, metrics off. */
-  protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     const securityContext = {
       runAsUser: 65532,
       runAsGroup: 65532,

@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
@@ -92,7 +92,7 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
   };
 
   /** Values of chart external-dns 1.15.2 from the props and context: PowerDNS provider with its API key from a Secret, TXT registry owned by the cluster name, domain filter on the Sovereign FQDN unless set. */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
     const apiKey = p.apiKeySecret ?? POWERDNS_API_KEY_SECRET;
     return {
@@ -111,7 +111,7 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
   }
 
   /** Declares the PowerDNS API key Secret in this namespace (same name and key as PowerDNS's, so the Sovereign gives both one value). */
-  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+  generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
     return this.props.apiKeySecret ? [] : [{ name: POWERDNS_API_KEY_SECRET.name, namespaces: [this.metadata.namespace], randomKeys: [POWERDNS_API_KEY_SECRET.key] }];
   }
 }

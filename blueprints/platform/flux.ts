@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
@@ -85,7 +85,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
   };
 
   /** Values of chart flux2 2.14.1 from the props: CRDs installed and kept on uninstall, log level, per-controller requests, requests of the flux-check pre-install hook Job (`cli.resources`; its security context is the chart's restricted default), image automation controllers only when enabled, PodMonitor off, the chart's own NetworkPolicies off (see the class). */
-  protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     const imageAutomation = this.props.imageAutomation ?? false;
     const controller = (memory: string) => ({ resources: { requests: { cpu: '50m', memory }, limits: { memory: '256Mi' } } });
     return {
@@ -115,7 +115,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
    * port 9292) when the final values create its Ingress (`notificationController.webhookReceiver.ingress.create`,
    * e.g. through `props.values`): Git hosts then call it through the Cilium Ingress controller.
    */
-  networkAllowances(ctx: ClusterContext): NetworkAllowances {
+  networkAllowances(ctx: Cluster): NetworkAllowances {
     const base = super.networkAllowances(ctx);
     const notification = this.helmValues(ctx).notificationController as { webhookReceiver?: { ingress?: { create?: unknown } } } | undefined;
     if (notification?.webhookReceiver?.ingress?.create !== true) return base;

@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
 import { HelmBlueprint, type ValueReason } from '../helm';
@@ -121,7 +121,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
   };
 
   /** Public host name of this instance in a cluster. */
-  domain(ctx: ClusterContext): string {
+  domain(ctx: Cluster): string {
     return this.props.domain ?? `gitea.${ctx.sovereign.fqdn}`;
   }
 
@@ -132,7 +132,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
    * class), and neither Redis subchart (`redis.enabled`, `redis-cluster.enabled`: the switches of this
    * chart version; its Valkey subcharts arrived in chart 12.0.0).
    */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
     const domain = this.domain(ctx);
     const databaseSecret = p.databaseSecret ?? 'gitea-postgresql';
@@ -198,7 +198,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
    * ingress to cert-manager's HTTP-01 solver: cert-manager starts the solver pod for the Ingress's
    * certificate in the Ingress's namespace, and the CA reaches it through the Ingress controller.
    */
-  networkAllowances(ctx: ClusterContext): NetworkAllowances {
+  networkAllowances(ctx: Cluster): NetworkAllowances {
     const base = super.networkAllowances(ctx);
     if (!this.props.ingressClassName) return base;
     const solver: NetworkRule = {
@@ -213,7 +213,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
    * Generates the admin Secret (user `gitea_admin`, the reference's administrator name) and the
    * database Secret at bootstrap, unless the props name Secrets of your own.
    */
-  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+  generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
     const ns = [this.metadata.namespace];
     return [
       ...(this.props.adminSecret ? [] : [{ name: 'gitea-admin', namespaces: ns, fixed: { username: 'gitea_admin' }, randomKeys: ['password'] }]),

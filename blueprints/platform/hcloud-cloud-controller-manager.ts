@@ -1,5 +1,5 @@
 import type { BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
 import { Cilium } from './cilium';
@@ -73,7 +73,7 @@ export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudContr
   };
 
   /** Values of chart hcloud-cloud-controller-manager 1.35.0 from the context: token and network from the in-cluster Hetzner Secret, private networking with the pod range as cluster CIDR and no routes, load balancers in the cluster's location on private IPs, metrics off, requests and a memory limit. */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const secret = ctx.hcloudSecret;
     const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: secret.name, key } } });
     return {

@@ -1,5 +1,5 @@
 import type { BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { METADATA_SERVICE_ACCESS } from '../../lib/hetzner';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
@@ -98,7 +98,7 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
    * Values of chart hcloud-csi 2.22.1 from the props and context: token from the in-cluster Hetzner Secret, the cluster's location as default volume location, the encrypted default StorageClass `ctx.storageClass`, the metadata service exemption label on the node plugin's pods, requests for every container, one controller without PodDisruptionBudget, metrics off.
    * @throws Error when the Blueprint's namespace is not the one where the metadata service exemption counts (`METADATA_SERVICE_ACCESS.namespace`), or is not the in-cluster Hetzner Secret's
    */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const namespace = this.metadata.namespace;
     if (namespace !== METADATA_SERVICE_ACCESS.namespace || namespace !== ctx.hcloudSecret.namespace) {
       throw new Error(`Blueprint ${this.metadata.name}: namespace ${namespace} must be ${METADATA_SERVICE_ACCESS.namespace}, where the node plugin's metadata service exemption counts and the Hetzner token Secret ${ctx.hcloudSecret.namespace}/${ctx.hcloudSecret.name} lives`);
@@ -133,7 +133,7 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
   }
 
   /** Generates the LUKS passphrase Secret at bootstrap unless the props name a Secret of your own. */
-  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+  generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
     if (this.props.encryptionSecret) return [];
     return [{ name: LUKS_SECRET, namespaces: [this.metadata.namespace], randomKeys: [LUKS_PASSPHRASE_KEY] }];
   }

@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
 import { HelmBlueprint, type ValueReason } from '../helm';
@@ -88,7 +88,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
    * `https://<ctx.auth.hostname>` (`auth.<fqdn>`, the OIDC issuer's host) comes as an extra
    * environment variable; strict checking stays on.
    */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     return {
       global: { security: { allowInsecureImages: true } },
       image: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
@@ -132,7 +132,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
   }
 
   /** Generates the admin and database Secrets at bootstrap unless the props name Secrets of your own. */
-  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+  generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
     const ns = [this.metadata.namespace];
     return [
       ...(this.props.adminSecret ? [] : [{ name: 'keycloak-admin', namespaces: ns, randomKeys: ['admin-password'] }]),

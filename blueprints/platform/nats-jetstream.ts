@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { HcloudCsi } from './hcloud-csi';
@@ -58,7 +58,7 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
   };
 
   /** Values of chart nats 1.2.0 from the props and context: a cluster of `replicas` servers (default 3) with a JetStream file store on the cluster's storage class, requests on the server and its config reloader, restricted security contexts, nats-box and exporter off. */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const replicas = this.props.replicas ?? 3;
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
     return {

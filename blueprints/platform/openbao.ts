@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { HcloudCsi } from './hcloud-csi';
@@ -112,7 +112,7 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
    * as 0 for one server (hard-coded) and for two (`(n*10/2 - 1)/10` in `openbao.pdb.maxUnavailable`,
    * templates/_helpers.tpl), and a budget that allows no disruption blocks every node drain.
    */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const replicas = this.props.replicas ?? (ctx.cluster.nodeCount >= 3 ? 3 : 1);
     return {
       injector: { enabled: false },

@@ -1,5 +1,5 @@
 import type { BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
 import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
@@ -157,13 +157,13 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
   }
 
   /** Zone name with its trailing dot, as PowerDNS expects it. */
-  zone(ctx: ClusterContext): string {
+  zone(ctx: Cluster): string {
     const zone = this.props.zone ?? ctx.sovereign.fqdn;
     return zone.endsWith('.') ? zone : `${zone}.`;
   }
 
   /** Values of chart powerdns 0.10.0 from the props and context: gpgsql backend and API key read from Secrets, the zone, DNSSEC and LUA records, API reachable from the pod and node ranges only. */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
     const db = p.databaseSecret ?? 'pdns-pg-app';
     const extra = [
@@ -201,7 +201,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
    * renders with neither (and no value to set them). UID 100 is `curl_user` of the
    * `curlimages/curl` image the Job runs; naming it lets the kubelet verify `runAsNonRoot`.
    */
-  protected postRenderPatches(_ctx: ClusterContext): HelmPostRenderPatch[] {
+  protected postRenderPatches(_ctx: Cluster): HelmPostRenderPatch[] {
     return [
       {
         target: { apiVersion: 'batch/v1', kind: 'Job', name: POWERDNS_CREATE_ZONE_JOB },
@@ -230,7 +230,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
    * HTTPS servers: LUA records such as `ifurlup` answer only with targets whose URL responds, and the
    * server checks them itself. Checks on other ports (`ifportup`) need a `props.network` rule.
    */
-  networkAllowances(ctx: ClusterContext): NetworkAllowances {
+  networkAllowances(ctx: Cluster): NetworkAllowances {
     const base = super.networkAllowances(ctx);
     if (this.props.luaRecords === false) return base;
     const checks: NetworkRule = {
@@ -246,7 +246,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
    * declares the same Secret in its namespace; the Sovereign merges the two so both get one key.
    * The database Secret is not generated: it comes with the database.
    */
-  generatedSecrets(_ctx: ClusterContext): GeneratedSecret[] {
+  generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
     return this.props.apiKeySecret ? [] : [{ name: POWERDNS_API_KEY_SECRET.name, namespaces: [this.metadata.namespace], randomKeys: [POWERDNS_API_KEY_SECRET.key] }];
   }
 }

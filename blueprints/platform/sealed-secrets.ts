@@ -1,5 +1,5 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
@@ -57,7 +57,7 @@ export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
   };
 
   /** Values of chart sealed-secrets 2.16.1 from the props: controller named `sealed-secrets-controller`, key renewal period, restricted container security context, ServiceMonitor off. */
-  protected curatedValues(_ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     return {
       fullnameOverride: 'sealed-secrets-controller',
       keyrenewperiod: this.props.keyRenewPeriod ?? '720h',

@@ -1,6 +1,6 @@
-import type { Chart } from 'cdk8s';
+import type { BlueprintConstruct } from '../../lib/blueprint';
 import type { BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { blueprintObjectName } from '../../lib/naming';
 import { CHARTS } from '../../lib/versions';
 import { HelmRelease } from '../../constructs/flux';
@@ -94,7 +94,7 @@ export class Spire extends HelmBlueprint<SpireProps> {
   static readonly CRDS_OBJECT_NAME = `${blueprintObjectName('spire')}-crds`;
 
   /** Trust domain this instance uses in a cluster. */
-  trustDomain(ctx: ClusterContext): string {
+  trustDomain(ctx: Cluster): string {
     return this.props.trustDomain ?? ctx.sovereign.fqdn;
   }
 
@@ -107,7 +107,7 @@ export class Spire extends HelmBlueprint<SpireProps> {
    * `securityContext` (spire-lib `podsecuritycontext`/`securitycontext`). The hook Jobs have no
    * resources value in this chart version.
    */
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const trustDomain = this.trustDomain(ctx);
     return {
       global: {
@@ -142,7 +142,7 @@ export class Spire extends HelmBlueprint<SpireProps> {
    * Renders namespace, the shared HelmRepository, the `spire-crds` HelmRelease and the `spire` HelmRelease depending on it.
    * @throws Error when the `spire-crds` and `spire` pins name different Helm repositories
    */
-  render(chart: Chart, ctx: ClusterContext): void {
+  protected override render(chart: BlueprintConstruct, ctx: Cluster): void {
     super.render(chart, ctx);
     const m = this.metadata;
     const crds = CHARTS['spire-crds'];

@@ -1,6 +1,7 @@
-import { ApiObject, type Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { BlueprintProps } from '../../lib/blueprint';
-import type { ClusterContext } from '../../lib/context';
+import type { Cluster } from '../../lib/cluster';
 import { toYaml } from '../../lib/gitops';
 import { IMAGES, MANIFESTS } from '../../lib/versions';
 import { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from '../git-manifests';
@@ -37,7 +38,7 @@ export interface SystemUpgradeControllerProps extends BlueprintProps {
 
 /**
  * Rancher's system-upgrade-controller, and the k3s upgrade `Plan`s that keep every node on the
- * cluster's k3s version (`ctx.kubernetes.k3sVersion`, from `spec.kubernetes.k3sVersion`).
+ * cluster's k3s version (`ctx.kubernetes.version`, from `spec.kubernetes.k3sVersion`).
  *
  * Servers ignore changes to their user_data, so a new k3s version reaches running nodes only through
  * these Plans: after a version bump in the spec, the `k3s-server` Plan upgrades the control plane
@@ -98,7 +99,7 @@ export class SystemUpgradeController extends GitManifestsBlueprint<SystemUpgrade
   };
 
   /** Target namespace, the controller image from `IMAGES`, the controller's requests, and the upstream Namespace removed (this Blueprint declares it). */
-  protected adjustments(_ctx: ClusterContext): ManifestAdjustments {
+  protected adjustments(_ctx: Cluster): ManifestAdjustments {
     const namespace = this.metadata.namespace;
     const image = IMAGES.systemUpgradeController;
     return {
@@ -124,10 +125,10 @@ export class SystemUpgradeController extends GitManifestsBlueprint<SystemUpgrade
    * @param selector the nodes the Plan upgrades (a label selector)
    * @param steps what the Plan does around the upgrade: `cordon`, or `prepare` and `drain`
    */
-  private planSpec(ctx: ClusterContext, selector: Record<string, unknown>, steps: Record<string, unknown>): Record<string, unknown> {
+  private planSpec(ctx: Cluster, selector: Record<string, unknown>, steps: Record<string, unknown>): Record<string, unknown> {
     return {
       concurrency: 1,
-      version: ctx.kubernetes.k3sVersion,
+      version: ctx.kubernetes.version,
       nodeSelector: selector,
       serviceAccountName: SERVICE_ACCOUNT,
       tolerations: [{ operator: 'Exists' }],
@@ -137,7 +138,7 @@ export class SystemUpgradeController extends GitManifestsBlueprint<SystemUpgrade
   }
 
   /** Renders the `k3s-server` and `k3s-agent` Plans (see the class). */
-  renderConfig(chart: Chart, ctx: ClusterContext): boolean {
+  protected override renderConfig(chart: Construct, ctx: Cluster): void {
     const metadata = (name: string) => ({ name, namespace: this.metadata.namespace, labels: blueprintLabels(this, ctx) });
     new ApiObject(chart, 'plan-server', {
       apiVersion: PLAN_API_VERSION,
@@ -154,6 +155,5 @@ export class SystemUpgradeController extends GitManifestsBlueprint<SystemUpgrade
         drain: { force: true, deleteEmptydirData: true, ignoreDaemonSets: true, skipWaitForDeleteTimeout: this.props.drainPodTimeoutSeconds ?? 60 },
       }),
     });
-    return true;
   }
 }

@@ -60,6 +60,17 @@ function nodeAt(doc: Document, path: readonly PathKey[], keyOf = false): Node | 
   return last;
 }
 
+/**
+ * Where a value of the spec sits in its source text: the line and column of the value at `path` (or,
+ * with `keyOf`, of its key). A spec given as an object has no positions.
+ */
+export type SpecLocator = (path: readonly PathKey[], keyOf?: boolean) => { line?: number; column?: number };
+
+/** The locator of a YAML document. */
+function yamlLocator(doc: Document, counter: LineCounter): SpecLocator {
+  return (path, keyOf = false) => position(doc, counter, path, keyOf);
+}
+
 function position(doc: Document, counter: LineCounter, path: readonly PathKey[], keyOf = false): { line?: number; column?: number } {
   let node = nodeAt(doc, path, keyOf);
   // A block mapping or list starts on the line after its key: point at the key, where the reader looks.
@@ -70,8 +81,8 @@ function position(doc: Document, counter: LineCounter, path: readonly PathKey[],
 }
 
 /** Lists the keys a strict object schema allows at a path (for "unknown field" messages). */
-function allowedKeys(path: readonly PathKey[]): string[] {
-  let schema: unknown = SovereignSchema;
+function allowedKeys(path: readonly PathKey[], root: unknown): string[] {
+  let schema: unknown = root;
   const unwrap = (s: unknown): unknown => {
     let cur = s as { _zod?: { def?: Record<string, unknown> } };
     for (let guard = 0; guard < 10; guard++) {
@@ -128,19 +139,19 @@ function describeType(value: unknown): string {
 }
 
 /** Turns zod issues into problems: one per issue (and one per unknown key), with value and position. */
-function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, doc: Document, counter: LineCounter): SpecProblem[] {
+export function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, locate: SpecLocator = () => ({}), prefix: readonly PathKey[] = [], schema: unknown = SovereignSchema): SpecProblem[] {
   const problems: SpecProblem[] = [];
   for (const issue of issues) {
     const path = issue.path as PathKey[];
     if (issue.code === 'unrecognized_keys') {
-      const allowed = allowedKeys(path);
+      const allowed = allowedKeys(path, schema);
       for (const key of issue.keys) {
         const keyPath = [...path, key];
         problems.push({
-          path: formatPath(keyPath),
+          path: formatPath([...prefix, ...keyPath]),
           value: valueAt(input, keyPath),
           message: `is not a known field${didYouMean(key, allowed)}; allowed here: ${allowed.join(', ')}`,
-          ...position(doc, counter, keyPath, true),
+          ...locate([...prefix, ...keyPath], true),
         });
       }
       continue;
@@ -160,7 +171,7 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, doc: D
       // A message that does not start with "must be" already names the fix (e.g. a deprecated server type's replacement).
       else if (allowed.length > 1 && message.startsWith('must be')) message += didYouMean(value, allowed);
     }
-    problems.push({ path: formatPath(path), value, message, ...position(doc, counter, path) });
+    problems.push({ path: formatPath([...prefix, ...path]), value, message, ...locate([...prefix, ...path]) });
   }
   return problems;
 }
@@ -181,7 +192,7 @@ function isFreeText(path: readonly PathKey[]): boolean {
  * Problems for invisible or typographic characters (see `lib/characters.ts`) in the keys and string
  * values of a spec, each naming the characters escaped (`\u200b`) with their positions.
  */
-function characterProblems(input: unknown, doc: Document, counter: LineCounter): SpecProblem[] {
+function characterProblems(input: unknown, locate: SpecLocator): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const check = (text: string, path: readonly PathKey[], isKey: boolean) => {
     const found = findSuspicious(text, isFreeText(path) ? ['invisible'] : ['invisible', 'typographic']);
@@ -190,7 +201,7 @@ function characterProblems(input: unknown, doc: Document, counter: LineCounter):
     // A credential with a stray character is still a credential, and a quote before a URL hides its user info from `redact`.
     const last = path.filter((k): k is string => typeof k === 'string').pop() ?? '';
     const secret = !isKey && (isCredentialKey(last) || URL_CREDENTIALS_ANYWHERE.test(text));
-    problems.push({ path: formatPath(path), value: secret ? '(not shown)' : text, message: `${what} ${describeSuspicious(found)}`, ...position(doc, counter, path, isKey) });
+    problems.push({ path: formatPath(path), value: secret ? '(not shown)' : text, message: `${what} ${describeSuspicious(found)}`, ...locate(path, isKey) });
   };
   const walk = (value: unknown, path: readonly PathKey[]): void => {
     if (typeof value === 'string') check(value, path, false);
@@ -260,20 +271,36 @@ export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec
   } catch (err) {
     throw new SpecError([{ path: '(document)', value: undefined, message: `cannot be expanded: ${(err as Error).message}; write the aliased values out` }], options.file);
   }
+  return specFromInput(input, options, doc ? yamlLocator(doc, counter) : undefined);
+}
+
+/**
+ * Validates a Sovereign spec given as a plain object (as written in YAML, or typed in TypeScript as
+ * `SovereignSpecInput`) and applies its defaults: the one validation pass every way of giving a spec
+ * goes through.
+ *
+ * @param input the spec object
+ * @param locate where a path sits in the source text, for messages. @default no positions
+ * @returns the spec with every default applied; `spec.blueprints.install` is sorted and falls back to
+ *   `options.defaultBlueprints`.
+ * @throws SpecError listing every problem (shape, invisible characters, cross-field rules, Blueprint
+ *   names, Blueprint props), each with its field path, the value and the fix
+ */
+export function specFromInput(input: unknown, options: LoadSpecOptions, locate: SpecLocator = () => ({})): SovereignSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new SpecError([{ path: '(document)', value: input, message: 'must be a YAML mapping with apiVersion, kind, metadata and spec' }], options.file);
   }
   // A field with an invisible or typographic character is reported for that; other checks of the field would only repeat it.
-  const characters = doc ? characterProblems(input, doc, counter) : [];
+  const characters = characterProblems(input, locate);
   const withCharacters = (problems: readonly SpecProblem[]) => [...characters, ...problems.filter((p) => !characters.some((c) => p.path === c.path || p.path.startsWith(`${c.path}.`) || p.path.startsWith(`${c.path}[`)))];
   const parsed = SovereignSchema.safeParse(input);
-  if (!parsed.success) throw new SpecError(reportable(withCharacters(zodProblems(parsed.error.issues, input, doc!, counter))), options.file);
+  if (!parsed.success) throw new SpecError(reportable(withCharacters(zodProblems(parsed.error.issues, input, locate))), options.file);
 
   const spec: SovereignSpecParsed = parsed.data;
   const plans = spec.spec.regions.map((r, i) => networkPlan(r.network, i));
-  const problems = validateSpec(spec, plans, { ...options.catalog, defaults: options.defaultBlueprints }).map((p) => {
+  const problems = [...validateSpec(spec, plans, { ...options.catalog, defaults: options.defaultBlueprints }), ...propsProblems(spec, options.catalog, locate)].map((p) => {
     const path = p.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-    return p.line === undefined ? { ...p, ...position(doc!, counter, path) } : p;
+    return p.line === undefined ? { ...p, ...locate(path) } : p;
   });
   if (problems.length > 0 || characters.length > 0) throw new SpecError(reportable(withCharacters(problems)), options.file);
 
@@ -293,10 +320,34 @@ export function parseSpec(text: string, options: LoadSpecOptions): SovereignSpec
         install: [...(spec.spec.blueprints.install ?? options.defaultBlueprints)].sort(),
         values: spec.spec.blueprints.values,
         verify: spec.spec.blueprints.verify,
+        props: spec.spec.blueprints.props,
       },
     },
     source: options.file,
   };
+}
+
+/**
+ * Problems of `spec.blueprints.props`: each entry must be valid against its Blueprint's props schema
+ * (`BlueprintClass.propsSchema`), and must not set `values` or `verify` that the spec also sets in
+ * `spec.blueprints.values` or `spec.blueprints.verify`. Entries for names the catalog does not know are
+ * reported by `validateSpec`.
+ */
+function propsProblems(spec: SovereignSpecParsed, catalog: BlueprintNames, locate: SpecLocator): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  for (const [name, props] of Object.entries(spec.spec.blueprints.props)) {
+    const schema = catalog.propsSchemas?.[name];
+    const base = ['spec', 'blueprints', 'props', name];
+    if (!schema) continue;
+    const parsed = schema.safeParse(props);
+    if (!parsed.success) problems.push(...zodProblems(parsed.error.issues, props, locate, base, schema));
+    for (const key of ['values', 'verify'] as const) {
+      if (props[key] !== undefined && spec.spec.blueprints[key][name] !== undefined) {
+        problems.push({ path: formatPath([...base, key]), value: props[key], message: `is set here and in spec.blueprints.${key}.${name}; set it in one place`, ...locate([...base, key], true) });
+      }
+    }
+  }
+  return problems;
 }
 
 /**

@@ -7,7 +7,7 @@
  * `./validate.ts`; defaults that depend on a region's position (its network ranges) in `./load.ts`.
  */
 import { z } from 'zod';
-import { describeServerType, LOAD_BALANCER_TYPES, LOCATION_NAMES, ORDERABLE_SERVER_TYPES, SERVER_TYPES } from '../hetzner';
+import { describeServerType, LOAD_BALANCER_TYPES, LOCATION_NAMES, ORDERABLE_SERVER_TYPES, SERVER_TYPES, type ServerTypeName } from '../hetzner';
 import { GIT_VERIFICATION_MODES } from '../signing';
 import { NODE_SOFTWARE } from '../versions';
 
@@ -62,7 +62,7 @@ const relativeFolder = (example: string) =>
  * replacement as the fix; the JSON Schema lists the orderable types only.
  */
 const serverType = z
-  .enum(ORDERABLE_SERVER_TYPES as [string, ...string[]], {
+  .enum(ORDERABLE_SERVER_TYPES as [ServerTypeName, ...ServerTypeName[]], {
     error: (issue) => {
       const known = typeof issue.input === 'string' ? SERVER_TYPES[issue.input] : undefined;
       if (known?.deprecated) {
@@ -75,7 +75,7 @@ const serverType = z
   .describe('Hetzner server type, e.g. cx43 (see https://www.hetzner.com/cloud); CX Gen2 (cx22-cx52) and CPX Gen1 (cpx11-cpx51) are no longer sold');
 
 /** Default server type of the control plane: 8 vCPU, 16 GB RAM (Cost-Optimized, EU locations). */
-export const DEFAULT_CONTROL_PLANE_SERVER_TYPE = 'cx43';
+export const DEFAULT_CONTROL_PLANE_SERVER_TYPE: ServerTypeName = 'cx43';
 
 /** A firewall source: IPv4 or IPv6 CIDR (checked in ./validate.ts). */
 const sourceCidr = z.string().describe('IPv4 or IPv6 CIDR block, e.g. 203.0.113.0/24 or 2001:db8::/32');
@@ -112,7 +112,7 @@ const WorkerPoolSchema = z
 
 /** One region: one Kubernetes cluster in one Hetzner location. */
 const RegionSchema = z.strictObject({
-  location: z.enum(LOCATION_NAMES as [string, ...string[]], { error: `must be a Hetzner location: one of ${LOCATION_NAMES.join(', ')}` }).describe('Hetzner location'),
+  location: z.enum(LOCATION_NAMES, { error: `must be a Hetzner location: one of ${LOCATION_NAMES.join(', ')}` }).describe('Hetzner location'),
   buildingBlock: z.enum(BUILDING_BLOCKS, { error: `must be one of ${BUILDING_BLOCKS.join(', ')}` }).prefault('mgt').describe('Building block of this cluster: mgt, rtz or dmz'),
   envType: z.enum(ENV_TYPES, { error: `must be one of ${ENV_TYPES.join(', ')}` }).prefault('prod').describe('Environment type'),
   architecture: z
@@ -328,6 +328,10 @@ export const SovereignSchema = z
         .strictObject({
           install: z.array(z.string()).optional().describe('Blueprint names to install; default: the bootstrap kit. Dependencies are added automatically'),
           values: z.record(z.string(), z.record(z.string(), z.unknown())).prefault({}).describe('Raw Helm values per Blueprint name, merged last'),
+          props: z
+            .record(z.string(), z.record(z.string(), z.unknown()))
+            .prefault({})
+            .describe("Typed props per Blueprint name, e.g. keycloak: { replicas: 2 }, checked against each Blueprint's props schema"),
           verify: z
             .record(z.string(), ChartVerifySchema)
             .prefault({})
@@ -357,7 +361,32 @@ export type EtcdSnapshotsSpec = z.output<typeof EtcdSnapshotsSchema>;
 /** Terraform state backend settings. */
 export type BackendSpec = SovereignSpecParsed['spec']['terraform']['backend'];
 
-/** Returns the JSON Schema (draft 2020-12) of the spec as users write it. */
-export function sovereignJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(SovereignSchema, { io: 'input' }) as Record<string, unknown>;
+/** A Blueprint as the JSON Schema of the spec lists it: its catalog name and its props schema. */
+export interface SchemaBlueprint {
+  /** Catalog name, e.g. `keycloak`. */
+  readonly name: string;
+  /** zod schema of the props a spec may set (`BlueprintClass.propsSchema`). */
+  readonly propsSchema: z.ZodType;
+}
+
+/**
+ * Returns the JSON Schema (draft 2020-12) of the spec as users write it. With `blueprints`, the
+ * Blueprint fields list them: `install` items, and the keys of `values`, `verify` and `props` are
+ * their names, and `props.<name>` is that Blueprint's props schema, so editors complete both.
+ */
+export function sovereignJsonSchema(blueprints: readonly SchemaBlueprint[] = []): Record<string, unknown> {
+  const schema = z.toJSONSchema(SovereignSchema, { io: 'input' }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (blueprints.length === 0) return schema;
+  const section = schema.properties.spec.properties.blueprints.properties;
+  const names = blueprints.map((b) => b.name).sort();
+  section.install.items = { type: 'string', enum: names };
+  for (const key of ['values', 'verify']) section[key].propertyNames = { enum: names };
+  const props = Object.fromEntries(
+    [...blueprints].sort((a, b) => a.name.localeCompare(b.name)).map((b) => {
+      const { $schema: _ignored, ...json } = z.toJSONSchema(b.propsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      return [b.name, json];
+    }),
+  );
+  section.props = { description: section.props.description, type: 'object', properties: props, additionalProperties: false };
+  return schema;
 }

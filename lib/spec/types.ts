@@ -44,6 +44,8 @@ export interface SovereignSpec {
       readonly values: Readonly<Record<string, Record<string, unknown>>>;
       /** Cosign verification of the OCI chart per Blueprint name. */
       readonly verify: Readonly<Record<string, ChartVerifySpec>>;
+      /** Typed props per Blueprint name, valid against each Blueprint's props schema. */
+      readonly props: Readonly<Record<string, Record<string, unknown>>>;
     };
   };
   /** The file the spec was loaded from, when it came from a file. */

@@ -5,6 +5,7 @@
 import { constants, gzipSync } from 'node:zlib';
 import sshpk from 'sshpk';
 import { closest, distance } from 'fastest-levenshtein';
+import type { z } from 'zod';
 import { SpecProblem } from '../errors';
 import { isKnownK3sRelease, K3S_RELEASES_AS_OF, K3S_SUPPORTED_LINES, k3sLine, nearestK3sReleases } from '../k3s-releases';
 import { LOAD_BALANCER_TYPES, LOCATIONS, NETWORK_MAX_SERVERS, SERVER_TYPES } from '../hetzner';
@@ -44,6 +45,13 @@ export interface BlueprintNames {
    * @default none
    */
   readonly chartRepositories?: Readonly<Record<string, string>>;
+  /**
+   * The props schema of each known Blueprint (`BlueprintClass.propsSchema`), against which
+   * `spec.blueprints.props.<name>` is validated. A known name without a schema takes no props from a
+   * spec; without the whole map, props are only checked against `known`.
+   * @default none
+   */
+  readonly propsSchemas?: Readonly<Record<string, z.ZodType>>;
 }
 
 /** Returns ` (did you mean "x"?)` when a known name is close to `value`, else an empty string. */
@@ -374,6 +382,18 @@ function checkBlueprints(spec: SovereignSpecParsed, catalog: BlueprintNames, pro
     if (!known.includes(name)) problems.push({ path, value: name, message: unknown(name) });
     else if (installed && !installed.includes(name)) {
       problems.push({ path, value: name, message: `sets values for a Blueprint that is not installed (neither in spec.blueprints.install nor a dependency of one); add ${name} to spec.blueprints.install or remove these values` });
+    }
+  }
+  for (const [name, props] of Object.entries(spec.spec.blueprints.props)) {
+    const path = `spec.blueprints.props.${name}`;
+    if (!known.includes(name)) problems.push({ path, value: name, message: unknown(name) });
+    else if (installed && !installed.includes(name)) {
+      problems.push({ path, value: name, message: `sets props for a Blueprint that is not installed (neither in spec.blueprints.install nor a dependency of one); add ${name} to spec.blueprints.install or remove these props` });
+    } else if (catalog.propsSchemas && !catalog.propsSchemas[name]) {
+      problems.push({ path, value: name, message: `sets props, but ${name} takes none from a spec; use spec.blueprints.values.${name} for raw Helm values` });
+    }
+    for (const at of credentialLiterals(props, path)) {
+      problems.push({ path: at, value: '(not shown)', message: 'is a credential that would be committed to the GitOps repository in plain text; remove it and name a Kubernetes Secret instead' });
     }
   }
 }

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlueprintMetadata, builtinCatalog, CertManager, ClusterContext, HelmBlueprint, HelmBlueprintProps, Sovereign } from 'catalyst-cdk';
+import { BlueprintMetadata, builtinCatalog, CertManager, Cluster, HelmBlueprint, HelmBlueprintProps, Sovereign } from 'catalyst-cdk';
 
 interface PodinfoProps extends HelmBlueprintProps {
   /** Pod replicas. @default 1 */
@@ -31,7 +31,7 @@ class Podinfo extends HelmBlueprint<PodinfoProps> {
     sources: ['https://github.com/stefanprodan/podinfo'],
   };
 
-  protected curatedValues(ctx: ClusterContext): Record<string, unknown> {
+  protected curatedValues(ctx: Cluster): Record<string, unknown> {
     return { replicaCount: this.props.replicas ?? 1, ui: { message: ctx.cluster.name } };
   }
 }
