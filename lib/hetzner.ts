@@ -19,7 +19,10 @@ export interface HetznerLocation {
 /** Names of all supported locations, sorted: the values `spec.regions[].location` accepts. */
 export const LOCATION_NAMES = ['ash', 'fsn1', 'hel1', 'hil', 'nbg1', 'sin'] as const;
 
-/** A Hetzner location code a region can be placed in, e.g. `fsn1`. */
+/**
+ * A Hetzner location code a region can be placed in, e.g. `fsn1`.
+ * @useDeclaredType
+ */
 export type LocationName = (typeof LOCATION_NAMES)[number];
 
 /** All locations a Sovereign can be placed in, keyed by name. */
@@ -90,7 +93,10 @@ const ORDERABLE = [
   ...family('x86', 'dedicated', ALL, [['ccx13', 2, 8, 80], ['ccx23', 4, 16, 160], ['ccx33', 8, 32, 240], ['ccx43', 16, 64, 360], ['ccx53', 32, 128, 600], ['ccx63', 48, 192, 960]]),
 ];
 
-/** A server type Hetzner still sells, e.g. `cx43`: the values a spec's `serverType` fields accept. */
+/**
+ * A server type Hetzner still sells, e.g. `cx43`: the values a spec's `serverType` fields accept.
+ * @useDeclaredType
+ */
 export type ServerTypeName = (typeof ORDERABLE)[number]['name'];
 
 /**
