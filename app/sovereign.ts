@@ -235,8 +235,10 @@ export class Sovereign {
     const instances = new Map<string, Blueprint>();
     for (const bp of options.blueprints ?? []) {
       const name = bp.metadata.name;
-      if (this.catalog.get(name) !== (bp.constructor as unknown as BlueprintClass)) {
-        throw new CatalogError(`Blueprint instance ${bp.constructor.name} ("${name}") is not the class registered under that name; register it with catalog.with(...)`);
+      const registered = this.catalog.names().includes(name) ? this.catalog.get(name) : undefined;
+      if (registered !== (bp.constructor as unknown as BlueprintClass)) {
+        const fix = registered ? `catalog.override(${bp.constructor.name})` : `catalog.with(${bp.constructor.name})`;
+        throw new CatalogError(`Blueprint instance ${bp.constructor.name} ("${name}") is not the class registered under that name${registered ? ` (${registered.name})` : ''}; pass a catalog made with ${fix}`);
       }
       instances.set(name, bp);
     }

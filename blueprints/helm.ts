@@ -6,8 +6,9 @@
  */
 import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Blueprint, BlueprintConstruct, BlueprintMetadata, BlueprintProps, HelmChartMetadata, mergeValues } from '../lib/blueprint';
+import { Blueprint, BLUEPRINT_PROPS_SCHEMA, BlueprintConstruct, BlueprintMetadata, BlueprintProps, HelmChartMetadata, mergeValues } from '../lib/blueprint';
 import type { ValueNote } from '../lib/gitops';
+import { ChartVerifySchema } from '../lib/spec/schema';
 import type { Cluster } from '../lib/cluster';
 import { blueprintObjectName } from '../lib/naming';
 import { CosignVerification, cosignVerificationProblems } from '../lib/signing';
@@ -37,6 +38,11 @@ export interface ValueReason {
 function valueAt(values: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), values);
 }
+
+/** zod schema of the props every `HelmBlueprint` accepts from a spec: `values`, `network` and `verify`. */
+export const HELM_PROPS_SCHEMA = BLUEPRINT_PROPS_SCHEMA.extend({
+  verify: ChartVerifySchema.optional().describe('Cosign verification of the OCI chart'),
+});
 
 /** Props every `HelmBlueprint` accepts. */
 export interface HelmBlueprintProps extends BlueprintProps {

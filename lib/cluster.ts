@@ -65,7 +65,7 @@ export interface ClusterInfo {
   };
   /** The Kubernetes distribution and its API. */
   readonly kubernetes: {
-    /** k3s release, e.g. `v1.37.1+k3s1` (the system-upgrade-controller Plans target it). */
+    /** k3s release such as `v1.2.3+k3s1` (the system-upgrade-controller Plans target it). */
     readonly version: string;
     /** Port of the Kubernetes API on the control plane servers. */
     readonly apiPort: number;

@@ -173,7 +173,7 @@ export interface ClusterContext {
   readonly network: ClusterNetwork;
   /** k3s version and how the Kubernetes API is exposed. */
   readonly kubernetes: {
-    /** k3s release, e.g. `v1.37.1+k3s1`. */
+    /** k3s release such as `v1.2.3+k3s1` (`spec.kubernetes.k3sVersion`). */
     readonly k3sVersion: string;
     /** Port of the Kubernetes API on control plane servers. */
     readonly apiPort: 6443;

@@ -21,24 +21,27 @@ export interface ChartPin {
   readonly docs: string;
 }
 
-/** Exact chart pins, keyed by Blueprint name. */
+/**
+ * Exact chart pins, keyed by the chart's own name (`ChartPin.chart`), so one chart installed by two
+ * Blueprints, or one Blueprint installing two charts (SPIRE's `spire-crds` and `spire`), has one pin.
+ */
 export const CHARTS = {
   cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.16.5', docs: 'https://docs.cilium.io/en/v1.16/helm-reference/' },
   'cert-manager': { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2', docs: 'https://cert-manager.io/docs/installation/helm/' },
-  flux: { repository: 'https://fluxcd-community.github.io/helm-charts', chart: 'flux2', version: '2.14.1', docs: 'https://github.com/fluxcd-community/helm-charts/tree/main/charts/flux2' },
+  flux2: { repository: 'https://fluxcd-community.github.io/helm-charts', chart: 'flux2', version: '2.14.1', docs: 'https://github.com/fluxcd-community/helm-charts/tree/main/charts/flux2' },
   crossplane: { repository: 'https://charts.crossplane.io/stable', chart: 'crossplane', version: '1.18.0', docs: 'https://docs.crossplane.io/v1.18/software/install/' },
   'sealed-secrets': { repository: 'https://bitnami-labs.github.io/sealed-secrets', chart: 'sealed-secrets', version: '2.16.1', docs: 'https://github.com/bitnami-labs/sealed-secrets/tree/main/helm/sealed-secrets' },
   'spire-crds': { repository: 'https://spiffe.github.io/helm-charts-hardened', chart: 'spire-crds', version: '0.5.0', docs: 'https://github.com/spiffe/helm-charts-hardened/tree/main/charts/spire-crds' },
   spire: { repository: 'https://spiffe.github.io/helm-charts-hardened', chart: 'spire', version: '0.21.0', docs: 'https://github.com/spiffe/helm-charts-hardened/tree/main/charts/spire' },
-  'nats-jetstream': { repository: 'https://nats-io.github.io/k8s/helm/charts', chart: 'nats', version: '1.2.0', docs: 'https://github.com/nats-io/k8s/tree/main/helm/charts/nats' },
+  nats: { repository: 'https://nats-io.github.io/k8s/helm/charts', chart: 'nats', version: '1.2.0', docs: 'https://github.com/nats-io/k8s/tree/main/helm/charts/nats' },
   openbao: { repository: 'https://openbao.github.io/openbao-helm', chart: 'openbao', version: '0.16.0', docs: 'https://github.com/openbao/openbao-helm' },
   keycloak: { repository: 'https://charts.bitnami.com/bitnami', chart: 'keycloak', version: '25.2.0', docs: 'https://github.com/bitnami/charts/tree/main/bitnami/keycloak' },
   gitea: { repository: 'https://dl.gitea.com/charts', chart: 'gitea', version: '10.5.0', docs: 'https://gitea.com/gitea/helm-chart' },
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
-  /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, tag v1.35.0 of hetznercloud/hcloud-cloud-controller-manager). */
+  /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
-  /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, tag v2.22.1 of hetznercloud/csi-driver). */
+  /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
   'hcloud-csi': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-csi', version: '2.22.1', docs: 'https://github.com/hetznercloud/csi-driver/tree/v2.22.1/chart' },
 } as const satisfies Record<string, ChartPin>;
 
@@ -59,10 +62,10 @@ export interface ManifestsPin {
   readonly docs: string;
 }
 
-/** Exact pins of the upstream manifests installed without a chart, keyed by Blueprint name. */
+/** Exact pins of the upstream manifests installed without a chart, keyed by the upstream project's name. */
 export const MANIFESTS = {
   /**
-   * Rancher's system-upgrade-controller v0.20.1 (`shared/charts/system-upgrade-controller`; the tag's
+   * Rancher's system-upgrade-controller (`shared/charts/system-upgrade-controller`; the tag's
    * commit read from the upstream repository). Its `manifests/` folder carries no image tag of the
    * release (the repository's root kustomization pins an older one), so the Blueprint sets the image
    * from `IMAGES`.
@@ -76,26 +79,66 @@ export const MANIFESTS = {
   },
 } as const satisfies Record<string, ManifestsPin>;
 
-/** Container images the Blueprints set themselves, pinned exactly (`repository:tag`). */
+/**
+ * A container image a Blueprint sets itself, by repository (registry host omitted when the chart
+ * prepends one, e.g. Bitnami's `image.registry: docker.io`) and exact tag.
+ */
+export interface ImagePin {
+  /** Image repository, e.g. `bitnamilegacy/keycloak`. */
+  readonly repository: string;
+  /** Exact tag; absent only where the consumer appends its own (see `k3sUpgrade`). */
+  readonly tag?: string;
+}
+
+/**
+ * Every container image whose repository or tag a Blueprint's values or manifests override, pinned
+ * exactly. Where a Blueprint moves an image to another repository, the tag is the one the pinned chart
+ * (or its bundled subchart) defaults to, so the image is the same build the chart was released with.
+ */
 export const IMAGES = {
   /** The controller image of the system-upgrade-controller release pinned in `MANIFESTS`. */
   systemUpgradeController: { repository: 'rancher/system-upgrade-controller', tag: 'v0.20.1' },
   /**
    * Rancher's k3s upgrade image: the Plans name only the repository and the controller appends the
-   * Plan's version (`+` replaced by `-`, e.g. `v1.31.4-k3s1`), so the image always matches the k3s pin
+   * Plan's version (`+` replaced by `-`), so the image always matches the k3s pin
    * (https://docs.k3s.io/upgrades/automated).
    */
   k3sUpgrade: { repository: 'rancher/k3s-upgrade' },
-} as const;
+  /** Keycloak of the `keycloak` chart, from `bitnamilegacy` (the chart's `image.tag`). */
+  keycloak: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
+  /** PostgreSQL of the `keycloak` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
+  keycloakPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r0' },
+  /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
+  giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
+} as const satisfies Record<string, ImagePin>;
 
 /** Names of the pinned charts. */
 export type ChartName = keyof typeof CHARTS;
+
+/**
+ * The pin of one chart, for a Blueprint's `metadata.chart` (or a second chart it installs).
+ *
+ * @param name the chart's own name, the key in `CHARTS` (e.g. `flux2`, not the Blueprint name `flux`)
+ * @returns the pin, the very object in `CHARTS`
+ * @throws Error when `CHARTS` has no such chart (possible from JavaScript or a computed name), naming
+ *   the chart and the pinned ones, so a Blueprint without a pin fails when its class is defined
+ */
+export function chartPin(name: ChartName): ChartPin {
+  const pin = (CHARTS as Record<string, ChartPin>)[name];
+  if (pin === undefined) {
+    throw new Error(`no chart "${name}" in CHARTS (lib/versions.ts): pin it there under the chart's own name (repository, chart, version, docs), or use one of ${Object.keys(CHARTS).join(', ')}`);
+  }
+  return pin;
+}
+
+/** Names of the pinned images. */
+export type ImageName = keyof typeof IMAGES;
 
 /** Pins of the node-level software that cloud-init installs before Flux takes over. */
 export const NODE_SOFTWARE = {
   /**
    * Default k3s release of new clusters: the newest release of the newest maintained line in
-   * `lib/k3s-releases.ts` (v1.37.1+k3s1, 2026-09-30, https://docs.k3s.io/release-notes/v1.37.X). k3s'
+   * `lib/k3s-releases.ts` (released 2026-09-30, https://docs.k3s.io/release-notes/v1.37.X). k3s'
    * stable channel named v1.36.3+k3s1 at that date; a spec may pin any known release.
    */
   k3s: 'v1.37.1+k3s1',
@@ -105,7 +148,7 @@ export const NODE_SOFTWARE = {
   image: 'ubuntu-24.04',
   /**
    * local-path-provisioner image of the non-default `local-path` class servers deploy as a k3s AddOn
-   * (the version k3s v1.37.1+k3s1 bundles, https://docs.k3s.io/release-notes/v1.37.X).
+   * (the version the default k3s release bundles, https://docs.k3s.io/release-notes/v1.37.X).
    */
   localPathProvisioner: 'rancher/local-path-provisioner:v0.0.37',
   /** Helper image local-path-provisioner runs to create and remove volume folders (k3s' mirror of busybox 1.37.0). */

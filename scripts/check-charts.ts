@@ -21,6 +21,7 @@ import { builtinCatalog } from '../blueprints';
 import { checkTree, isMap, type TreeObject, type TreeReport, type ValuesMap } from '../lib/chart-check';
 import { readTree } from '../lib/gitops';
 import { table } from '../lib/table';
+import { CHARTS } from '../lib/versions';
 import { loadModel, validateManifest } from '../__tests__/support/k8s-validate';
 
 const USAGE = `usage: npm run check:charts -- --charts DIR [--gitops DIR]...
@@ -34,7 +35,7 @@ const USAGE = `usage: npm run check:charts -- --charts DIR [--gitops DIR]...
  */
 export const UNVALIDATED_KINDS: Readonly<Record<string, string>> = {
   'cilium.io/v2 CiliumClusterwideNetworkPolicy':
-    'Cilium registers its CRDs at run time and its chart ships none; the chart cache has no copy of pkg/k8s/apis/cilium.io/client/crds/v2 at v1.16.5, and no package publishes a model',
+    `Cilium registers its CRDs at run time and its chart ships none; the chart cache has no copy of pkg/k8s/apis/cilium.io/client/crds/v2 at v${CHARTS.cilium.version}, and no package publishes a model`,
 };
 
 /** Parses the YAML documents of a tree (path → text), leaving out kustomize's own build files. */

@@ -17,7 +17,7 @@ interface ProviderToGenerate {
   schemaFile: string;
   /** Registry address, e.g. `registry.terraform.io/hetznercloud/hcloud`. */
   address: string;
-  /** Version constraint from `TERRAFORM_PROVIDERS`, e.g. `~> 1.68.0`. */
+  /** Version constraint from `TERRAFORM_PROVIDERS`, e.g. `~> 1.0`. */
   constraint: string;
 }
 

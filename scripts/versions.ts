@@ -1,7 +1,7 @@
 /**
- * Prints the version manifest (`lib/versions.ts`): every Helm chart pin, the manifests installed from
- * Git, the images Blueprints set, the node software cloud-init installs and the Terraform provider
- * constraints, as aligned tables.
+ * Prints the version manifest (`lib/versions.ts`): every Helm chart pin (by chart name), the manifests
+ * installed from Git, the container images Blueprints set, the node software cloud-init installs and
+ * the Terraform provider constraints, as aligned tables.
  *
  * Usage: `npm run versions`.
  */
@@ -12,19 +12,19 @@ import { CHARTS, IMAGES, MANIFESTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS } from '.
 export function renderVersions(): string {
   const charts = Object.entries(CHARTS)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, pin]) => [name, pin.repository, pin.chart, pin.version]);
+    .map(([, pin]) => [pin.chart, pin.repository, pin.version]);
   const manifests = Object.entries(MANIFESTS).map(([name, pin]) => [name, pin.repository, pin.path, pin.tag, pin.commit]);
   const images = Object.entries(IMAGES).map(([name, image]) => [name, image.repository, 'tag' in image ? image.tag : 'from the Plan version']);
   const node = Object.entries(NODE_SOFTWARE).map(([name, version]) => [name, version]);
   const providers = Object.entries(TERRAFORM_PROVIDERS).map(([name, p]) => [name, p.source, p.constraint]);
   return [
     `Helm charts (${charts.length})`,
-    table(['BLUEPRINT', 'REPOSITORY', 'CHART', 'VERSION'], charts),
+    table(['CHART', 'REPOSITORY', 'VERSION'], charts),
     '',
     `Manifests from Git (${manifests.length})`,
-    table(['BLUEPRINT', 'REPOSITORY', 'PATH', 'TAG', 'COMMIT'], manifests),
+    table(['NAME', 'REPOSITORY', 'PATH', 'TAG', 'COMMIT'], manifests),
     '',
-    'Images',
+    `Images (${images.length})`,
     table(['IMAGE', 'REPOSITORY', 'TAG'], images),
     '',
     'Node software',

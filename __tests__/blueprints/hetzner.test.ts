@@ -4,7 +4,7 @@
  * its k3s upgrade Plans. Checked on rendered objects, against the upstream chart data, CRD and
  * manifests in `../shared/charts`, and on the synthesized examples.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -22,7 +22,7 @@ import {
 import type { Blueprint, BlueprintClass } from '../../lib/blueprint';
 import { metadataProblems } from '../../lib/catalog';
 import type { Cluster } from '../../lib/cluster';
-import { IMAGES, MANIFESTS } from '../../lib/versions';
+import { CHARTS, IMAGES, MANIFESTS } from '../../lib/versions';
 import { loadCrds, validateCustomResource } from '../../lib/chart-check';
 import { CHARTS_DIR as SHARED_CHARTS } from '../support/charts';
 import { testCluster, renderConfigObjects, renderObjects } from '../support/render';
@@ -84,8 +84,8 @@ describe('the Hetzner cloud controller manager', () => {
     expect(v.resources.requests).toEqual({ cpu: '100m', memory: '64Mi' });
   });
 
-  it('sets only keys of chart hcloud-cloud-controller-manager 1.35.0 (env and resources are maps templates/deployment.yaml ranges over or renders whole)', () => {
-    const upstream = chartValues('hcloud-ccm/hcloud-cloud-controller-manager-1.35.0');
+  it('sets only keys of the pinned chart hcloud-cloud-controller-manager (env and resources are maps templates/deployment.yaml ranges over or renders whole)', () => {
+    const upstream = chartValues(`hcloud-ccm/hcloud-cloud-controller-manager-${CHARTS['hcloud-cloud-controller-manager'].version}`);
     const unknown = leafPaths(v).filter((p) => !inValuesYaml(upstream, p, ['env', 'resources.requests', 'resources.limits']));
     expect(unknown).toEqual([]);
     expect(leafPaths(v).length).toBeGreaterThan(8);
@@ -112,7 +112,7 @@ describe('bootstrap order on the first control plane server', () => {
     expect(install('cilium')).toBeGreaterThan(0);
     expect(install('cilium')).toBeLessThan(install('hcloud-cloud-controller-manager'));
     expect(install('hcloud-cloud-controller-manager')).toBeLessThan(install('flux'));
-    expect(script).toContain('helm upgrade --install hcloud-cloud-controller-manager hcloud-cloud-controller-manager --repo https://charts.hetzner.cloud --version 1.35.0 --namespace kube-system');
+    expect(script).toContain(`helm upgrade --install hcloud-cloud-controller-manager hcloud-cloud-controller-manager --repo https://charts.hetzner.cloud --version ${CHARTS['hcloud-cloud-controller-manager'].version} --namespace kube-system`);
     const wait = 'k3s kubectl -n kube-system rollout status deployment/hcloud-cloud-controller-manager --timeout=10m';
     expect(script.indexOf(wait)).toBeGreaterThan(install('hcloud-cloud-controller-manager'));
     expect(script.indexOf(wait)).toBeLessThan(install('flux'));
@@ -155,7 +155,7 @@ describe('the Hetzner CSI driver', () => {
 
   it('reads the token from the in-cluster Hetzner Secret and needs the metadata service only on its node plugin', () => {
     expect(v.controller.hcloudToken).toEqual({ existingSecret: { name: 'hcloud', key: 'token' } });
-    // with a default location the controller never asks the metadata service (internal/app/app.go at v2.22.1)
+    // with a default location the controller never asks the metadata service (internal/app/app.go at the pinned release)
     expect(v.controller.hcloudVolumeDefaultLocation).toBe('fsn1');
     expect(v.node.podLabels).toEqual({ 'catalyst.openova.io/metadata-service': 'allowed' });
     expect(v.controller.podLabels).toBeUndefined();
@@ -163,8 +163,8 @@ describe('the Hetzner CSI driver', () => {
     expect(v.controller).toMatchObject({ replicaCount: 1, podDisruptionBudget: { create: false } });
   });
 
-  it('passes the chart\'s values.schema.json and sets only keys of chart hcloud-csi 2.22.1', () => {
-    const dir = join(SHARED_CHARTS, 'hcloud-csi/hcloud-csi-2.22.1');
+  it('passes the chart\'s values.schema.json and sets only keys of the pinned chart hcloud-csi', () => {
+    const dir = join(SHARED_CHARTS, `hcloud-csi/hcloud-csi-${CHARTS['hcloud-csi'].version}`);
     const schema = JSON.parse(readFileSync(join(dir, 'values.schema.json'), 'utf8'));
     const { $schema: _draft, ...body } = schema;
     const validate = new Ajv2020({ strict: false, allErrors: true }).compile(body);
@@ -173,7 +173,7 @@ describe('the Hetzner CSI driver', () => {
     // resources and podLabels are rendered whole with toYaml (templates/controller/deployment.yaml, templates/node/daemonset.yaml)
     const containers = ['controller.resources.csiAttacher', 'controller.resources.csiResizer', 'controller.resources.csiProvisioner', 'controller.resources.livenessProbe', 'controller.resources.hcloudCSIDriver', 'node.resources.csiNodeDriverRegistrar', 'node.resources.livenessProbe', 'node.resources.hcloudCSIDriver'];
     const free = ['node.podLabels', ...containers.flatMap((c) => [`${c}.requests`, `${c}.limits`])];
-    const unknown = leafPaths(v).filter((p) => !inValuesYaml(chartValues('hcloud-csi/hcloud-csi-2.22.1'), p, free));
+    const unknown = leafPaths(v).filter((p) => !inValuesYaml(chartValues(`hcloud-csi/hcloud-csi-${CHARTS['hcloud-csi'].version}`), p, free));
     expect(unknown).toEqual([]);
   });
 
@@ -221,13 +221,13 @@ describe('the system-upgrade-controller', () => {
     expect(repo.spec).toEqual({
       interval: '1h',
       url: 'https://github.com/rancher/system-upgrade-controller',
-      ref: { tag: 'v0.20.1', commit: 'f1362a3fe1a8d55a0c65847f7c2779909dc7ec95' },
+      ref: { tag: MANIFESTS['system-upgrade-controller'].tag, commit: MANIFESTS['system-upgrade-controller'].commit },
       ignore: '/*\n!/manifests/\n',
     });
     const ks = objects.find((o) => o.kind === 'Kustomization')!;
     expect(ks.metadata.name).toBe('bp-system-upgrade-controller-manifests');
     expect(ks.spec).toMatchObject({ path: './manifests', targetNamespace: 'system-upgrade', prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'bp-system-upgrade-controller' } });
-    expect(ks.spec.images).toEqual([{ name: 'rancher/system-upgrade-controller', newTag: 'v0.20.1' }]);
+    expect(ks.spec.images).toEqual([{ name: IMAGES.systemUpgradeController.repository, newTag: IMAGES.systemUpgradeController.tag }]);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'GitRepository/bp-system-upgrade-controller',
       'Kustomization/bp-system-upgrade-controller-manifests',
@@ -240,10 +240,10 @@ describe('the system-upgrade-controller', () => {
     expect(objects.find((o) => o.kind === 'Namespace')!.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
   });
 
-  it('adjusts the upstream manifests the way Flux will: target namespace, release image, requests, no upstream Namespace (kubectl kustomize on the v0.20.1 manifests)', () => {
+  it('adjusts the upstream manifests the way Flux will: target namespace, release image, requests, no upstream Namespace (kubectl kustomize on the pinned manifests)', () => {
     const ks = objects.find((o) => o.kind === 'Kustomization')!;
     const dir = mkdtempSync(join(tmpdir(), 'suc-'));
-    const upstream = join(SHARED_CHARTS, 'system-upgrade-controller/system-upgrade-controller-v0.20.1/manifests');
+    const upstream = join(SHARED_CHARTS, `system-upgrade-controller/system-upgrade-controller-${MANIFESTS['system-upgrade-controller'].tag}/manifests`);
     cpSync(upstream, dir, { recursive: true });
     // What kustomize-controller generates for a path without kustomization.yaml, with the Kustomization's options.
     const files = ['clusterrole.yaml', 'clusterrolebinding.yaml', 'system-upgrade-controller.yaml'];
@@ -286,9 +286,9 @@ describe('the system-upgrade-controller', () => {
     expect(renderConfig(bp, bumped).map((p) => p.spec.version)).toEqual(['v1.33.5+k3s1', 'v1.33.5+k3s1']);
   });
 
-  it('writes Plans that satisfy the Plan CRD of v0.20.1, which rejects a malformed one', () => {
+  it('writes Plans that satisfy the Plan CRD of the pinned release, which rejects a malformed one', () => {
     const crds = loadCrds(SHARED_CHARTS);
-    for (const p of plans) expect(validateCustomResource(p, crds)).toEqual({ crdFiles: ['system-upgrade-controller/system-upgrade-controller-v0.20.1/crds/upgrade.cattle.io_plans.yaml'], problems: [] });
+    for (const p of plans) expect(validateCustomResource(p, crds)).toEqual({ crdFiles: [`system-upgrade-controller/system-upgrade-controller-${MANIFESTS['system-upgrade-controller'].tag}/crds/upgrade.cattle.io_plans.yaml`], problems: [] });
     const bad = { ...plan('k3s-agent'), spec: { ...plan('k3s-agent').spec, concurrency: 'one', drain: { skipWaitForDeleteTimeout: '60s' } } };
     expect(validateCustomResource(bad, crds).problems).toEqual([
       { path: 'spec.concurrency', message: 'must be integer' },
@@ -321,6 +321,6 @@ describe('Blueprints installed from Git manifests', () => {
     expect(metadataProblems(withPin({}, { chart: HcloudCsi.metadata.chart, releaseName: 'x' }))).toEqual([
       'metadata.manifests "https://github.com/rancher/system-upgrade-controller" is set together with chart; a Blueprint installs either a chart or manifests from Git, so remove one',
     ]);
-    expect(MANIFESTS['system-upgrade-controller'].tag).toBe('v0.20.1');
+    expect(existsSync(join(SHARED_CHARTS, `system-upgrade-controller/system-upgrade-controller-${MANIFESTS['system-upgrade-controller'].tag}/manifests`))).toBe(true);
   });
 });

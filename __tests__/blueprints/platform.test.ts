@@ -56,11 +56,11 @@ const KIT: ReadonlyArray<{
 }> = [
   { cls: Cilium, name: 'cilium', slot: 1, release: 'cilium', namespace: 'kube-system', pin: 'cilium', crds: true, timeout: '10m' },
   { cls: CertManager, name: 'cert-manager', slot: 2, release: 'cert-manager', namespace: 'cert-manager', pin: 'cert-manager', podSecurity: 'restricted', crds: true, timeout: '10m' },
-  { cls: Flux, name: 'flux', slot: 3, release: 'flux', namespace: 'flux-system', pin: 'flux', crds: true, timeout: '10m' },
+  { cls: Flux, name: 'flux', slot: 3, release: 'flux', namespace: 'flux-system', pin: 'flux2', crds: true, timeout: '10m' },
   { cls: Crossplane, name: 'crossplane', slot: 4, release: 'crossplane', namespace: 'crossplane-system', pin: 'crossplane', podSecurity: 'baseline', crds: true, timeout: '15m' },
   { cls: SealedSecrets, name: 'sealed-secrets', slot: 5, release: 'sealed-secrets', namespace: 'kube-system', pin: 'sealed-secrets', crds: true, timeout: '10m' },
   { cls: Spire, name: 'spire', slot: 6, release: 'spire', namespace: 'spire-system', pin: 'spire', podSecurity: 'privileged', crds: true, timeout: '10m' },
-  { cls: NatsJetstream, name: 'nats-jetstream', slot: 7, release: 'nats-jetstream', namespace: 'nats-system', pin: 'nats-jetstream', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: NatsJetstream, name: 'nats-jetstream', slot: 7, release: 'nats-jetstream', namespace: 'nats-system', pin: 'nats', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: OpenBao, name: 'openbao', slot: 8, release: 'openbao', namespace: 'openbao', pin: 'openbao', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Keycloak, name: 'keycloak', slot: 9, release: 'keycloak', namespace: 'keycloak', pin: 'keycloak', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Gitea, name: 'gitea', slot: 10, release: 'gitea', namespace: 'gitea', pin: 'gitea', podSecurity: 'restricted', crds: false, timeout: '10m' },

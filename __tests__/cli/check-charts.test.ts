@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { Sovereign } from '../../app/sovereign';
 import { checkTree } from '../../lib/chart-check';
+import { CHARTS, MANIFESTS } from '../../lib/versions';
 import { run, treeObjects, UNVALIDATED_KINDS } from '../../scripts/check-charts';
 import { CHARTS_DIR } from '../support/charts';
 import { runAsyncCli } from '../support/cli';
@@ -47,9 +48,9 @@ describe('check:charts', () => {
     const r = await runAsyncCli(() => run(['--charts', CHARTS_DIR, '--gitops', gitops]));
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split('\n')).toEqual([
-      `${gitops}: ${RELEASE}/bp-gitea/helmrelease.yaml: HelmRelease flux-system/bp-gitea (Blueprint gitea): chart gitea 10.5.0: persistence.size: is a number, but the chart's default is a string ("10Gi")`,
-      `${gitops}: ${RELEASE}/bp-nats-jetstream/helmrelease.yaml: HelmRelease flux-system/bp-nats-jetstream (Blueprint nats-jetstream): chart nats 1.2.0: config.jetstrem.enabled: the chart declares no such value (not in values.yaml, the schema or a dependency condition) and no template is listed as reading it; config declares jetstream`,
-      `${gitops}: ${RELEASE}/bp-openbao/helmrelease.yaml: HelmRelease flux-system/bp-openbao (Blueprint openbao): chart openbao 0.16.0: server.ha.replicas: must be integer (openbao-0.16.0/values.schema.json)`,
+      `${gitops}: ${RELEASE}/bp-gitea/helmrelease.yaml: HelmRelease flux-system/bp-gitea (Blueprint gitea): chart gitea ${CHARTS.gitea.version}: persistence.size: is a number, but the chart's default is a string ("10Gi")`,
+      `${gitops}: ${RELEASE}/bp-nats-jetstream/helmrelease.yaml: HelmRelease flux-system/bp-nats-jetstream (Blueprint nats-jetstream): chart nats ${CHARTS.nats.version}: config.jetstrem.enabled: the chart declares no such value (not in values.yaml, the schema or a dependency condition) and no template is listed as reading it; config declares jetstream`,
+      `${gitops}: ${RELEASE}/bp-openbao/helmrelease.yaml: HelmRelease flux-system/bp-openbao (Blueprint openbao): chart openbao ${CHARTS.openbao.version}: server.ha.replicas: must be integer (openbao-${CHARTS.openbao.version}/values.schema.json)`,
     ]);
     expect(r.out).toContain(`${gitops}: 3 problem(s)\n`);
   });
@@ -59,7 +60,7 @@ describe('check:charts', () => {
     mkdirSync(join(empty, 'cilium'));
     const r = await runAsyncCli(() => run(['--charts', empty, '--gitops', synthWithValues({})]));
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${RELEASE}/bp-cilium/helmrelease.yaml: HelmRelease flux-system/bp-cilium (Blueprint cilium): chart cilium 1.16.5: no chart data in ${empty} (expected <component>/cilium-1.16.5/ with Chart.yaml and values.yaml; helm pull --untar the pin there)\n`);
+    expect(r.err).toContain(`${RELEASE}/bp-cilium/helmrelease.yaml: HelmRelease flux-system/bp-cilium (Blueprint cilium): chart cilium ${CHARTS.cilium.version}: no chart data in ${empty} (expected <component>/cilium-${CHARTS.cilium.version}/ with Chart.yaml and values.yaml; helm pull --untar the pin there)\n`);
     expect(r.err.match(/no chart data/g)).toHaveLength(15);
   });
 
@@ -81,7 +82,7 @@ describe('checkTree', () => {
     ]);
     const report = await checkTree(treeObjects(files), CHARTS_DIR, options);
     expect(report.errors).toEqual([
-      'x/plan.yaml: Plan system-upgrade/agent (Blueprint (none)): upgrade.cattle.io/v1 Plan (CRD system-upgrade-controller/system-upgrade-controller-v0.20.1/crds/upgrade.cattle.io_plans.yaml): spec.concurrency: must be integer',
+      `x/plan.yaml: Plan system-upgrade/agent (Blueprint (none)): upgrade.cattle.io/v1 Plan (CRD system-upgrade-controller/system-upgrade-controller-${MANIFESTS['system-upgrade-controller'].tag}/crds/upgrade.cattle.io_plans.yaml): spec.concurrency: must be integer`,
       `x/thing.yaml: Thing a (Blueprint (none)): example.org/v1 Thing is unvalidated: no published model covers it and ${CHARTS_DIR} holds no plain CRD for it; add the CRD to the chart cache`,
     ]);
     expect(report.objects).toEqual({ byCrd: 1, byModel: 0, allowed: 0 });
@@ -94,16 +95,16 @@ describe('checkTree', () => {
       metadata: { name: 'bp-vault', namespace: 'flux-system', labels: { 'catalyst.openova.io/blueprint': 'vault' } },
       spec: { interval: '30m', chartRef: { kind: 'OCIRepository', name: 'bp-vault', namespace: 'flux-system' }, values },
     });
-    const oci = { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'OCIRepository', metadata: { name: 'bp-vault', namespace: 'flux-system' }, spec: { interval: '1h', url: 'oci://ghcr.io/openbao/charts/openbao', ref: { tag: '0.16.0' } } };
+    const oci = { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'OCIRepository', metadata: { name: 'bp-vault', namespace: 'flux-system' }, spec: { interval: '1h', url: 'oci://ghcr.io/openbao/charts/openbao', ref: { tag: CHARTS.openbao.version } } };
     const files = new Map([
       ['x/helmrelease.yaml', stringify(release({ server: { ha: { replica: 3 } } }))],
       ['x/ocirepository.yaml', stringify(oci)],
     ]);
     const report = await checkTree(treeObjects(files), CHARTS_DIR, options);
     expect(report.errors).toEqual([
-      'x/helmrelease.yaml: HelmRelease flux-system/bp-vault (Blueprint vault): chart openbao 0.16.0: server.ha.replica: the chart declares no such value (not in values.yaml, the schema or a dependency condition) and no template is listed as reading it; server.ha declares replicas',
+      `x/helmrelease.yaml: HelmRelease flux-system/bp-vault (Blueprint vault): chart openbao ${CHARTS.openbao.version}: server.ha.replica: the chart declares no such value (not in values.yaml, the schema or a dependency condition) and no template is listed as reading it; server.ha declares replicas`,
     ]);
-    expect(report.blueprints).toEqual([{ blueprint: 'vault', charts: ['openbao 0.16.0'], checked: 1, freeForm: 0, templateConsumed: 0 }]);
+    expect(report.blueprints).toEqual([{ blueprint: 'vault', charts: [`openbao ${CHARTS.openbao.version}`], checked: 1, freeForm: 0, templateConsumed: 0 }]);
   });
 
   it('counts an allowed kind without reporting it', async () => {

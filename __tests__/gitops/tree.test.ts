@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { BUILTIN_BLUEPRINTS } from '../../blueprints';
 import { CHARTS } from '../../lib/versions';
 import { kustomizeBuild } from '../support/kustomize';
 import { loadCrds, validateCustomResource } from '../../lib/chart-check';
@@ -77,7 +78,7 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
     for (const cluster of CLUSTERS[name]) {
       for (const bp of HELM_BLUEPRINTS) {
         const release = parse(ex.gitops.get(`${cluster}/bp-${bp}/helmrelease.yaml`) ?? ex.gitops.get(`${cluster}/bp-${bp}/helmrelease-bp-${bp}.yaml`)!);
-        const pin = CHARTS[bp as keyof typeof CHARTS];
+        const pin = BUILTIN_BLUEPRINTS.find((c) => c.metadata.name === bp)!.metadata.chart!;
         expect(release.spec.chart.spec).toMatchObject({ chart: pin.chart, version: pin.version });
       }
       const releases = [...ex.gitops].filter(([path]) => path.startsWith(`${cluster}/`)).flatMap(([, text]) => yamlDocs(text)).filter((d) => d.kind === 'HelmRelease') as any[];

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { checkValues, findChartDir, loadChart, loadCrds, validateCustomResource, type ChartData } from '../../lib/chart-check';
+import { MANIFESTS } from '../../lib/versions';
 import { CHARTS_DIR } from '../support/charts';
 
 /** Writes a chart directory: Chart.yaml, values.yaml, optional schema and subcharts. */
@@ -146,7 +147,7 @@ describe('validateCustomResource', () => {
 
   it('validates a custom resource against the plain CRD from the chart data', () => {
     const report = validateCustomResource(plan, crds());
-    expect(report.crdFiles).toEqual(['system-upgrade-controller/system-upgrade-controller-v0.20.1/crds/upgrade.cattle.io_plans.yaml']);
+    expect(report.crdFiles).toEqual([`system-upgrade-controller/system-upgrade-controller-${MANIFESTS['system-upgrade-controller'].tag}/crds/upgrade.cattle.io_plans.yaml`]);
     expect(report.problems).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { loadSpec, parseSpec } from '../../lib/spec/load';
+import { NODE_SOFTWARE } from '../../lib/versions';
 import { DEFAULT_BLUEPRINTS, KEYS, OPTIONS, yamlOf } from './fixtures';
 
 const example = (name: string) => join(__dirname, '..', '..', 'examples', `${name}.yaml`);
@@ -28,7 +29,7 @@ describe('examples/solo.yaml', () => {
   });
 
   it('gets the schema defaults', () => {
-    expect(spec.spec.kubernetes).toEqual({ k3sVersion: 'v1.37.1+k3s1', apiAllowedCidrs: [], allowApiFromInternet: false });
+    expect(spec.spec.kubernetes).toEqual({ k3sVersion: NODE_SOFTWARE.k3s, apiAllowedCidrs: [], allowApiFromInternet: false });
     expect(spec.spec.loadBalancer).toEqual({ type: 'lb11', proxyProtocol: true });
     expect(spec.spec.gitops).toEqual({ url: 'https://git.example.org/platform/solo-gitops.git', branch: 'main', path: 'clusters', auth: 'none' });
     expect(spec.spec.terraform).toEqual({ backend: { type: 'local' } });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { sovereignJsonSchema } from '../../lib/spec/schema';
 import { renderSchema, SCHEMA_FILE, SCHEMA_ID, SCHEMA_TITLE, schemaBlueprints } from '../../scripts/schema';
+import { NODE_SOFTWARE } from '../../lib/versions';
 import { yamlOf } from './fixtures';
 
 type JsonSchema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,7 +94,7 @@ describe('schemas/sovereign.schema.json', () => {
     expect([spec.properties.regions.minItems, spec.properties.regions.maxItems]).toEqual([1, 2]);
     expect(pool.required).toEqual(['name', 'serverType', 'count']);
     expect([pool.properties.count.minimum, pool.properties.count.maximum]).toEqual([1, 50]);
-    expect(spec.properties.kubernetes.properties.k3sVersion.default).toBe('v1.37.1+k3s1');
+    expect(spec.properties.kubernetes.properties.k3sVersion.default).toBe(NODE_SOFTWARE.k3s);
     expect(spec.properties.loadBalancer.properties.type).toMatchObject({ default: 'lb11', enum: ['lb11', 'lb21', 'lb31'] });
     expect(spec.properties.gitops.properties.branch.default).toBe('main');
     expect(spec.properties.gitops.properties.path.default).toBe('clusters');

@@ -6,6 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { decodeUserData, scriptsOf, serverUserData } from '../../scripts/check-user-data';
+import { NODE_SOFTWARE } from '../../lib/versions';
 import { resources, synthExample, userDataLocal, userDataText, yamlDocs } from '../support/synth';
 
 type Res = Record<string, any>;
@@ -90,10 +91,10 @@ describe('local-path stays for caches but is not the default StorageClass', () =
       const sc = objects.find((o) => o.kind === 'StorageClass')!;
       expect(sc).toMatchObject({ metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer' });
       const deployment = objects.find((o) => o.kind === 'Deployment') as Res;
-      expect(deployment.spec.template.spec.containers[0].image).toBe('rancher/local-path-provisioner:v0.0.37');
+      expect(deployment.spec.template.spec.containers[0].image).toBe(NODE_SOFTWARE.localPathProvisioner);
       const config = (objects.find((o) => o.kind === 'ConfigMap') as Res).data;
       expect(JSON.parse(config['config.json'])).toEqual({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/var/lib/rancher/k3s/storage'] }] });
-      expect(parse(config['helperPod.yaml']).spec.containers[0].image).toBe('rancher/mirrored-library-busybox:1.37.0');
+      expect(parse(config['helperPod.yaml']).spec.containers[0].image).toBe(NODE_SOFTWARE.localPathHelper);
     }
     expect(files(soloServers.pool_general_1!).map((f) => f.path)).not.toContain('/var/lib/rancher/k3s/server/manifests/catalyst-local-path.yaml');
   });
@@ -198,7 +199,7 @@ describe('robust bootstrap', () => {
     const boot = file(cp1, '/usr/local/sbin/catalyst-bootstrap.sh').split('\n');
     expect(boot.filter((l) => l.startsWith('step ')).map((l) => l.slice(5))).toEqual(['api-ready', 'hcloud-secret', 'install-helm', 'preinstall-cilium', 'preinstall-hcloud-cloud-controller-manager', 'preinstall-flux', 'generate-secrets', 'flux-secrets', 'flux-sync']);
     expect(boot).toContain('timeout 900 k3s kubectl -n kube-system rollout status daemonset/cilium --timeout=10m');
-    expect(boot).toContain('sha256_check /var/lib/catalyst/helm.tar.gz /var/lib/catalyst/helm.tar.gz.sha256sum "helm-v3.16.4-linux-$ARCH.tar.gz"');
+    expect(boot).toContain(`sha256_check /var/lib/catalyst/helm.tar.gz /var/lib/catalyst/helm.tar.gz.sha256sum "helm-${NODE_SOFTWARE.helm}-linux-$ARCH.tar.gz"`);
   });
 
   it('runs k3s through its own systemd unit that restarts it (the upgrade controller replaces the binary)', () => {

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { kubeconfigCommand, sshFingerprint } from '../../app/region-stack';
 import { Sovereign } from '../../app/sovereign';
 import { HelmBlueprint } from '../../blueprints/helm';
+import { CHARTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS } from '../../lib/versions';
 import { EXAMPLES, resources, ROOT, synthExample, TerraformJson, userDataText } from '../support/synth';
 import { loadProviderSchemas, validateTerraformJson } from '../support/tf-schema';
 
@@ -42,8 +43,8 @@ describe('every stack of every example', () => {
 
   it.each(EXAMPLES)('%s: pins the providers, reads the token from a sensitive variable, never holds a literal secret', (name) => {
     for (const tf of Object.values(synthExample(name).stacks)) {
-      expect(tf.terraform.required_providers.hcloud).toEqual({ source: 'hetznercloud/hcloud', version: '~> 1.68.0' });
-      expect(tf.terraform.required_providers.random).toEqual({ source: 'hashicorp/random', version: '~> 3.9.0' });
+      expect(tf.terraform.required_providers.hcloud).toEqual({ source: TERRAFORM_PROVIDERS.hcloud.source, version: TERRAFORM_PROVIDERS.hcloud.constraint });
+      expect(tf.terraform.required_providers.random).toEqual({ source: TERRAFORM_PROVIDERS.random.source, version: TERRAFORM_PROVIDERS.random.constraint });
       expect(tf.variable!.hcloud_token).toMatchObject({ type: 'string', sensitive: true });
       expect(tf.variable!.hcloud_token!.default).toBeUndefined();
       expect(tf.provider.hcloud).toEqual([{ token: '${var.hcloud_token}' }]);
@@ -105,7 +106,7 @@ describe('solo: one region, one control plane server, two workers', () => {
     const servers = resources(tf, 'hcloud_server');
     expect(Object.keys(servers).sort()).toEqual(['control_plane_1', 'pool_general_1', 'pool_general_2']);
     const cp = servers.control_plane_1!;
-    expect(cp).toMatchObject({ name: 'solo-hz-fsn-mgt-prod-cp-1', server_type: 'cx43', location: 'fsn1', image: 'ubuntu-24.04' });
+    expect(cp).toMatchObject({ name: 'solo-hz-fsn-mgt-prod-cp-1', server_type: 'cx43', location: 'fsn1', image: NODE_SOFTWARE.image });
     expect(cp.network).toEqual([{ network_id: '${hcloud_network.network.id}', ip: '10.0.1.253' }]);
     expect(cp.firewall_ids).toEqual(['${hcloud_firewall.nodes.id}']);
     expect(cp.placement_group_id).toBe('${hcloud_placement_group.control_plane.id}');
@@ -194,8 +195,8 @@ describe('solo: one region, one control plane server, two workers', () => {
   it('bootstraps Cilium and Flux with Helm and points Flux at the synthesized cluster folder', () => {
     const cp = resources(tf, 'hcloud_server').control_plane_1!;
     const script = writtenFile(cp, '/usr/local/sbin/catalyst-bootstrap.sh');
-    expect(script).toContain('helm upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.16.5 --namespace kube-system');
-    expect(script).toContain('helm upgrade --install flux flux2 --repo https://fluxcd-community.github.io/helm-charts --version 2.14.1 --namespace flux-system');
+    expect(script).toContain(`helm upgrade --install cilium cilium --repo https://helm.cilium.io --version ${CHARTS.cilium.version} --namespace kube-system`);
+    expect(script).toContain(`helm upgrade --install flux flux2 --repo https://fluxcd-community.github.io/helm-charts --version ${CHARTS.flux2.version} --namespace flux-system`);
     expect(script.indexOf('install cilium')).toBeLessThan(script.indexOf('install flux'));
     const sync = writtenFile(cp, '/var/lib/catalyst/flux-sync.yaml');
     const path = /path: \.\/(\S+)/.exec(sync)![1]!;

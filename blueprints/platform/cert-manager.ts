@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { Cilium } from './cilium';
 
@@ -65,7 +65,7 @@ export interface CertManagerProps extends BlueprintProps {
  * because no Prometheus Operator is installed at this point. Its `-config` folder holds one ACME
  * `ClusterIssuer` (HTTP-01) that later Blueprints can reference by name.
  *
- * Source: chart `cert-manager` v1.16.2 from https://charts.jetstack.io
+ * Source: chart `cert-manager` (`CHARTS['cert-manager']`) from https://charts.jetstack.io
  * (https://cert-manager.io/docs/installation/helm/); reference catalog entry `cert-manager`
  * (bootstrap-kit slot 02).
  *
@@ -75,14 +75,14 @@ export interface CertManagerProps extends BlueprintProps {
  * so every pod has requests (the reference sized only controller and webhook).
  */
 export class CertManager extends HelmBlueprint<CertManagerProps> {
-  /** Catalog metadata: chart cert-manager v1.16.2 (charts.jetstack.io), namespace cert-manager, bootstrap kit, depends on Cilium. */
+  /** Catalog metadata: the pinned chart `cert-manager` (charts.jetstack.io), namespace cert-manager, bootstrap kit, depends on Cilium. */
   static readonly metadata: BlueprintMetadata = {
     name: 'cert-manager',
     title: 'cert-manager',
     category: 'security',
     tier: 'bootstrap-kit',
     summary: 'Issues and renews TLS certificates from ACME and other issuers for every later component.',
-    chart: CHARTS['cert-manager'],
+    chart: chartPin('cert-manager'),
     namespace: 'cert-manager',
     podSecurity: { level: 'restricted', reason: 'the chart runs every pod as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'cert-manager',
@@ -107,12 +107,21 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     sources: [CHARTS['cert-manager'].docs, 'catalog/components.json#cert-manager', 'catalog/bootstrap-kit.json slot 2'],
   };
 
-  /** Name of the ACME ClusterIssuer this instance creates. */
+  /** Name of the ACME ClusterIssuer this instance creates (when `clusterIssuer` is not turned off). */
   get issuerName(): string {
     return this.props.issuerName ?? DEFAULT_CLUSTER_ISSUER;
   }
 
-  /** Values of chart cert-manager v1.16.2 from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */
+  /**
+   * The ClusterIssuer other Blueprints annotate their Ingresses with: `issuerName`.
+   * @throws Error when this instance creates no ClusterIssuer (`clusterIssuer: false`), so a reader must name its own
+   */
+  clusterIssuerName(): string {
+    if (this.props.clusterIssuer === false) throw new Error(`cert-manager creates no ClusterIssuer (props.clusterIssuer is false); name your own issuer in the reading Blueprint's props (e.g. Gitea's clusterIssuer)`);
+    return this.issuerName;
+  }
+
+  /** Values of the pinned chart `cert-manager` from the props: CRDs installed and kept on uninstall, controller replicas, the webhook port its NetworkPolicy allows, requests and memory limits on controller, webhook, cainjector and the startupapicheck hook Job (whose security context the chart already makes restricted), metrics off. */
   protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     const requests = { cpu: '50m', memory: '64Mi' };
     return {

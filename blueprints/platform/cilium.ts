@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { chartPin } from '../../lib/versions';
 import { MetadataServiceBlock } from '../../constructs/k8s/metadata-service-block';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
 import { podSecurityLabels } from '../../constructs/k8s/namespace';
@@ -48,7 +48,7 @@ export interface CiliumProps extends BlueprintProps {
  * installs this chart with Helm before Flux exists, with exactly these values; the HelmRelease then
  * adopts that release (same release name `cilium`, namespace `kube-system`, chart version).
  *
- * Source: chart `cilium` 1.16.5 from https://helm.cilium.io (https://docs.cilium.io/en/v1.16/helm-reference/);
+ * Source: chart `cilium` (`CHARTS.cilium`) from https://helm.cilium.io (https://docs.cilium.io/en/v1.16/helm-reference/);
  * reference catalog entry `cilium` (bootstrap-kit slot 01).
  *
  * The agents reach the API server through k3s's node-local load balancer at `127.0.0.1:6444`, which
@@ -78,14 +78,14 @@ export interface CiliumProps extends BlueprintProps {
  * pods are left to Pod Security rather than Cilium's host firewall).
  */
 export class Cilium extends HelmBlueprint<CiliumProps> {
-  /** Catalog metadata: chart cilium 1.16.5 (helm.cilium.io), namespace kube-system (not owned), bootstrap kit, no dependencies, pre-installed by cloud-init. */
+  /** Catalog metadata: the pinned chart `cilium` (helm.cilium.io), namespace kube-system (not owned), bootstrap kit, no dependencies, pre-installed by cloud-init. */
   static readonly metadata: BlueprintMetadata = {
     name: 'cilium',
     title: 'Cilium',
     category: 'networking',
     tier: 'bootstrap-kit',
     summary: 'eBPF CNI with kube-proxy replacement, WireGuard encryption and Hubble.',
-    chart: CHARTS.cilium,
+    chart: chartPin('cilium'),
     namespace: 'kube-system',
     ownsNamespace: false,
     podSecurity: { level: 'privileged', reason: 'the agent loads eBPF programs and manages host networking' },
@@ -106,7 +106,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
   };
 
   /**
-   * Values of chart cilium 1.16.5 from the props and context: kube-proxy replacement through k3s's
+   * Values of the pinned chart `cilium` from the props and context: kube-proxy replacement through k3s's
    * local API proxy (127.0.0.1:6444), VXLAN tunnel, WireGuard, node IPs selectable by NetworkPolicy
    * `ipBlock` (`policyCIDRMatchMode`, a list whose one possible entry is `nodes`), the Ingress
    * controller on the context's ingress node ports expecting the PROXY

@@ -1,6 +1,6 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { Flux } from './flux';
 
@@ -28,7 +28,7 @@ export interface CrossplaneProps extends BlueprintProps {
  * that depend on this one (a chart cannot carry both a CRD and objects of that CRD). Metrics are off
  * (no Prometheus Operator yet). Both containers get a fully restricted security context.
  *
- * Source: chart `crossplane` 1.18.0 from https://charts.crossplane.io/stable
+ * Source: chart `crossplane` (`CHARTS.crossplane`) from https://charts.crossplane.io/stable
  * (https://docs.crossplane.io/v1.18/software/install/); reference catalog entry `crossplane`
  * (bootstrap-kit slot 04, timeout 15m).
  *
@@ -37,14 +37,14 @@ export interface CrossplaneProps extends BlueprintProps {
  * capabilities.
  */
 export class Crossplane extends HelmBlueprint<CrossplaneProps> {
-  /** Catalog metadata: chart crossplane 1.18.0 (charts.crossplane.io/stable), namespace crossplane-system, bootstrap kit, depends on Flux, timeout 15m. */
+  /** Catalog metadata: the pinned chart `crossplane` (charts.crossplane.io/stable), namespace crossplane-system, bootstrap kit, depends on Flux, timeout 15m. */
   static readonly metadata: BlueprintMetadata = {
     name: 'crossplane',
     title: 'Crossplane',
     category: 'gitops-iac',
     tier: 'bootstrap-kit',
     summary: 'Kubernetes control plane for cloud resources, taking over day-2 changes from Terraform.',
-    chart: CHARTS.crossplane,
+    chart: chartPin('crossplane'),
     namespace: 'crossplane-system',
     podSecurity: { level: 'baseline', reason: 'provider pods created by the package manager have no seccomp profile or dropped capabilities unless a DeploymentRuntimeConfig adds them' },
     releaseName: 'crossplane',
@@ -74,7 +74,7 @@ export class Crossplane extends HelmBlueprint<CrossplaneProps> {
     ],
   };
 
-  /** Values of chart crossplane 1.18.0 from the props: replicas, provider packages, requests/limits and a restricted security context for core and RBAC manager, metrics off. */
+  /** Values of the pinned chart `crossplane` from the props: replicas, provider packages, requests/limits and a restricted security context for core and RBAC manager, metrics off. */
   protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     const securityContext = {
       runAsUser: 65532,

@@ -1,6 +1,6 @@
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
 import { POWERDNS_API_KEY_SECRET, POWERDNS_API_PORT, PowerDns, type SecretKeyRef } from './powerdns';
@@ -50,7 +50,7 @@ export interface ExternalDnsProps extends BlueprintProps {
  * an `EXTERNAL_DNS_*` variable), never as a value. Ownership is tracked in TXT records prefixed
  * `_externaldns.`. The chart's own security context is already restricted.
  *
- * Source: chart `external-dns` 1.15.2 (ExternalDNS v0.15.1) from
+ * Source: chart `external-dns` (`CHARTS['external-dns']`; ExternalDNS v0.15.1) from
  * https://kubernetes-sigs.github.io/external-dns/
  * (https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns); reference
  * catalog entry `external-dns` (bootstrap-kit slot 12).
@@ -62,14 +62,14 @@ export interface ExternalDnsProps extends BlueprintProps {
  * regions do not fight over the same records.
  */
 export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
-  /** Catalog metadata: chart external-dns 1.15.2 (kubernetes-sigs.github.io/external-dns), namespace external-dns, bootstrap kit, depends on cert-manager and PowerDNS. */
+  /** Catalog metadata: the pinned chart `external-dns` (kubernetes-sigs.github.io/external-dns), namespace external-dns, bootstrap kit, depends on cert-manager and PowerDNS. */
   static readonly metadata: BlueprintMetadata = {
     name: 'external-dns',
     title: 'ExternalDNS',
     category: 'networking',
     tier: 'bootstrap-kit',
     summary: 'Publishes Service and Ingress host names as records in the Sovereign PowerDNS zone.',
-    chart: CHARTS['external-dns'],
+    chart: chartPin('external-dns'),
     namespace: 'external-dns',
     podSecurity: { level: 'restricted', reason: 'the chart runs the controller as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'external-dns',
@@ -91,7 +91,7 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
     sources: [CHARTS['external-dns'].docs, 'catalog/components.json#external-dns', 'catalog/bootstrap-kit.json slot 12'],
   };
 
-  /** Values of chart external-dns 1.15.2 from the props and context: PowerDNS provider with its API key from a Secret, TXT registry owned by the cluster name, domain filter on the Sovereign FQDN unless set. */
+  /** Values of the pinned chart `external-dns` from the props and context: PowerDNS provider with its API key from a Secret, TXT registry owned by the cluster name, domain filter on the Sovereign FQDN unless set. */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
     const apiKey = p.apiKeySecret ?? POWERDNS_API_KEY_SECRET;

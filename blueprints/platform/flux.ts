@@ -1,11 +1,11 @@
 import type { BlueprintMetadata, BlueprintProps, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
 import { HcloudCloudControllerManager } from './hcloud-cloud-controller-manager';
 
-/** Port of notification-controller's webhook receiver inside the pod (chart flux2 2.14.1, container port `http-webhook`). */
+/** Port of notification-controller's webhook receiver inside the pod (the pinned chart `flux2`, container port `http-webhook`). */
 export const FLUX_WEBHOOK_RECEIVER_PORT = 9292;
 
 /** Props of the Flux Blueprint. */
@@ -32,7 +32,7 @@ export interface FluxProps extends BlueprintProps {
  * Flux manages its own upgrades from then on. The chart must stay at the version cloud-init
  * installed, or the adoption becomes an upgrade of the controllers doing the upgrade.
  *
- * Source: chart `flux2` 2.14.1 (Flux v2.4.0) from https://fluxcd-community.github.io/helm-charts
+ * Source: chart `flux2` (`CHARTS.flux2`; Flux v2.4.0) from https://fluxcd-community.github.io/helm-charts
  * (https://github.com/fluxcd-community/helm-charts/tree/main/charts/flux2); reference catalog entry
  * `flux` (bootstrap-kit slot 03).
  *
@@ -49,14 +49,14 @@ export interface FluxProps extends BlueprintProps {
  * the same upstream chart, so there is nothing to reconcile between two installation methods.
  */
 export class Flux extends HelmBlueprint<FluxProps> {
-  /** Catalog metadata: chart flux2 2.14.1 (fluxcd-community.github.io/helm-charts), namespace flux-system (not owned), bootstrap kit, depends on cert-manager and the Hetzner CCM (its pods schedule only on nodes the CCM initialized), pre-installed by cloud-init after the CCM. */
+  /** Catalog metadata: the pinned chart `flux2` (fluxcd-community.github.io/helm-charts), namespace flux-system (not owned), bootstrap kit, depends on cert-manager and the Hetzner CCM (its pods schedule only on nodes the CCM initialized), pre-installed by cloud-init after the CCM. */
   static readonly metadata: BlueprintMetadata = {
     name: 'flux',
     title: 'Flux',
     category: 'gitops-iac',
     tier: 'bootstrap-kit',
     summary: 'GitOps controllers that continuously apply the Sovereign GitOps tree to the cluster.',
-    chart: CHARTS.flux,
+    chart: chartPin('flux2'),
     namespace: 'flux-system',
     ownsNamespace: false,
     podSecurity: { level: 'restricted', reason: 'every controller runs as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
@@ -74,7 +74,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
       ],
     },
     preinstalled: true,
-    sources: [CHARTS.flux.docs, 'catalog/components.json#flux', 'catalog/bootstrap-kit.json slot 3'],
+    sources: [CHARTS.flux2.docs, 'catalog/components.json#flux', 'catalog/bootstrap-kit.json slot 3'],
     templateValues: [
       {
         path: 'cli.resources',
@@ -84,7 +84,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
     ],
   };
 
-  /** Values of chart flux2 2.14.1 from the props: CRDs installed and kept on uninstall, log level, per-controller requests, requests of the flux-check pre-install hook Job (`cli.resources`; its security context is the chart's restricted default), image automation controllers only when enabled, PodMonitor off, the chart's own NetworkPolicies off (see the class). */
+  /** Values of the pinned chart `flux2` from the props: CRDs installed and kept on uninstall, log level, per-controller requests, requests of the flux-check pre-install hook Job (`cli.resources`; its security context is the chart's restricted default), image automation controllers only when enabled, PodMonitor off, the chart's own NetworkPolicies off (see the class). */
   protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     const imageAutomation = this.props.imageAutomation ?? false;
     const controller = (memory: string) => ({ resources: { requests: { cpu: '50m', memory }, limits: { memory: '256Mi' } } });

@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin, IMAGES } from '../../lib/versions';
 import { BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
-import { HelmBlueprint, type ValueReason } from '../helm';
-import { ACME_HTTP01_SOLVER_PORT, DEFAULT_CLUSTER_ISSUER } from './cert-manager';
+import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
+import { ACME_HTTP01_SOLVER_PORT, CertManager } from './cert-manager';
 import { HcloudCsi } from './hcloud-csi';
 import { Keycloak } from './keycloak';
 
@@ -44,11 +45,15 @@ export interface GiteaProps extends BlueprintProps {
    */
   readonly storageSize?: string;
   /**
-   * Ingress class to expose Gitea with (host = `domain`, TLS from cert-manager's default
-   * ClusterIssuer `letsencrypt-prod`). No Ingress without it.
+   * Ingress class to expose Gitea with (host = `domain`, TLS from `clusterIssuer`). No Ingress without it.
    * @default none
    */
   readonly ingressClassName?: string;
+  /**
+   * ClusterIssuer that signs the Ingress's certificate.
+   * @default the cert-manager Blueprint's issuer in the cluster (`CertManager.issuerName`)
+   */
+  readonly clusterIssuer?: string;
   /**
    * OpenID Connect login source, typically the Sovereign's Keycloak.
    * @default none (local accounts only)
@@ -74,22 +79,34 @@ export interface GiteaProps extends BlueprintProps {
  * NetworkPolicy is off: it allows all egress (`primary.networkPolicy.allowExternalEgress`), and
  * policies add up, so it would undo the namespace's default deny.
  *
- * Source: chart `gitea` 10.5.0 from https://dl.gitea.com/charts (https://gitea.com/gitea/helm-chart);
+ * Source: chart `gitea` (`CHARTS.gitea`) from https://dl.gitea.com/charts (https://gitea.com/gitea/helm-chart);
  * reference catalog entry `gitea` (bootstrap-kit slot 10).
  *
  * Deviations: the reference left the domain at `gitea.catalyst.local` in the chart and patched the
  * host in the kit; here `domain` defaults to `gitea.<fqdn>` everywhere. The PostgreSQL image comes
- * from `docker.io/bitnamilegacy` (Bitnami no longer publishes it under `bitnami`).
+ * from `docker.io/bitnamilegacy` (Bitnami no longer publishes it under `bitnami`), at the tag the
+ * bundled subchart defaults to (`IMAGES.giteaPostgresql`).
  */
 export class Gitea extends HelmBlueprint<GiteaProps> {
-  /** Catalog metadata: chart gitea 10.5.0 (dl.gitea.com/charts), namespace gitea, bootstrap kit, depends on Keycloak and the Hetzner CSI driver (repository and PostgreSQL volumes). */
+  /** The props a spec may set (`spec.blueprints.props.gitea`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    domain: z.string().min(1).optional(),
+    adminSecret: z.string().min(1).optional(),
+    databaseSecret: z.string().min(1).optional(),
+    storageSize: z.string().regex(/^\d+(Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as 20Gi' }).optional(),
+    ingressClassName: z.string().min(1).optional(),
+    clusterIssuer: z.string().min(1).optional(),
+    oidc: z.strictObject({ name: z.string().min(1), discoveryUrl: z.url({ protocol: /^https$/ }), secretName: z.string().min(1) }).optional(),
+  }) satisfies z.ZodType<GiteaProps>;
+
+  /** Catalog metadata: the pinned chart `gitea` (dl.gitea.com/charts), namespace gitea, bootstrap kit, depends on Keycloak and the Hetzner CSI driver (repository and PostgreSQL volumes). */
   static readonly metadata: BlueprintMetadata = {
     name: 'gitea',
     title: 'Gitea',
     category: 'gitops-iac',
     tier: 'bootstrap-kit',
     summary: 'The Sovereign\'s own Git server for the Blueprint catalog mirror and application repositories.',
-    chart: CHARTS.gitea,
+    chart: chartPin('gitea'),
     namespace: 'gitea',
     podSecurity: { level: 'restricted', reason: 'the curated values run the rootless Gitea image as UID 1000 with no capabilities and the RuntimeDefault seccomp profile; the Bitnami PostgreSQL is restricted by default' },
     releaseName: 'gitea',
@@ -126,7 +143,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
   }
 
   /**
-   * Values of chart gitea 10.5.0 from the props and context: rootless image with a restricted
+   * Values of the pinned chart `gitea` from the props and context: rootless image with a restricted
    * security context, persistence on the cluster's storage class, optional Ingress and OIDC, admin and
    * database credentials from Secrets, bundled PostgreSQL without its own NetworkPolicy (see the
    * class), and neither Redis subchart (`redis.enabled`, `redis-cluster.enabled`: the switches of this
@@ -156,7 +173,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
         ? {
             enabled: true,
             className: p.ingressClassName,
-            annotations: { 'cert-manager.io/cluster-issuer': DEFAULT_CLUSTER_ISSUER },
+            annotations: { 'cert-manager.io/cluster-issuer': p.clusterIssuer ?? ctx.blueprint(CertManager).clusterIssuerName() },
             hosts: [{ host: domain, paths: [{ path: '/', pathType: 'Prefix' }] }],
             tls: [{ hosts: [domain], secretName: 'gitea-tls' }],
           }
@@ -170,7 +187,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
       },
       postgresql: {
         enabled: true,
-        image: { repository: 'bitnamilegacy/postgresql' },
+        image: { repository: IMAGES.giteaPostgresql.repository, tag: IMAGES.giteaPostgresql.tag },
         global: { postgresql: { auth: { existingSecret: databaseSecret, secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'postgres-password' } } } },
         primary: {
           resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },

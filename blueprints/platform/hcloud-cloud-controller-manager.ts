@@ -1,6 +1,6 @@
 import type { BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
 import { Cilium } from './cilium';
 
@@ -41,19 +41,19 @@ export type HcloudCloudControllerManagerProps = BlueprintProps;
  * owns that namespace, so it renders no NetworkPolicy (a host-network pod is not subject to one
  * anyway). Its traffic: the Hetzner API (`api.hetzner.cloud`, HTTPS) and the Kubernetes API.
  *
- * Source: chart `hcloud-cloud-controller-manager` 1.35.0 from https://charts.hetzner.cloud
- * (https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs; values and
- * templates at tag v1.35.0, `shared/charts/hcloud-ccm`). Not in the reference kit.
+ * Source: chart `hcloud-cloud-controller-manager` (`CHARTS['hcloud-cloud-controller-manager']`)
+ * from https://charts.hetzner.cloud (its `docs`; values and templates at the release tag of the
+ * chart's version, `shared/charts/hcloud-ccm`). Not in the reference kit.
  */
 export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudControllerManagerProps> {
-  /** Catalog metadata: chart hcloud-cloud-controller-manager 1.35.0 (charts.hetzner.cloud), namespace kube-system (not owned), bootstrap kit, depends on Cilium, pre-installed by cloud-init. */
+  /** Catalog metadata: the pinned chart `hcloud-cloud-controller-manager` (charts.hetzner.cloud), namespace kube-system (not owned), bootstrap kit, depends on Cilium, pre-installed by cloud-init. */
   static readonly metadata: HelmBlueprintMetadata = {
     name: 'hcloud-cloud-controller-manager',
     title: 'Hetzner Cloud controller manager',
     category: 'infrastructure',
     tier: 'bootstrap-kit',
     summary: 'Initializes nodes with their Hetzner server data, removes dead nodes and serves LoadBalancer Services.',
-    chart: CHARTS['hcloud-cloud-controller-manager'],
+    chart: chartPin('hcloud-cloud-controller-manager'),
     namespace: 'kube-system',
     ownsNamespace: false,
     podSecurity: { level: 'privileged', reason: 'with private networking the chart runs the controller on the host network (hostNetwork: true), which baseline forbids; the container itself is non-root with no capabilities and a read-only root filesystem' },
@@ -69,10 +69,10 @@ export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudContr
       { path: 'env.HCLOUD_LOAD_BALANCERS_USE_PRIVATE_IP', template: 'templates/deployment.yaml', why: 'rendered as an environment variable from .Values.env like every entry; read by internal/config/load_balancer_envs.go' },
       { path: 'resources.limits', template: 'templates/deployment.yaml', why: 'the template renders .Values.resources whole (toYaml $.Values.resources); values.yaml sets only requests' },
     ],
-    sources: [CHARTS['hcloud-cloud-controller-manager'].docs, 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/blob/v1.35.0/docs/guides/private-network-setup.md'],
+    sources: [CHARTS['hcloud-cloud-controller-manager'].docs, `https://github.com/hetznercloud/hcloud-cloud-controller-manager/blob/v${CHARTS['hcloud-cloud-controller-manager'].version}/docs/guides/private-network-setup.md`],
   };
 
-  /** Values of chart hcloud-cloud-controller-manager 1.35.0 from the context: token and network from the in-cluster Hetzner Secret, private networking with the pod range as cluster CIDR and no routes, load balancers in the cluster's location on private IPs, metrics off, requests and a memory limit. */
+  /** Values of the pinned chart `hcloud-cloud-controller-manager` from the context: token and network from the in-cluster Hetzner Secret, private networking with the pod range as cluster CIDR and no routes, load balancers in the cluster's location on private IPs, metrics off, requests and a memory limit. */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const secret = ctx.hcloudSecret;
     const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: secret.name, key } } });

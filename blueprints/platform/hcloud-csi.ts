@@ -1,11 +1,11 @@
 import type { BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { METADATA_SERVICE_ACCESS } from '../../lib/hetzner';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
 import { HcloudCloudControllerManager } from './hcloud-cloud-controller-manager';
 
-/** Secret key the CSI driver reads the LUKS passphrase from (https://github.com/hetznercloud/csi-driver/blob/v2.22.1/docs/kubernetes/guides/volumes-encrypted-with-luks.md). */
+/** Secret key the CSI driver reads the LUKS passphrase from (`docs/kubernetes/guides/volumes-encrypted-with-luks.md` of hetznercloud/csi-driver at the pinned chart's release tag). */
 export const LUKS_PASSPHRASE_KEY = 'encryption-passphrase';
 
 /** Name of the generated Secret holding the LUKS passphrase of the default StorageClass. */
@@ -46,7 +46,7 @@ export interface HcloudCsiProps extends BlueprintProps {
  * stays, not default, for caches.
  *
  * Metadata service: the node plugin asks Hetzner's metadata service for its server ID and location at
- * start (`cmd/main.go` at v2.22.1: `InstanceIDWithContext`, and `GetServerLocation` without
+ * start (`cmd/main.go` at the pinned release: `InstanceIDWithContext`, and `GetServerLocation` without
  * `HCLOUD_VOLUME_DEFAULT_LOCATION`) and fails without them, so its pods carry the exemption label of
  * the Cilium Blueprint's cluster-wide block (`METADATA_SERVICE_ACCESS`, honoured in `kube-system`
  * only; `node.podLabels`). The controller gets
@@ -65,19 +65,19 @@ export interface HcloudCsiProps extends BlueprintProps {
  * Depends on the CCM: the controller tolerates no taint, so it schedules only once the CCM has
  * initialized a node, and volumes attach to servers the CCM has matched with nodes.
  *
- * Source: chart `hcloud-csi` 2.22.1 from https://charts.hetzner.cloud
- * (https://github.com/hetznercloud/csi-driver/tree/v2.22.1/chart; values, schema and templates at tag
- * v2.22.1, `shared/charts/hcloud-csi`). Not in the reference kit.
+ * Source: chart `hcloud-csi` (`CHARTS['hcloud-csi']`) from https://charts.hetzner.cloud
+ * (its `docs`; values, schema and templates at the release tag of the chart's version,
+ * `shared/charts/hcloud-csi`). Not in the reference kit.
  */
 export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
-  /** Catalog metadata: chart hcloud-csi 2.22.1 (charts.hetzner.cloud), namespace kube-system (not owned), bootstrap kit, depends on the Hetzner CCM. */
+  /** Catalog metadata: the pinned chart `hcloud-csi` (charts.hetzner.cloud), namespace kube-system (not owned), bootstrap kit, depends on the Hetzner CCM. */
   static readonly metadata: HelmBlueprintMetadata = {
     name: 'hcloud-csi',
     title: 'Hetzner Cloud CSI driver',
     category: 'storage',
     tier: 'bootstrap-kit',
     summary: 'Hetzner Volumes as PersistentVolumes, with the encrypted default StorageClass.',
-    chart: CHARTS['hcloud-csi'],
+    chart: chartPin('hcloud-csi'),
     namespace: 'kube-system',
     ownsNamespace: false,
     podSecurity: { level: 'privileged', reason: 'the node plugin container runs privileged with the host /dev and the kubelet directory mounted (bidirectional mount propagation) to format, encrypt and mount volumes' },
@@ -86,7 +86,7 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
     installsCrds: false,
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 100, memoryMiB: 160 },
-    sources: [CHARTS['hcloud-csi'].docs, 'https://github.com/hetznercloud/csi-driver/blob/v2.22.1/docs/kubernetes/guides/volumes-encrypted-with-luks.md'],
+    sources: [CHARTS['hcloud-csi'].docs, `https://github.com/hetznercloud/csi-driver/blob/v${CHARTS['hcloud-csi'].version}/docs/kubernetes/guides/volumes-encrypted-with-luks.md`],
   };
 
   /** Name of the passphrase Secret this instance uses. */
@@ -95,7 +95,7 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
   }
 
   /**
-   * Values of chart hcloud-csi 2.22.1 from the props and context: token from the in-cluster Hetzner Secret, the cluster's location as default volume location, the encrypted default StorageClass `ctx.storageClass`, the metadata service exemption label on the node plugin's pods, requests for every container, one controller without PodDisruptionBudget, metrics off.
+   * Values of the pinned chart `hcloud-csi` from the props and context: token from the in-cluster Hetzner Secret, the cluster's location as default volume location, the encrypted default StorageClass `ctx.storageClass`, the metadata service exemption label on the node plugin's pods, requests for every container, one controller without PodDisruptionBudget, metrics off.
    * @throws Error when the Blueprint's namespace is not the one where the metadata service exemption counts (`METADATA_SERVICE_ACCESS.namespace`), or is not the in-cluster Hetzner Secret's
    */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {

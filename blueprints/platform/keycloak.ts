@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin, IMAGES } from '../../lib/versions';
 import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from '../bitnami';
-import { HelmBlueprint, type ValueReason } from '../helm';
+import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
 import { HcloudCsi } from './hcloud-csi';
 
@@ -45,22 +46,31 @@ export interface KeycloakProps extends BlueprintProps {
  * (`metadata.network`) are the namespace's only policies.
  *
  * Images come from `docker.io/bitnamilegacy` because Bitnami stopped publishing these versions
- * under `docker.io/bitnami`; the charts then refuse non-default repositories unless
+ * under `docker.io/bitnami`, at the tags the charts default to (`IMAGES.keycloak`,
+ * `IMAGES.keycloakPostgresql`); the charts then refuse non-default repositories unless
  * `global.security.allowInsecureImages` is set, which is why it is.
  *
- * Source: chart `keycloak` 25.2.0 (Keycloak 26.3.3) from https://charts.bitnami.com/bitnami
+ * Source: chart `keycloak` (`CHARTS.keycloak`; Keycloak 26.3.3) from https://charts.bitnami.com/bitnami
  * (https://github.com/bitnami/charts/tree/main/bitnami/keycloak); reference catalog entry `keycloak`
  * (bootstrap-kit slot 09).
  */
 export class Keycloak extends HelmBlueprint<KeycloakProps> {
-  /** Catalog metadata: chart keycloak 25.2.0 (Bitnami), namespace keycloak, bootstrap kit, depends on cert-manager and the Hetzner CSI driver (its PostgreSQL volume). */
+  /** The props a spec may set (`spec.blueprints.props.keycloak`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    replicas: z.number().int().min(1).optional(),
+    adminUser: z.string().min(1).optional(),
+    adminSecret: z.string().min(1).optional(),
+    databaseSecret: z.string().min(1).optional(),
+  }) satisfies z.ZodType<KeycloakProps>;
+
+  /** Catalog metadata: the pinned chart `keycloak` (Bitnami), namespace keycloak, bootstrap kit, depends on cert-manager and the Hetzner CSI driver (its PostgreSQL volume). */
   static readonly metadata: BlueprintMetadata = {
     name: 'keycloak',
     title: 'Keycloak',
     category: 'identity',
     tier: 'bootstrap-kit',
     summary: 'Identity provider for the people using the Sovereign, over OIDC and SAML.',
-    chart: CHARTS.keycloak,
+    chart: chartPin('keycloak'),
     namespace: 'keycloak',
     podSecurity: { level: 'restricted', reason: 'the Bitnami charts run Keycloak and PostgreSQL as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'keycloak',
@@ -77,7 +87,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
   };
 
   /**
-   * Values of chart keycloak 25.2.0 (Bitnami) from the props and context: `bitnamilegacy` images,
+   * Values of the pinned chart `keycloak` (Bitnami) from the props and context: `bitnamilegacy` images,
    * replicas, production mode on plain HTTP behind the proxy with its public hostname, admin and
    * database passwords from Secrets, bundled PostgreSQL on the cluster's storage class, no Ingress,
    * and neither chart's own NetworkPolicy (see the class).
@@ -91,7 +101,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
     return {
       global: { security: { allowInsecureImages: true } },
-      image: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
+      image: { repository: IMAGES.keycloak.repository, tag: IMAGES.keycloak.tag },
       replicaCount: this.props.replicas ?? 1,
       production: true,
       proxyHeaders: 'xforwarded',
@@ -106,7 +116,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
       networkPolicy: { enabled: false },
       postgresql: {
         enabled: true,
-        image: { repository: 'bitnamilegacy/postgresql' },
+        image: { repository: IMAGES.keycloakPostgresql.repository, tag: IMAGES.keycloakPostgresql.tag },
         auth: {
           existingSecret: this.props.databaseSecret ?? 'keycloak-postgresql',
           secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'postgres-password' },

@@ -1,6 +1,6 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { HcloudCsi } from './hcloud-csi';
 import { Spire } from './spire';
@@ -29,19 +29,19 @@ export interface NatsJetstreamProps extends BlueprintProps {
  * no security contexts, so the Blueprint adds restricted ones to the pod and both containers
  * (non-root UID 1000, no capabilities, RuntimeDefault seccomp).
  *
- * Source: chart `nats` 1.2.0 from https://nats-io.github.io/k8s/helm/charts
+ * Source: chart `nats` (`CHARTS.nats`) from https://nats-io.github.io/k8s/helm/charts
  * (https://github.com/nats-io/k8s/tree/main/helm/charts/nats); reference catalog entry
  * `nats-jetstream` (bootstrap-kit slot 07).
  */
 export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
-  /** Catalog metadata: chart nats 1.2.0 (nats-io.github.io/k8s/helm/charts), namespace nats-system, bootstrap kit, depends on SPIRE and the Hetzner CSI driver (its file store volumes). */
+  /** Catalog metadata: the pinned chart `nats` (nats-io.github.io/k8s/helm/charts), namespace nats-system, bootstrap kit, depends on SPIRE and the Hetzner CSI driver (its file store volumes). */
   static readonly metadata: BlueprintMetadata = {
     name: 'nats-jetstream',
     title: 'NATS JetStream',
     category: 'eventing',
     tier: 'bootstrap-kit',
     summary: 'Message bus of the control plane with persistent JetStream streams and key-value buckets.',
-    chart: CHARTS['nats-jetstream'],
+    chart: chartPin('nats'),
     namespace: 'nats-system',
     podSecurity: { level: 'restricted', reason: 'the curated values run NATS and its config reloader as non-root with no capabilities and the RuntimeDefault seccomp profile' },
     releaseName: 'nats-jetstream',
@@ -54,10 +54,10 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
         { peer: 'cluster', ports: [{ port: 4222 }], reason: 'control plane services in any namespace connect to the NATS client port (chart value config.nats.port, 4222); cluster routes (6222) stay within the namespace' },
       ],
     },
-    sources: [CHARTS['nats-jetstream'].docs, 'catalog/components.json#nats-jetstream', 'catalog/bootstrap-kit.json slot 7'],
+    sources: [CHARTS.nats.docs, 'catalog/components.json#nats-jetstream', 'catalog/bootstrap-kit.json slot 7'],
   };
 
-  /** Values of chart nats 1.2.0 from the props and context: a cluster of `replicas` servers (default 3) with a JetStream file store on the cluster's storage class, requests on the server and its config reloader, restricted security contexts, nats-box and exporter off. */
+  /** Values of the pinned chart `nats` from the props and context: a cluster of `replicas` servers (default 3) with a JetStream file store on the cluster's storage class, requests on the server and its config reloader, restricted security contexts, nats-box and exporter off. */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const replicas = this.props.replicas ?? 3;
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };

@@ -1,6 +1,6 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { HcloudCsi } from './hcloud-csi';
 import { Spire } from './spire';
@@ -42,7 +42,7 @@ export interface OpenBaoProps extends BlueprintProps {
  * workloads through the External Secrets Operator instead), and the pod and container get
  * restricted security contexts (the image needs no IPC_LOCK: the chart sets `SKIP_SETCAP`).
  *
- * Source: chart `openbao` 0.16.0 (OpenBao v2.3.1) from https://openbao.github.io/openbao-helm
+ * Source: chart `openbao` (`CHARTS.openbao`; OpenBao v2.3.1) from https://openbao.github.io/openbao-helm
  * (https://github.com/openbao/openbao-helm); reference catalog entry `openbao` (bootstrap-kit slot 08).
  *
  * Sealed servers are not Ready until an operator unseals them, so Helm does not wait for the
@@ -50,14 +50,14 @@ export interface OpenBaoProps extends BlueprintProps {
  * listener is plain HTTP (the chart's default); node-to-node traffic is encrypted by Cilium's WireGuard.
  */
 export class OpenBao extends HelmBlueprint<OpenBaoProps> {
-  /** Catalog metadata: chart openbao 0.16.0 (openbao.github.io/openbao-helm), namespace openbao, bootstrap kit, depends on SPIRE and the Hetzner CSI driver (its Raft volumes). */
+  /** Catalog metadata: the pinned chart `openbao` (openbao.github.io/openbao-helm), namespace openbao, bootstrap kit, depends on SPIRE and the Hetzner CSI driver (its Raft volumes). */
   static readonly metadata: BlueprintMetadata = {
     name: 'openbao',
     title: 'OpenBao',
     category: 'security',
     tier: 'bootstrap-kit',
     summary: 'Secrets store of the platform, an HA Raft cluster of OpenBao servers.',
-    chart: CHARTS.openbao,
+    chart: chartPin('openbao'),
     namespace: 'openbao',
     podSecurity: { level: 'restricted', reason: 'the curated values run the servers as non-root with no capabilities and the RuntimeDefault seccomp profile; the injector is off' },
     releaseName: 'openbao',
@@ -104,7 +104,7 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
   }
 
   /**
-   * Values of chart openbao 0.16.0 from the props and context: HA Raft cluster of `replicas` servers
+   * Values of the pinned chart `openbao` from the props and context: HA Raft cluster of `replicas` servers
    * (default 3, or 1 on clusters of fewer than three nodes) with data on the cluster's storage class,
    * restricted security context, injector off, UI on unless `ui: false`.
    *

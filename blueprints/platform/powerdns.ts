@@ -1,6 +1,6 @@
 import type { BlueprintProps, GeneratedSecret, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
 import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
 import { CertManager } from './cert-manager';
@@ -85,7 +85,7 @@ export interface PowerDnsProps extends BlueprintProps {
  * `http://powerdns.powerdns.svc.cluster.local:8081` (see `PowerDns.apiUrl`); DNS is served on the
  * same Service, port 53.
  *
- * Source: chart `powerdns` 0.10.0 (PowerDNS Authoritative 5.0) from https://schich.tel/helm-charts
+ * Source: chart `powerdns` (`CHARTS.powerdns`; PowerDNS Authoritative 5.0) from https://schich.tel/helm-charts
  * (chart sources: https://github.com/pschichtel/helm-charts/tree/main/charts/powerdns); reference
  * catalog entry `powerdns` (bootstrap-kit slot 11, timeout 15m).
  *
@@ -103,14 +103,14 @@ export interface PowerDnsProps extends BlueprintProps {
  * is in the bootstrap kit yet), hence the Secret contract above.
  */
 export class PowerDns extends HelmBlueprint<PowerDnsProps> {
-  /** Catalog metadata: chart powerdns 0.10.0 (schich.tel/helm-charts), namespace powerdns, bootstrap kit, depends on cert-manager, timeout 15m. */
+  /** Catalog metadata: the pinned chart `powerdns` (schich.tel/helm-charts), namespace powerdns, bootstrap kit, depends on cert-manager, timeout 15m. */
   static readonly metadata: HelmBlueprintMetadata = {
     name: 'powerdns',
     title: 'PowerDNS',
     category: 'networking',
     tier: 'bootstrap-kit',
     summary: 'Authoritative DNS server of the Sovereign, with DNSSEC, LUA records and a REST API.',
-    chart: CHARTS.powerdns,
+    chart: chartPin('powerdns'),
     namespace: 'powerdns',
     podSecurity: { level: 'restricted', reason: 'the curated values run the server as the image\'s pdns user (UID 953) with no capabilities and the RuntimeDefault seccomp profile, and the post-render patch gives the zone-creation Job the same posture' },
     releaseName: 'powerdns',
@@ -162,7 +162,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     return zone.endsWith('.') ? zone : `${zone}.`;
   }
 
-  /** Values of chart powerdns 0.10.0 from the props and context: gpgsql backend and API key read from Secrets, the zone, DNSSEC and LUA records, API reachable from the pod and node ranges only. */
+  /** Values of the pinned chart `powerdns` from the props and context: gpgsql backend and API key read from Secrets, the zone, DNSSEC and LUA records, API reachable from the pod and node ranges only. */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
     const db = p.databaseSecret ?? 'pdns-pg-app';

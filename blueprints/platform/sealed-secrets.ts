@@ -1,6 +1,6 @@
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
 
@@ -27,19 +27,19 @@ export interface SealedSecretsProps extends BlueprintProps {
  * answering all namespaces, metrics-server, the local-path provisioner), which no Blueprint owns (see
  * `BlueprintMetadata.networkPolicies`).
  *
- * Source: chart `sealed-secrets` 2.16.1 from https://bitnami-labs.github.io/sealed-secrets
+ * Source: chart `sealed-secrets` (`CHARTS['sealed-secrets']`) from https://bitnami-labs.github.io/sealed-secrets
  * (https://github.com/bitnami-labs/sealed-secrets/tree/main/helm/sealed-secrets); reference catalog
  * entry `sealed-secrets` (bootstrap-kit slot 05).
  */
 export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
-  /** Catalog metadata: chart sealed-secrets 2.16.1 (bitnami-labs.github.io/sealed-secrets), namespace kube-system (not owned), bootstrap kit, depends on cert-manager. */
+  /** Catalog metadata: the pinned chart `sealed-secrets` (bitnami-labs.github.io/sealed-secrets), namespace kube-system (not owned), bootstrap kit, depends on cert-manager. */
   static readonly metadata: BlueprintMetadata = {
     name: 'sealed-secrets',
     title: 'Sealed Secrets',
     category: 'gitops-iac',
     tier: 'bootstrap-kit',
     summary: 'Decrypts SealedSecrets committed to Git into Secrets inside the cluster.',
-    chart: CHARTS['sealed-secrets'],
+    chart: chartPin('sealed-secrets'),
     namespace: 'kube-system',
     ownsNamespace: false,
     podSecurity: { level: 'restricted', reason: 'the controller runs as non-root with a read-only root filesystem and no capabilities (kube-system itself is not labelled by this Blueprint)' },
@@ -56,7 +56,7 @@ export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
     })),
   };
 
-  /** Values of chart sealed-secrets 2.16.1 from the props: controller named `sealed-secrets-controller`, key renewal period, restricted container security context, ServiceMonitor off. */
+  /** Values of the pinned chart `sealed-secrets` from the props: controller named `sealed-secrets-controller`, key renewal period, restricted container security context, ServiceMonitor off. */
   protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     return {
       fullnameOverride: 'sealed-secrets-controller',

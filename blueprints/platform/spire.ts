@@ -2,7 +2,7 @@ import type { BlueprintConstruct } from '../../lib/blueprint';
 import type { BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { blueprintObjectName } from '../../lib/naming';
-import { CHARTS } from '../../lib/versions';
+import { CHARTS, chartPin } from '../../lib/versions';
 import { HelmRelease } from '../../constructs/flux';
 import { HelmBlueprint, type HelmBlueprintMetadata, minutes } from '../helm';
 import { CertManager } from './cert-manager';
@@ -50,7 +50,7 @@ export interface SpireProps extends BlueprintProps {
  * CRD release because it creates `ClusterSPIFFEID` objects. Everything runs in `spire-system` (the
  * chart's split server/system namespace layout is off), on the cluster's default storage class.
  *
- * Source: charts `spire-crds` 0.5.0 and `spire` 0.21.0 from https://spiffe.github.io/helm-charts-hardened
+ * Source: charts `spire-crds` and `spire` (`CHARTS['spire-crds']`, `CHARTS.spire`) from https://spiffe.github.io/helm-charts-hardened
  * (https://github.com/spiffe/helm-charts-hardened/tree/main/charts/spire); reference catalog entry
  * `spire` (bootstrap-kit slot 06).
  *
@@ -59,14 +59,14 @@ export interface SpireProps extends BlueprintProps {
  * the Sovereign and the cluster.
  */
 export class Spire extends HelmBlueprint<SpireProps> {
-  /** Catalog metadata: chart spire 0.21.0 plus spire-crds 0.5.0 (spiffe.github.io/helm-charts-hardened), namespace spire-system, bootstrap kit, depends on cert-manager and the Hetzner CSI driver (the server's datastore volume). */
+  /** Catalog metadata: the pinned charts `spire` and `spire-crds` (spiffe.github.io/helm-charts-hardened), namespace spire-system, bootstrap kit, depends on cert-manager and the Hetzner CSI driver (the server's datastore volume). */
   static readonly metadata: HelmBlueprintMetadata = {
     name: 'spire',
     title: 'SPIRE',
     category: 'identity',
     tier: 'bootstrap-kit',
     summary: 'Attests nodes and workloads and issues them short-lived SPIFFE identities.',
-    chart: CHARTS.spire,
+    chart: chartPin('spire'),
     namespace: 'spire-system',
     podSecurity: { level: 'privileged', reason: 'the agent DaemonSet uses the host PID and network namespaces and hostPath sockets, and the SPIFFE CSI driver runs privileged' },
     releaseName: 'spire',
@@ -99,7 +99,7 @@ export class Spire extends HelmBlueprint<SpireProps> {
   }
 
   /**
-   * Values of chart spire 0.21.0 from the props and context: trust domain, cluster name and CA
+   * Values of the pinned chart `spire` from the props and context: trust domain, cluster name and CA
    * subject, persistence on the cluster's storage class, server, controller manager and agent
    * requests, the default ClusterSPIFFEID only when enabled, and restricted security contexts for
    * the server pod, the OIDC discovery provider and the chart's hook Jobs (post-install, pre- and
@@ -145,7 +145,7 @@ export class Spire extends HelmBlueprint<SpireProps> {
   protected override render(chart: BlueprintConstruct, ctx: Cluster): void {
     super.render(chart, ctx);
     const m = this.metadata;
-    const crds = CHARTS['spire-crds'];
+    const crds = chartPin('spire-crds');
     if (crds.repository !== m.chart.repository) {
       throw new Error(`spire-crds (${crds.repository}) and spire (${m.chart.repository}) must come from the same Helm repository`);
     }

@@ -8,7 +8,7 @@ import { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type Manifes
 import { blueprintLabels } from '../namespace';
 import { Flux } from './flux';
 
-/** API version of the controller's `Plan` kind (CRD `plans.upgrade.cattle.io` at v0.20.1). */
+/** API version of the controller's `Plan` kind (CRD `plans.upgrade.cattle.io` of the release pinned in `MANIFESTS['system-upgrade-controller']`). */
 export const PLAN_API_VERSION = 'upgrade.cattle.io/v1';
 
 /** Name of the Plan that upgrades k3s on the control plane servers. */
@@ -71,12 +71,12 @@ export interface SystemUpgradeControllerProps extends BlueprintProps {
  * Network: the controller talks to the Kubernetes API only; the Jobs use the host network, where
  * NetworkPolicies do not apply, and their image ships the k3s binary (nothing is downloaded).
  *
- * Source: https://github.com/rancher/system-upgrade-controller/tree/v0.20.1 (manifests and the Plan
+ * Source: https://github.com/rancher/system-upgrade-controller at the pinned tag (manifests and the Plan
  * CRD, `shared/charts/system-upgrade-controller`), https://docs.k3s.io/upgrades/automated. Not in
  * the reference kit.
  */
 export class SystemUpgradeController extends GitManifestsBlueprint<SystemUpgradeControllerProps> {
-  /** Catalog metadata: manifests of rancher/system-upgrade-controller v0.20.1 from Git, namespace system-upgrade, bootstrap kit, depends on Flux. */
+  /** Catalog metadata: manifests of rancher/system-upgrade-controller at the tag pinned in `MANIFESTS['system-upgrade-controller']`, from Git, namespace system-upgrade, bootstrap kit, depends on Flux. */
   static readonly metadata: GitManifestsBlueprintMetadata = {
     name: 'system-upgrade-controller',
     title: 'System Upgrade Controller',

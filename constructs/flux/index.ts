@@ -56,7 +56,7 @@ export interface GitRepositoryProps extends FluxObjectProps {
   readonly url: string;
   /** Branch to follow (`spec.ref.branch`), e.g. `main`; exactly one of `branch` and `tag`. @default none: `tag` is set */
   readonly branch?: string;
-  /** Release tag to check out (`spec.ref.tag`), e.g. `v0.20.1`; exactly one of `branch` and `tag`. @default none: `branch` is set */
+  /** Release tag to check out (`spec.ref.tag`), e.g. `v1.2.3`; exactly one of `branch` and `tag`. @default none: `branch` is set */
   readonly tag?: string;
   /**
    * Commit to check out (`spec.ref.commit`, 40 hex digits), which takes precedence over the tag or

@@ -33,7 +33,7 @@ export interface HelmPreinstall {
   readonly repository: string;
   /** Chart name in the repository, e.g. `cilium`. */
   readonly chart: string;
-  /** Exact chart version, e.g. `1.16.5`. */
+  /** Exact chart version (`ChartPin.version`). */
   readonly version: string;
   /** Helm values, written to `/var/lib/catalyst/preinstall/<releaseName>.yaml` on the node. */
   readonly values: Record<string, unknown>;
@@ -103,7 +103,7 @@ export interface EtcdSnapshotConfig {
 export interface NodeCloudInitProps {
   /** `server-init` (first server, initializes etcd), `server-join` (further servers) or `agent` (workers). */
   readonly role: K3sRole;
-  /** k3s release, e.g. `v1.37.1+k3s1`; the node downloads exactly this binary. */
+  /** k3s release, e.g. `NODE_SOFTWARE.k3s`; the node downloads exactly this binary. */
   readonly k3sVersion: string;
   /**
    * Text put where the node's join token goes (a placeholder or a Terraform expression), never a
@@ -148,7 +148,7 @@ export interface NodeCloudInitProps {
   readonly localPath: LocalPathImages;
   /** Only for `server-init`: the bootstrap that runs after k3s is up. @default none */
   readonly bootstrap?: {
-    /** Helm CLI version, e.g. `v3.16.4`. */
+    /** Helm CLI version, e.g. `NODE_SOFTWARE.helm`. */
     readonly helmVersion: string;
     /** Charts installed with Helm, in order, each followed by its `waitFor` command. */
     readonly preinstall: readonly HelmPreinstall[];

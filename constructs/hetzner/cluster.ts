@@ -134,7 +134,7 @@ export interface HetznerClusterProps {
   readonly localPathImages?: LocalPathImages;
   /** What the first control plane server installs before handing over to Flux. */
   readonly bootstrap: {
-    /** Helm CLI version, e.g. `v3.16.4`. */
+    /** Helm CLI version, e.g. `NODE_SOFTWARE.helm`. */
     readonly helmVersion: string;
     /** Charts pre-installed before Flux, in order (the CNI, Flux). */
     readonly preinstall: readonly HelmPreinstall[];

@@ -23,9 +23,9 @@ export const LOCAL_PATH_MANIFEST = '/var/lib/rancher/k3s/server/manifests/cataly
 
 /** Images of the provisioner and of its helper pod (pinned, see `NODE_SOFTWARE`). */
 export interface LocalPathImages {
-  /** e.g. `rancher/local-path-provisioner:v0.0.37`. */
+  /** e.g. `NODE_SOFTWARE.localPathProvisioner`. */
   readonly provisioner: string;
-  /** e.g. `rancher/mirrored-library-busybox:1.37.0`. */
+  /** e.g. `NODE_SOFTWARE.localPathHelper`. */
   readonly helper: string;
 }
 

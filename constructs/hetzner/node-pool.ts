@@ -14,7 +14,7 @@ export interface ServerBaseProps {
   readonly serverType: string;
   /** Hetzner location, e.g. `fsn1`. */
   readonly location: string;
-  /** OS image, e.g. `ubuntu-24.04`. */
+  /** OS image, e.g. `NODE_SOFTWARE.image`. */
   readonly image: string;
   /** IDs (or names) of the SSH keys installed for root. */
   readonly sshKeyIds: readonly string[];

@@ -25,7 +25,7 @@ export const ARCHITECTURES = ['x86', 'arm'] as const;
 const SLUG = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 /** A lowercase RFC 1035 domain name with at least two labels. */
 const FQDN = /^(?=.{4,253}$)([a-z]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-/** k3s release names, e.g. `v1.37.1+k3s1` (that the release exists is checked in ./validate.ts). */
+/** k3s release names such as the default `NODE_SOFTWARE.k3s` (that the release exists is checked in ./validate.ts). */
 const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
 /** A 5-field cron schedule (minute hour day-of-month month day-of-week) of digits, `*`, `/`, `,` and `-`. */
 const CRON = /^([0-9*/,-]+)( [0-9*/,-]+){4}$/;
@@ -223,7 +223,7 @@ const GitVerifySchema = z
  * https://fluxcd.io/flux/components/source/ocirepositories/#verification). Exactly one of
  * `matchOIDCIdentity` and `publicKeySecret` (checked in ./validate.ts).
  */
-const ChartVerifySchema = z
+export const ChartVerifySchema = z
   .strictObject({
     provider: z.literal('cosign', { error: "must be 'cosign'" }).prefault('cosign').describe('Signature technology: cosign'),
     matchOIDCIdentity: z
@@ -284,7 +284,7 @@ export const SovereignSchema = z
             .string()
             .regex(K3S_VERSION, { error: `must be a k3s release such as ${NODE_SOFTWARE.k3s}` })
             .prefault(NODE_SOFTWARE.k3s)
-            .describe('k3s release every new node installs, e.g. v1.37.1+k3s1 (a published release; see lib/k3s-releases.ts). Running nodes are upgraded to it by the system-upgrade-controller Plans'),
+            .describe(`k3s release every new node installs, e.g. ${NODE_SOFTWARE.k3s} (a published release; see lib/k3s-releases.ts). Running nodes are upgraded to it by the system-upgrade-controller Plans`),
           apiAllowedCidrs: z.array(sourceCidr).prefault([]).describe('Sources allowed to reach the Kubernetes API (6443) through the firewall and load balancer; empty keeps it closed'),
           allowApiFromInternet: z
             .boolean()

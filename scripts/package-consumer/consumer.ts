@@ -1,12 +1,14 @@
 /**
  * A platform team's program, compiled with plain `tsc` against the packed catalyst-cdk and run with
- * plain `node` (scripts/check-package.sh): a Sovereign from a spec plus a custom Helm Blueprint.
+ * plain `node` (scripts/check-package.sh): a Sovereign composed in TypeScript with a custom Helm
+ * Blueprint, and the same Blueprints bound into a cdk8s chart of its own.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlueprintMetadata, builtinCatalog, CertManager, Cluster, HelmBlueprint, HelmBlueprintProps, Sovereign } from 'catalyst-cdk';
+import { App, Chart } from 'cdk8s';
+import { BlueprintMetadata, CertManager, Cluster, HelmBlueprint, HelmBlueprintProps, SovereignBuilder } from 'catalyst-cdk';
 
 interface PodinfoProps extends HelmBlueprintProps {
   /** Pod replicas. @default 1 */
@@ -36,24 +38,33 @@ class Podinfo extends HelmBlueprint<PodinfoProps> {
   }
 }
 
-const spec = `
-apiVersion: catalyst.openova.io/v1alpha1
-kind: Sovereign
-metadata: { name: consumer }
-spec:
-  fqdn: consumer.example.org
-  organization: { name: example, adminEmail: platform@example.org }
-  regions: [{ location: fsn1 }]
-  ssh: { publicKeys: ["${readFileSync(process.argv[2]!, 'utf8').trim()}"] }
-  gitops: { url: https://git.example.org/platform/consumer.git }
-  blueprints: { install: [podinfo] }
-`;
-
+const key = readFileSync(process.argv[2]!, 'utf8').trim();
 const out = mkdtempSync(join(tmpdir(), 'catalyst-consumer-'));
-const sovereign = Sovereign.fromYaml(spec, { catalog: builtinCatalog().with(Podinfo), blueprints: [new Podinfo({ replicas: 2 })] });
+
+// A Sovereign composed in TypeScript: typed regions, a custom Blueprint with typed props.
+const sovereign = new SovereignBuilder('consumer', {
+  fqdn: 'consumer.example.org',
+  organization: { name: 'example', adminEmail: 'platform@example.org' },
+  ssh: { publicKeys: [key] },
+  gitops: { url: 'https://git.example.org/platform/consumer.git' },
+})
+  .addRegion({ location: 'fsn1', workerPools: [{ name: 'general', serverType: 'cx33', count: 1 }] })
+  .addBlueprint(new Podinfo({ replicas: 2 }))
+  .build();
 const report = sovereign.synthesize({ terraformOut: join(out, 'cdktf.out'), gitopsOut: join(out, 'gitops') });
 const release = readFileSync(join(out, 'gitops', report.clusters[0]!.path, 'bp-podinfo', 'helmrelease.yaml'), 'utf8');
 assert.match(release, /replicaCount: 2/);
 const stack = JSON.parse(readFileSync(join(out, 'cdktf.out', 'stacks', report.stacks[0]!.name, 'cdk.tf.json'), 'utf8'));
-assert.ok(Object.keys(stack.resource.hcloud_server).length >= 1);
-console.log(`consumer OK: ${report.stacks[0]!.resources} resources, ${report.clusters[0]!.objects} objects, podinfo with 2 replicas`);
+assert.ok(Object.keys(stack.resource.hcloud_server).length >= 2);
+
+// The same Blueprints bound into a cdk8s chart of the consumer's own.
+const certManager = new CertManager();
+const podinfo = new Podinfo();
+const cluster = Cluster.fromAttributes({ fqdn: 'consumer.example.org' }, [certManager, podinfo]);
+const chart = new Chart(new App(), 'platform');
+certManager.bind(chart, cluster);
+const bound = podinfo.bind(chart, cluster);
+assert.equal(bound.release?.name, 'bp-podinfo');
+const kinds = (chart.toJson() as Array<{ kind: string }>).map((o) => o.kind);
+assert.ok(kinds.includes('ClusterIssuer') && kinds.includes('HelmRelease'));
+console.log(`consumer OK: ${report.stacks[0]!.resources} resources, ${report.clusters[0]!.objects} objects, podinfo with 2 replicas; ${kinds.length} objects bound into its own chart`);
