@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { chartPin } from '../../lib/versions';
 import { allow, componentMetadata, resources, wholeNumber } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { Cilium, CILIUM_INGRESS_CLASS } from './cilium';
@@ -72,7 +72,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
     category: 'security',
     tier: 'bootstrap-kit',
     summary: 'Issues and renews TLS certificates from ACME and other issuers for every later component.',
-    pin: CHARTS['cert-manager'],
+    pin: chartPin('cert-manager'),
     podSecurity: 'the chart runs every pod as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',
     dependsOn: [Cilium],
     installsCrds: true,

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { chartPin } from '../../lib/versions';
 import { MetadataServiceBlock } from '../../constructs/k8s/metadata-service-block';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
 import { podSecurityLabels } from '../../constructs/k8s/namespace';
@@ -66,7 +66,7 @@ export class Cilium extends HelmBlueprint<CiliumProps> {
     category: 'networking',
     tier: 'bootstrap-kit',
     summary: 'eBPF CNI with kube-proxy replacement, WireGuard encryption and Hubble.',
-    pin: CHARTS.cilium,
+    pin: chartPin('cilium'),
     namespace: 'kube-system',
     ownsNamespace: false,
     podSecurity: { level: 'privileged', reason: 'the agent loads eBPF programs and manages host networking' },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { chartPin } from '../../lib/versions';
 import { allow, componentMetadata, restrictedContainerSecurityContext, wholeNumber } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { Flux } from './flux';
@@ -50,7 +50,7 @@ export class Crossplane extends HelmBlueprint<CrossplaneProps> {
     category: 'gitops-iac',
     tier: 'bootstrap-kit',
     summary: 'Kubernetes control plane for cloud resources, taking over day-2 changes from Terraform.',
-    pin: CHARTS.crossplane,
+    pin: chartPin('crossplane'),
     namespace: 'crossplane-system',
     podSecurity: { level: 'baseline', reason: 'provider pods created by the package manager have no seccomp profile or dropped capabilities unless a DeploymentRuntimeConfig adds them' },
     dependsOn: [Flux],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps, NetworkAllowances } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { chartPin } from '../../lib/versions';
 import { allow, componentMetadata, resources } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
@@ -52,7 +52,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
     category: 'gitops-iac',
     tier: 'bootstrap-kit',
     summary: 'GitOps controllers that continuously apply the Sovereign GitOps tree to the cluster.',
-    pin: CHARTS.flux2,
+    pin: chartPin('flux2'),
     namespace: 'flux-system',
     ownsNamespace: false,
     podSecurity: 'every controller runs as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { chartPin } from '../../lib/versions';
 import { componentMetadata, resources, restrictedContainerSecurityContext } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
@@ -48,7 +48,7 @@ export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
     category: 'gitops-iac',
     tier: 'bootstrap-kit',
     summary: 'Decrypts SealedSecrets committed to Git into Secrets inside the cluster.',
-    pin: CHARTS['sealed-secrets'],
+    pin: chartPin('sealed-secrets'),
     namespace: 'kube-system',
     ownsNamespace: false,
     podSecurity: 'the controller runs as non-root with a read-only root filesystem and no capabilities (kube-system itself is not labelled by this Blueprint)',
