@@ -59,7 +59,7 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
   /** The props a spec may set (`spec.blueprints.props.cert-manager`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     acmeEmail: z.email({ error: 'must be an e-mail address' }).optional().describe('Contact address of the ACME account (default: the Sovereign admin e-mail)'),
-    acmeServer: z.url({ protocol: /^https$/, error: 'must be an https:// ACME directory URL' }).optional().describe('ACME directory URL (default: Let\'s Encrypt production)'),
+    acmeServer: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/\S*)?$/i, { error: 'must be an https:// ACME directory URL' }).optional().describe('ACME directory URL (default: Let\'s Encrypt production)'),
     issuerName: OBJECT_NAME.optional().describe('Name of the ACME ClusterIssuer; every reader follows it (default letsencrypt-prod)'),
     http01IngressClass: OBJECT_NAME.optional().describe('Ingress class of the HTTP-01 challenge Ingress (default: Cilium\'s class, cilium)'),
     clusterIssuer: z.boolean().optional().describe('Create the ACME ClusterIssuer (default true)'),
