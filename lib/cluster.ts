@@ -223,7 +223,7 @@ export class Cluster implements ClusterInfo {
    * @param blueprints the Blueprint instances installed in the cluster, at most one per name
    * @throws BlueprintError for two instances with one name
    */
-  constructor(info: ClusterInfo, blueprints: readonly Blueprint[] = [], shared?: { state: ClusterState; reader: string }) {
+  constructor(info: ClusterInfo, blueprints: readonly Blueprint[] = []) {
     this.sovereign = info.sovereign;
     this.cluster = info.cluster;
     this.network = info.network;
@@ -233,11 +233,6 @@ export class Cluster implements ClusterInfo {
     this.hcloudSecret = info.hcloudSecret;
     this.storageClass = info.storageClass;
     this.labels = info.labels;
-    if (shared) {
-      this.state = shared.state;
-      this.reader = shared.reader;
-      return;
-    }
     const byName = new Map<string, Blueprint>();
     for (const bp of blueprints) {
       const name = bp.metadata.name;
@@ -291,8 +286,10 @@ export class Cluster implements ClusterInfo {
     return found as T;
   }
 
-  /** A view of this cluster that records the peers `reader` reads. */
+  /** A view of this cluster (same facts and Blueprints) that records the peers `reader` reads. */
   readingAs(reader: string): Cluster {
-    return new Cluster(this, [], { state: this.state, reader });
+    const view = Object.create(this) as Cluster;
+    Object.defineProperty(view, 'reader', { value: reader });
+    return view;
   }
 }
