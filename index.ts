@@ -71,7 +71,7 @@ export {
   type ResourceRequests,
 } from './lib/blueprint';
 export { Cluster, clusterInfo, type ClusterArchitecture, type ClusterAttributes, type ClusterInfo } from './lib/cluster';
-export { HCLOUD_STORAGE_CLASS, type ClusterAuth, type ClusterContext, type ClusterGitops, type ClusterNetwork, type HcloudSecretRef, type IngressPorts } from './lib/context';
+export { HCLOUD_STORAGE_CLASS, type ClusterAuth, type ClusterContext, type ClusterGitops, type ClusterNetwork, type HcloudSecretRef, type IngressPorts, type SovereignIdentity } from './lib/context';
 export { BLUEPRINT_NAME, Catalog, metadataProblems, type AddedDependency, type Resolution } from './lib/catalog';
 export { HELM_PROPS_SCHEMA, HelmBlueprint, type HelmBlueprintMetadata, type HelmBlueprintProps, type HelmPropsShape, type ValueReason } from './blueprints/helm';
 export type { TemplateValue } from './lib/chart-check/values';

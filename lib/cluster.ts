@@ -18,6 +18,7 @@ import {
   type ClusterContext,
   type HcloudSecretRef,
   type IngressPorts,
+  type SovereignIdentity,
 } from './context';
 import { LABELS, resourcePrefix } from './naming';
 import { mustParseCidr } from './net';
@@ -29,16 +30,7 @@ export type ClusterArchitecture = 'x86' | 'arm';
 /** Everything a Blueprint may read about the cluster it is bound into. */
 export interface ClusterInfo {
   /** The Sovereign the cluster belongs to. */
-  readonly sovereign: {
-    /** Sovereign slug, e.g. `omantel`. */
-    readonly name: string;
-    /** DNS name of the Sovereign, e.g. `omantel.omani.works`; public hostnames are below it. */
-    readonly fqdn: string;
-    /** Organization slug, e.g. `omantel`. */
-    readonly organization: string;
-    /** E-mail of the first sovereign-admin (ACME contact, Gitea's admin account). */
-    readonly adminEmail: string;
-  };
+  readonly sovereign: SovereignIdentity;
   /** The cluster's identity and size. */
   readonly cluster: {
     /** Cluster name, e.g. `hz-fsn-rtz-prod`. */
