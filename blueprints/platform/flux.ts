@@ -42,7 +42,7 @@ export class Flux extends HelmBlueprint<FluxProps> {
   /** The props a spec may set (`spec.blueprints.props.flux`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     imageAutomation: z.boolean().optional().describe('Run the image reflector and image automation controllers (default false)'),
-    logLevel: z.enum(FLUX_LOG_LEVELS, { error: `must be one of ${FLUX_LOG_LEVELS.join(', ')}` }).optional().describe('Log level of every controller (default info)'),
+    logLevel: z.literal(FLUX_LOG_LEVELS, { error: `must be one of ${FLUX_LOG_LEVELS.join(', ')}` }).optional().describe('Log level of every controller (default info)'),
   }) satisfies z.ZodType<FluxProps>;
 
   /** Catalog metadata: namespace flux-system (not owned, but policed), depends on cert-manager and the Hetzner CCM (its pods schedule only on nodes the CCM initialized), pre-installed by cloud-init after the CCM. */

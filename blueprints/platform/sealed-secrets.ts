@@ -65,7 +65,12 @@ export class SealedSecrets extends HelmBlueprint<SealedSecretsProps> {
   });
 
   /** The controller as `kubeseal` addresses it (`--controller-name`, `--controller-namespace`). */
-  get controller(): { readonly name: string; readonly namespace: string } {
+  get controller(): {
+    /** Name of the controller's Deployment and Service (`SEALED_SECRETS_CONTROLLER`). */
+    readonly name: string;
+    /** Namespace it runs in (`metadata.namespace`, kube-system). */
+    readonly namespace: string;
+  } {
     return { name: SEALED_SECRETS_CONTROLLER, namespace: this.metadata.namespace };
   }
 
