@@ -5,10 +5,9 @@
  * allowances that follow their props and values.
  */
 import { App, Chart } from 'cdk8s';
-import { CertManager, Cilium, ExternalDns, Flux, Gitea, Keycloak, PowerDns, SealedSecrets } from '../../blueprints';
+import { CertManager, Cilium, Flux, Gitea, Keycloak, SealedSecrets } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { CERT_MANAGER_WEBHOOK_PORT } from '../../blueprints/platform/cert-manager';
-import { POWERDNS_API_CLIENT_NAMESPACE } from '../../blueprints/platform/powerdns';
 import { allowanceName, NamespaceNetworkPolicies, REASON_ANNOTATION } from '../../constructs/k8s/network-policy';
 import type { Blueprint, BlueprintMetadata, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
@@ -168,11 +167,6 @@ describe('Blueprint network policies', () => {
     expect(withIngress.has('allow-ingress-anywhere-3000')).toBe(true);
   });
 
-  it('PowerDNS: checks LUA record targets on the internet only while LUA records are on', () => {
-    expect(blueprintPolicies(new PowerDns()).has('allow-egress-internet-80-443')).toBe(true);
-    expect(blueprintPolicies(new PowerDns({ luaRecords: false })).has('allow-egress-internet-80-443')).toBe(false);
-  });
-
   it('Flux: opens the webhook receiver only when the values create its Ingress, and never the chart\'s own allow-all policies', () => {
     expect(new Flux().helmValues(ctx).policies).toEqual({ create: false });
     expect(blueprintPolicies(new Flux()).has('allow-ingress-anywhere-9292')).toBe(false);
@@ -183,13 +177,6 @@ describe('Blueprint network policies', () => {
   it('cert-manager: the webhook port in the values is the one its policy opens', () => {
     expect((new CertManager().helmValues(ctx).webhook as Json).securePort).toBe(CERT_MANAGER_WEBHOOK_PORT);
     expect(blueprintPolicies(new CertManager()).get(`allow-ingress-apiserver-${CERT_MANAGER_WEBHOOK_PORT}`)!.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: ctx.network.nodeSubnet } }]);
-  });
-
-  it('ExternalDNS and PowerDNS agree on each other\'s namespace and the API port', () => {
-    const egress = blueprintPolicies(new ExternalDns()).get('allow-egress-namespace-powerdns-8081')!;
-    expect(egress.spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PowerDns.metadata.namespace } } }]);
-    expect(POWERDNS_API_CLIENT_NAMESPACE).toBe(ExternalDns.metadata.namespace);
-    expect(blueprintPolicies(new PowerDns()).has(`allow-ingress-namespace-${ExternalDns.metadata.namespace}-8081`)).toBe(true);
   });
 
   it('Cilium: NetworkPolicy ipBlocks select nodes (policyCIDRMatchMode is a list)', () => {
