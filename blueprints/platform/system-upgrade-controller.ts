@@ -33,6 +33,7 @@ export interface SystemUpgradeControllerProps extends BlueprintProps {
   /**
    * Seconds a drain waits for each evicted pod to go before moving on (`drain.skipWaitForDeleteTimeout`
    * of the agent Plan), so one pod stuck terminating does not hold a node's upgrade forever.
+   * Whole seconds, 1-3600.
    * @default 60
    */
   readonly drainPodTimeoutSeconds?: number;
