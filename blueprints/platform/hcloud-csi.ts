@@ -64,7 +64,7 @@ export interface HcloudCsiProps extends BlueprintProps {
 export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
   /** The props a spec may set (`spec.blueprints.props.hcloud-csi`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
-    reclaimPolicy: z.enum(['Retain', 'Delete']).optional().describe('What happens to a Hetzner Volume when its claim is deleted; fixed at the first install (default Retain)'),
+    reclaimPolicy: z.literal(['Retain', 'Delete'], { error: 'must be Retain or Delete' }).optional().describe('What happens to a Hetzner Volume when its claim is deleted; fixed at the first install (default Retain)'),
     encryptionSecret: nameSchemas.object().optional().describe('Existing Secret in kube-system with the LUKS passphrase under encryption-passphrase (default: generated hcloud-csi-encryption)'),
   }) satisfies z.ZodType<HcloudCsiProps>;
 
