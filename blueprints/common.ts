@@ -195,3 +195,18 @@ export function wholeNumber(min: number, max: number): z.ZodNumber {
   const error = `must be a whole number from ${min} to ${max}`;
   return z.number().int().min(min, { error }).max(max, { error });
 }
+
+/**
+ * zod schemas of names that Blueprint props schemas share, each with a message saying what is
+ * allowed (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/).
+ */
+export const nameSchemas = {
+  /** A Kubernetes object name such as a Secret's: a DNS-1123 subdomain of at most 253 characters. */
+  object: () => z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: "must be a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit" }),
+  /** A key of a Secret: letters, digits, '-', '_' and '.'. */
+  secretKey: () => z.string().max(253).regex(/^[-._a-zA-Z0-9]+$/, { error: "must be a Secret key: letters, digits, '-', '_' and '.'" }),
+  /** A key of a Secret in the same namespace as its reader: `{ name, key }`. */
+  secretKeyRef: () => z.strictObject({ name: nameSchemas.object().describe('Secret name'), key: nameSchemas.secretKey().describe('Key inside the Secret') }),
+  /** A lowercase DNS name of at least two labels, optionally with the root's trailing dot. */
+  dns: () => z.string().max(253).regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.?$/, { error: 'must be a lowercase DNS name of at least two labels, such as example.org' }),
+};

@@ -5,9 +5,8 @@
  * allowances that follow their props and values.
  */
 import { App, Chart } from 'cdk8s';
-import { ExternalDns, Gitea, Keycloak, PowerDns } from '../../blueprints';
+import { Gitea, Keycloak } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
-import { POWERDNS_API_CLIENT_NAMESPACE } from '../../blueprints/platform/powerdns';
 import { allowanceName, NamespaceNetworkPolicies, REASON_ANNOTATION } from '../../constructs/k8s/network-policy';
 import type { Blueprint, BlueprintMetadata, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
@@ -154,17 +153,5 @@ describe('Blueprint network policies', () => {
     const withIngress = blueprintPolicies(new Gitea({ ingressClassName: 'cilium' }));
     expect(withIngress.get('allow-ingress-anywhere-8089')!.spec.ingress).toEqual([{ ports: [{ port: 8089, protocol: 'TCP' }] }]);
     expect(withIngress.has('allow-ingress-anywhere-3000')).toBe(true);
-  });
-
-  it('PowerDNS: checks LUA record targets on the internet only while LUA records are on', () => {
-    expect(blueprintPolicies(new PowerDns()).has('allow-egress-internet-80-443')).toBe(true);
-    expect(blueprintPolicies(new PowerDns({ luaRecords: false })).has('allow-egress-internet-80-443')).toBe(false);
-  });
-
-  it('ExternalDNS and PowerDNS agree on each other\'s namespace and the API port', () => {
-    const egress = blueprintPolicies(new ExternalDns()).get('allow-egress-namespace-powerdns-8081')!;
-    expect(egress.spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PowerDns.metadata.namespace } } }]);
-    expect(POWERDNS_API_CLIENT_NAMESPACE).toBe(ExternalDns.metadata.namespace);
-    expect(blueprintPolicies(new PowerDns()).has(`allow-ingress-namespace-${ExternalDns.metadata.namespace}-8081`)).toBe(true);
   });
 });

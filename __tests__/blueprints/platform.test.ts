@@ -114,7 +114,6 @@ describe('catalog edges', () => {
   });
 
   it('declares dependencies as class references, not strings', () => {
-    expect(ExternalDns.metadata.dependsOn).toEqual([CertManager, PowerDns]);
     expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi]);
     expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
@@ -258,33 +257,6 @@ describe('SPIRE', () => {
 });
 
 describe('typed props and the raw values escape hatch', () => {
-  it('ExternalDNS: domain filters and TXT owner default to the Sovereign FQDN and the cluster, and props override them', () => {
-    const defaults = renderedValues(new ExternalDns());
-    expect(defaults.domainFilters).toEqual(['solo.example.org']);
-    expect(defaults.txtOwnerId).toBe('hz-fsn-mgt-prod');
-    expect(defaults.provider).toEqual({ name: 'pdns' });
-    const custom = renderedValues(new ExternalDns({ domainFilters: ['a.example.org', 'b.example.org'], txtOwnerId: 'region-b', policy: 'upsert-only' }));
-    expect(custom.domainFilters).toEqual(['a.example.org', 'b.example.org']);
-    expect(custom.txtOwnerId).toBe('region-b');
-    expect(custom.policy).toBe('upsert-only');
-  });
-
-  it('ExternalDNS: talks to the PowerDNS API in the namespace PowerDNS really runs in, key from a Secret', () => {
-    expect(PowerDns.apiUrl()).toBe('http://powerdns.powerdns.svc.cluster.local:8081');
-    const values = renderedValues(new ExternalDns());
-    expect(values.extraArgs).toEqual(['--pdns-server=http://powerdns.powerdns.svc.cluster.local:8081']);
-    expect(values.env).toEqual([{ name: 'EXTERNAL_DNS_PDNS_API_KEY', valueFrom: { secretKeyRef: { name: 'powerdns-api-credentials', key: 'api-key' } } }]);
-    expect(JSON.stringify(values)).not.toContain('pdns-api-version');
-  });
-
-  it('merges raw values last: maps merge key by key, lists replace, typed props lose to raw values', () => {
-    const values = renderedValues(new ExternalDns({ domainFilters: ['typed.example.org'], values: { domainFilters: ['raw.example.org'], logLevel: 'debug', provider: { webhook: { args: ['x'] } } } }));
-    expect(values.domainFilters).toEqual(['raw.example.org']);
-    expect(values.logLevel).toBe('debug');
-    expect(values.provider).toEqual({ name: 'pdns', webhook: { args: ['x'] } });
-    expect(values.txtOwnerId).toBe('hz-fsn-mgt-prod');
-  });
-
   it('Gitea: domain defaults to gitea.<fqdn>; admin and database passwords come from existing Secrets', () => {
     const values = renderedValues(new Gitea());
     expect(values.gitea.config.server).toEqual({ DOMAIN: 'gitea.solo.example.org', SSH_DOMAIN: 'gitea.solo.example.org', ROOT_URL: 'https://gitea.solo.example.org/' });
@@ -331,21 +303,6 @@ describe('typed props and the raw values escape hatch', () => {
     expect(five.raft.config.match(/retry_join \{/g)).toHaveLength(5);
   });
 
-  it('PowerDNS: the Sovereign zone, credentials only as Secret references, no reference-only namespaces', () => {
-    const values = renderedValues(new PowerDns());
-    expect(values.replicaCount).toBe(3);
-    expect(values.powerdns.zoneName).toBe('solo.example.org.');
-    expect(values.powerdns.api.key).toEqual({ name: 'powerdns-api-credentials', key: 'api-key' });
-    expect(values.powerdns.webserver.bindPort).toBe(8081);
-    expect(values.powerdns.db.driver).toBe('gpgsql');
-    expect(values.powerdns.db.password).toEqual({ name: 'pdns-pg-app', key: 'password' });
-    expect(values.powerdns.additionalConfig).toContain('gpgsql-dnssec=yes');
-    const custom = renderedValues(new PowerDns({ zone: 'dns.example.org.', dnssec: false, luaRecords: false, databaseSecret: 'pdns-db' }));
-    expect(custom.powerdns.zoneName).toBe('dns.example.org.');
-    expect(custom.powerdns.additionalConfig).toBe('');
-    expect(custom.powerdns.db.host).toEqual({ name: 'pdns-db', key: 'host' });
-  });
-
 });
 
 describe('generated Secrets', () => {
@@ -353,7 +310,5 @@ describe('generated Secrets', () => {
     expect(new Keycloak().generatedSecrets(ctx).map((s) => s.name)).toEqual(['keycloak-admin', 'keycloak-postgresql']);
     expect(new Keycloak({ adminSecret: 'mine' }).generatedSecrets(ctx).map((s) => s.name)).toEqual(['keycloak-postgresql']);
     expect(new Gitea().generatedSecrets(ctx)[0]).toEqual({ name: 'gitea-admin', namespaces: ['gitea'], fixed: { username: 'gitea_admin' }, randomKeys: ['password'] });
-    expect(new ExternalDns({ apiKeySecret: { name: 'x', key: 'y' } }).generatedSecrets(ctx)).toEqual([]);
-    expect(new PowerDns().generatedSecrets(ctx)).toEqual([{ name: 'powerdns-api-credentials', namespaces: ['powerdns'], randomKeys: ['api-key'] }]);
   });
 });

@@ -1,13 +1,15 @@
-import type { BlueprintProps } from '../../lib/blueprint';
+import type { z } from 'zod';
+import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS, chartPin } from '../../lib/versions';
-import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
+import { CHARTS } from '../../lib/versions';
+import { componentMetadata, resources } from '../common';
+import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { Cilium } from './cilium';
 
 /** Name of the Deployment the chart renders: the chart name (no `nameOverride`). */
 export const HCLOUD_CCM_DEPLOYMENT = 'hcloud-cloud-controller-manager';
 
-/** Props of the Hetzner Cloud controller manager Blueprint. */
+/** Props of the Hetzner Cloud controller manager Blueprint: only those every Blueprint has (raw `values` above all). */
 export type HcloudCloudControllerManagerProps = BlueprintProps;
 
 /**
@@ -17,58 +19,57 @@ export type HcloudCloudControllerManagerProps = BlueprintProps;
  * load balancers for `LoadBalancer` Services (in the cluster's location, over the private network).
  *
  * Bootstrap order: until the CCM has initialized a node, only pods tolerating that taint schedule on
- * it. Cilium's agent tolerates every taint, but CoreDNS and Flux's controllers do not, so Flux could
- * never install the CCM itself. Cloud-init therefore pre-installs this chart with Helm right after
- * Cilium (the CCM tolerates `not-ready` only for `NoExecute`, so it needs the CNI first) and before
- * Flux, with exactly these values; this HelmRelease then adopts the release. The Flux Blueprint depends
- * on this one, which orders the pre-installs.
+ * it; Cilium's agent tolerates every taint, CoreDNS and Flux's controllers do not, so Flux could never
+ * install the CCM itself. Cloud-init pre-installs this chart with Helm right after Cilium (the CCM
+ * tolerates `not-ready` only for `NoExecute`, so it needs the CNI first) and before Flux, with exactly
+ * these values; this HelmRelease then adopts the release. The Flux Blueprint depends on this one,
+ * which orders the pre-installs.
  *
- * Private networking is on (`networking.enabled`): the CCM reads the cluster's Hetzner network name
- * from the in-cluster Hetzner Secret (`ctx.hcloudSecret`, key `network`) and gets `--cluster-cidr` =
- * the pod range. Network routes per node pod range stay off (`HCLOUD_NETWORK_ROUTES_ENABLED=false`):
- * Cilium tunnels pod traffic between nodes (VXLAN), so routes would never carry a packet. The API
- * token comes from the same Secret (key `token`), which the bootstrap creates from the sensitive
- * Terraform variable `hcloud_token`; it never enters Git.
+ * Private networking is on: the CCM reads the cluster's Hetzner network name and the API token from
+ * the in-cluster Hetzner Secret (`cluster.hcloudSecret`, keys `network` and `token`; created at
+ * bootstrap from the sensitive Terraform variable `hcloud_token`, never in Git) and gets
+ * `--cluster-cidr` = the pod range. Routes per node pod range stay off: Cilium tunnels pod traffic
+ * between nodes (VXLAN), so routes would never carry a packet. With networking on, the chart runs
+ * the pod on the host network with the node's resolvers (`dnsPolicy: Default`), so it needs neither
+ * a pod network nor CoreDNS; it reads Hetzner's metadata service once at start
+ * (`serverIsAttachedToNetwork` in `hcloud/cloud.go`), unaffected by the Cilium Blueprint's pod-level
+ * block. Metrics (a host port 8233 nobody scrapes) are off.
  *
- * With networking on, the chart runs the pod on the host network (`hostNetwork: true`, so it works
- * before any pod network exists) with `dnsPolicy: Default` (the node's resolvers, so it needs no
- * CoreDNS). It reads Hetzner's metadata service once at start, to check that the node it runs on is
- * attached to the network (`serverIsAttachedToNetwork` in `hcloud/cloud.go`); as a host-network pod it
- * is outside Cilium's pod policies, so the cluster-wide metadata block of the Cilium Blueprint does not
- * affect it. Metrics (a host port 8233 nobody scrapes) are off.
+ * Namespace `kube-system`, as upstream installs it: the token Secret lives there and no Blueprint
+ * owns it, so no NetworkPolicy (a host-network pod is not subject to one anyway). Its traffic: the
+ * Hetzner API (`api.hetzner.cloud`, HTTPS) and the Kubernetes API.
  *
- * Namespace `kube-system`, as upstream installs it: the token Secret lives there, and no Blueprint
- * owns that namespace, so it renders no NetworkPolicy (a host-network pod is not subject to one
- * anyway). Its traffic: the Hetzner API (`api.hetzner.cloud`, HTTPS) and the Kubernetes API.
- *
- * Source: chart `hcloud-cloud-controller-manager` (`CHARTS['hcloud-cloud-controller-manager']`)
- * from https://charts.hetzner.cloud (its `docs`; values and templates at the release tag of the
- * chart's version, `shared/charts/hcloud-ccm`). Not in the reference kit.
+ * Source: chart `hcloud-cloud-controller-manager` (`CHARTS['hcloud-cloud-controller-manager']`,
+ * https://charts.hetzner.cloud; values and templates at the chart version's release tag,
+ * `shared/charts/hcloud-ccm`). Not in the reference kit.
  */
 export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudControllerManagerProps> {
-  /** Catalog metadata: the pinned chart `hcloud-cloud-controller-manager` (charts.hetzner.cloud), namespace kube-system (not owned), bootstrap kit, depends on Cilium, pre-installed by cloud-init. */
-  static readonly metadata: HelmBlueprintMetadata = {
-    name: 'hcloud-cloud-controller-manager',
-    title: 'Hetzner Cloud controller manager',
-    category: 'infrastructure',
-    tier: 'bootstrap-kit',
-    summary: 'Initializes nodes with their Hetzner server data, removes dead nodes and serves LoadBalancer Services.',
-    chart: chartPin('hcloud-cloud-controller-manager'),
-    namespace: 'kube-system',
-    ownsNamespace: false,
-    podSecurity: { level: 'privileged', reason: 'with private networking the chart runs the controller on the host network (hostNetwork: true), which baseline forbids; the container itself is non-root with no capabilities and a read-only root filesystem' },
-    releaseName: 'hcloud-cloud-controller-manager',
-    dependsOn: [Cilium],
-    installsCrds: false,
-    placementModes: ['active-active', 'single-region'],
-    resources: { cpuMillis: 100, memoryMiB: 64 },
-    preinstalled: true,
-    templateValues: [
-      { path: 'env.HCLOUD_NETWORK_ROUTES_ENABLED', template: 'templates/deployment.yaml', why: 'the template renders every entry of .Values.env as a container environment variable (range $key, $value := $.Values.env); the variable is read by internal/config/config.go' },
-      { path: 'env.HCLOUD_LOAD_BALANCERS_LOCATION', template: 'templates/deployment.yaml', why: 'rendered as an environment variable from .Values.env like every entry; read by internal/config/load_balancer_envs.go' },
-      { path: 'env.HCLOUD_LOAD_BALANCERS_USE_PRIVATE_IP', template: 'templates/deployment.yaml', why: 'rendered as an environment variable from .Values.env like every entry; read by internal/config/load_balancer_envs.go' },
-      { path: 'resources.limits', template: 'templates/deployment.yaml', why: 'the template renders .Values.resources whole (toYaml $.Values.resources); values.yaml sets only requests' },
-    ],
+  /** The props a spec may set (`spec.blueprints.props.hcloud-cloud-controller-manager`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA satisfies z.ZodType<HcloudCloudControllerManagerProps>;
+
+  /** Catalog metadata: namespace kube-system (not owned), bootstrap kit, depends on Cilium, pre-installed by cloud-init. */
+  static readonly metadata: BlueprintMetadata = {
+    ...componentMetadata({
+      name: 'hcloud-cloud-controller-manager',
+      title: 'Hetzner Cloud controller manager',
+      category: 'infrastructure',
+      tier: 'bootstrap-kit',
+      summary: 'Initializes nodes with their Hetzner server data, removes dead nodes and serves LoadBalancer Services.',
+      pin: CHARTS['hcloud-cloud-controller-manager'],
+      namespace: 'kube-system',
+      ownsNamespace: false,
+      podSecurity: { level: 'privileged', reason: 'with private networking the chart runs the controller on the host network (hostNetwork: true), which baseline forbids; the container itself is non-root with no capabilities and a read-only root filesystem' },
+      dependsOn: [Cilium],
+      placementModes: ['active-active', 'single-region'],
+      resources: { cpuMillis: 100, memoryMiB: 64 },
+      preinstalled: true,
+      templateValues: [
+        { path: 'env.HCLOUD_NETWORK_ROUTES_ENABLED', template: 'templates/deployment.yaml', why: 'the template renders every entry of .Values.env as a container environment variable (range $key, $value := $.Values.env); the variable is read by internal/config/config.go' },
+        ...['LOCATION', 'USE_PRIVATE_IP'].map((v) => ({ path: `env.HCLOUD_LOAD_BALANCERS_${v}`, template: 'templates/deployment.yaml', why: 'rendered as an environment variable from .Values.env like every entry; read by internal/config/load_balancer_envs.go' })),
+        { path: 'resources.limits', template: 'templates/deployment.yaml', why: 'the template renders .Values.resources whole (toYaml $.Values.resources); values.yaml sets only requests' },
+      ],
+    }),
+    // not in the reference catalog: the pin's docs and the private network guide at the release tag
     sources: [CHARTS['hcloud-cloud-controller-manager'].docs, `https://github.com/hetznercloud/hcloud-cloud-controller-manager/blob/v${CHARTS['hcloud-cloud-controller-manager'].version}/docs/guides/private-network-setup.md`],
   };
 
@@ -86,7 +87,7 @@ export class HcloudCloudControllerManager extends HelmBlueprint<HcloudCloudContr
       },
       networking: { enabled: true, clusterCIDR: ctx.network.podCidr, network: fromSecret(secret.networkKey) },
       monitoring: { enabled: false },
-      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      resources: resources('100m', '64Mi', '256Mi'),
     };
   }
 

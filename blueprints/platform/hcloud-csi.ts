@@ -1,8 +1,10 @@
-import type { BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
+import { z } from 'zod';
+import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { METADATA_SERVICE_ACCESS } from '../../lib/hetzner';
-import { CHARTS, chartPin } from '../../lib/versions';
-import { HelmBlueprint, type HelmBlueprintMetadata } from '../helm';
+import { CHARTS } from '../../lib/versions';
+import { componentMetadata, nameSchemas, resources, secretOrGenerated } from '../common';
+import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { HcloudCloudControllerManager } from './hcloud-cloud-controller-manager';
 
 /** Secret key the CSI driver reads the LUKS passphrase from (`docs/kubernetes/guides/volumes-encrypted-with-luks.md` of hetznercloud/csi-driver at the pinned chart's release tag). */
@@ -33,65 +35,67 @@ export interface HcloudCsiProps extends BlueprintProps {
  * The Hetzner Cloud CSI driver: Hetzner Volumes (network block storage that outlives any server and
  * moves with its pod) as PersistentVolumes, and the cluster's default StorageClass, LUKS-encrypted.
  *
- * The chart renders one StorageClass, named `ctx.storageClass` (`hcloud-volumes-encrypted`) and marked
- * as the cluster default, so every claim without a class, and every stateful Blueprint (they request
- * `ctx.storageClass` explicitly), gets an encrypted Hetzner Volume. Its parameters reference the
- * passphrase Secret (`csi.storage.k8s.io/node-publish-secret-*`): the node plugin formats each new
- * volume with LUKS and opens it with that passphrase on every mount (the driver image ships
- * cryptsetup). The Secret is generated on the first control plane server at bootstrap (32 random
- * characters from `/dev/urandom`, never in Git, Terraform or user_data), and an existing one is never
- * replaced: a new passphrase would make every volume unreadable. It lives in etcd (k3s encrypts
- * Secrets at rest) and in etcd snapshots; keep a copy where you keep OpenBao's unseal keys.
- * `reclaimPolicy` defaults to `Retain`, so no claim deletion destroys data. k3s's `local-path` class
- * stays, not default, for caches.
+ * The chart renders one StorageClass, named `cluster.storageClass` and marked as the default, so
+ * every claim without a class, and every stateful Blueprint (they request it explicitly), gets an
+ * encrypted Volume: the node plugin formats each new volume with LUKS and opens it on every mount
+ * with the passphrase Secret the class references (`csi.storage.k8s.io/node-publish-secret-*`).
+ * That Secret is generated at bootstrap on the first control plane server (32 random characters,
+ * never in Git, Terraform or user_data) and never replaced, since a new passphrase would make every
+ * volume unreadable; it lives in etcd (encrypted at rest) and its snapshots, so keep a copy where
+ * you keep OpenBao's unseal keys. `reclaimPolicy` defaults to `Retain`: no claim deletion destroys
+ * data. k3s's `local-path` class stays, not default, for caches.
  *
- * Metadata service: the node plugin asks Hetzner's metadata service for its server ID and location at
- * start (`cmd/main.go` at the pinned release: `InstanceIDWithContext`, and `GetServerLocation` without
- * `HCLOUD_VOLUME_DEFAULT_LOCATION`) and fails without them, so its pods carry the exemption label of
- * the Cilium Blueprint's cluster-wide block (`METADATA_SERVICE_ACCESS`, honoured in `kube-system`
- * only; `node.podLabels`). The controller gets
- * the location from `controller.hcloudVolumeDefaultLocation` (the cluster's) and finds servers through
- * the API, so it never needs the metadata service and stays blocked.
+ * Metadata service: the node plugin asks it for its server ID and location at start (`cmd/main.go`
+ * at the pinned release) and fails without them, so its pods carry the exemption label of the Cilium
+ * Blueprint's cluster-wide block (`METADATA_SERVICE_ACCESS`, honoured in `kube-system` only). The
+ * controller gets the location from `controller.hcloudVolumeDefaultLocation` and finds servers
+ * through the API, so it stays blocked.
  *
  * Namespace `kube-system`, as upstream installs it: the controller reads the API token from the
- * in-cluster Hetzner Secret (`ctx.hcloudSecret`), which the bootstrap creates there. The node plugin
- * runs privileged (it formats and mounts block devices), so its namespace must allow privileged pods;
- * `kube-system` carries no Pod Security labels and is not policed by any Blueprint (see
- * `BlueprintMetadata.networkPolicies`). Its traffic: the Hetzner API over HTTPS (controller), the
- * Kubernetes API, and the metadata service (node plugin). The controller runs one replica without its
- * PodDisruptionBudget: a budget of one available pod with one replica would block every node drain,
- * including the system-upgrade-controller's.
+ * in-cluster Hetzner Secret (`cluster.hcloudSecret`) there, and the privileged node plugin needs a
+ * namespace without Pod Security labels that no Blueprint polices. One controller replica runs
+ * without its PodDisruptionBudget, which would block every node drain (the system-upgrade-controller's
+ * too). Depends on the CCM: the controller tolerates no taint, and volumes attach to servers the CCM
+ * has matched with nodes.
  *
- * Depends on the CCM: the controller tolerates no taint, so it schedules only once the CCM has
- * initialized a node, and volumes attach to servers the CCM has matched with nodes.
- *
- * Source: chart `hcloud-csi` (`CHARTS['hcloud-csi']`) from https://charts.hetzner.cloud
- * (its `docs`; values, schema and templates at the release tag of the chart's version,
- * `shared/charts/hcloud-csi`). Not in the reference kit.
+ * Source: chart `hcloud-csi` (`CHARTS['hcloud-csi']`, https://charts.hetzner.cloud; values, schema
+ * and templates at the chart version's release tag, `shared/charts/hcloud-csi`). Not in the reference kit.
  */
 export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
-  /** Catalog metadata: the pinned chart `hcloud-csi` (charts.hetzner.cloud), namespace kube-system (not owned), bootstrap kit, depends on the Hetzner CCM. */
-  static readonly metadata: HelmBlueprintMetadata = {
-    name: 'hcloud-csi',
-    title: 'Hetzner Cloud CSI driver',
-    category: 'storage',
-    tier: 'bootstrap-kit',
-    summary: 'Hetzner Volumes as PersistentVolumes, with the encrypted default StorageClass.',
-    chart: chartPin('hcloud-csi'),
-    namespace: 'kube-system',
-    ownsNamespace: false,
-    podSecurity: { level: 'privileged', reason: 'the node plugin container runs privileged with the host /dev and the kubelet directory mounted (bidirectional mount propagation) to format, encrypt and mount volumes' },
-    releaseName: 'hcloud-csi',
-    dependsOn: [HcloudCloudControllerManager],
-    installsCrds: false,
-    placementModes: ['active-active', 'single-region'],
-    resources: { cpuMillis: 100, memoryMiB: 160 },
+  /** The props a spec may set (`spec.blueprints.props.hcloud-csi`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    reclaimPolicy: z.literal(['Retain', 'Delete'], { error: 'must be Retain or Delete' }).optional().describe('What happens to a Hetzner Volume when its claim is deleted; fixed at the first install (default Retain)'),
+    encryptionSecret: nameSchemas.object().optional().describe('Existing Secret in kube-system with the LUKS passphrase under encryption-passphrase (default: generated hcloud-csi-encryption)'),
+  }) satisfies z.ZodType<HcloudCsiProps>;
+
+  /** Catalog metadata: namespace kube-system (not owned), bootstrap kit, depends on the Hetzner CCM. */
+  static readonly metadata: BlueprintMetadata = {
+    ...componentMetadata({
+      name: 'hcloud-csi',
+      title: 'Hetzner Cloud CSI driver',
+      category: 'storage',
+      tier: 'bootstrap-kit',
+      summary: 'Hetzner Volumes as PersistentVolumes, with the encrypted default StorageClass.',
+      pin: CHARTS['hcloud-csi'],
+      namespace: 'kube-system',
+      ownsNamespace: false,
+      podSecurity: { level: 'privileged', reason: 'the node plugin container runs privileged with the host /dev and the kubelet directory mounted (bidirectional mount propagation) to format, encrypt and mount volumes' },
+      dependsOn: [HcloudCloudControllerManager],
+      placementModes: ['active-active', 'single-region'],
+      resources: { cpuMillis: 100, memoryMiB: 160 },
+    }),
+    // not in the reference catalog: the pin's docs and the LUKS guide at the release tag
     sources: [CHARTS['hcloud-csi'].docs, `https://github.com/hetznercloud/csi-driver/blob/v${CHARTS['hcloud-csi'].version}/docs/kubernetes/guides/volumes-encrypted-with-luks.md`],
   };
 
+  /** The passphrase Secret this instance reads (`props.encryptionSecret`, else `LUKS_SECRET`), and the one to generate at bootstrap, if any. */
+  private passphrase(): { readonly name: string; readonly generated: GeneratedSecret[] } {
+    return secretOrGenerated(this.props.encryptionSecret, { name: LUKS_SECRET, namespaces: [this.metadata.namespace], randomKeys: [LUKS_PASSPHRASE_KEY] });
+  }
+
   /** Name of the passphrase Secret this instance uses. */
   encryptionSecret(): string {
-    return this.props.encryptionSecret ?? LUKS_SECRET;
+    return this.passphrase().name;
   }
 
   /**
@@ -103,8 +107,8 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
     if (namespace !== METADATA_SERVICE_ACCESS.namespace || namespace !== ctx.hcloudSecret.namespace) {
       throw new Error(`Blueprint ${this.metadata.name}: namespace ${namespace} must be ${METADATA_SERVICE_ACCESS.namespace}, where the node plugin's metadata service exemption counts and the Hetzner token Secret ${ctx.hcloudSecret.namespace}/${ctx.hcloudSecret.name} lives`);
     }
-    const sidecar = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
-    const driver = { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } };
+    const sidecar = resources('10m', '16Mi', '64Mi');
+    const driver = resources('20m', '32Mi', '128Mi');
     return {
       controller: {
         replicaCount: 1,
@@ -134,7 +138,6 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
 
   /** Generates the LUKS passphrase Secret at bootstrap unless the props name a Secret of your own. */
   generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
-    if (this.props.encryptionSecret) return [];
-    return [{ name: LUKS_SECRET, namespaces: [this.metadata.namespace], randomKeys: [LUKS_PASSPHRASE_KEY] }];
+    return this.passphrase().generated;
   }
 }

@@ -1,10 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { BlueprintProps } from '../../lib/blueprint';
+import { z } from 'zod';
+import { BLUEPRINT_PROPS_SCHEMA, type BlueprintMetadata, type BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { toYaml } from '../../lib/gitops';
 import { IMAGES, MANIFESTS } from '../../lib/versions';
-import { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from '../git-manifests';
+import { allow, componentMetadata, resources } from '../common';
+import { GitManifestsBlueprint, type ManifestAdjustments } from '../git-manifests';
 import { blueprintLabels } from '../namespace';
 import { Flux } from './flux';
 
@@ -31,6 +33,7 @@ export interface SystemUpgradeControllerProps extends BlueprintProps {
   /**
    * Seconds a drain waits for each evicted pod to go before moving on (`drain.skipWaitForDeleteTimeout`
    * of the agent Plan), so one pod stuck terminating does not hold a node's upgrade forever.
+   * Whole seconds, 1-3600.
    * @default 60
    */
   readonly drainPodTimeoutSeconds?: number;
@@ -38,63 +41,58 @@ export interface SystemUpgradeControllerProps extends BlueprintProps {
 
 /**
  * Rancher's system-upgrade-controller, and the k3s upgrade `Plan`s that keep every node on the
- * cluster's k3s version (`ctx.kubernetes.version`, from `spec.kubernetes.k3sVersion`).
+ * cluster's k3s version (`cluster.kubernetes.version`, from `spec.kubernetes.k3sVersion`).
  *
  * Servers ignore changes to their user_data, so a new k3s version reaches running nodes only through
- * these Plans: after a version bump in the spec, the `k3s-server` Plan upgrades the control plane
- * servers one at a time (cordoned while k3s restarts, as the k3s documentation recommends; the
- * containers keep running), then the `k3s-agent` Plan, whose prepare step waits for the server Plan to
- * complete (`prepare k3s-server`), drains and upgrades the agents one at a time. That order keeps the
- * Kubernetes version-skew policy: no kubelet is ever newer than the API server. Both Plans pin the
- * version exactly; the controller resolves the image `rancher/k3s-upgrade:<version with + as ->`.
- * Both tolerate every taint, so worker pools with taints of their own are upgraded too. The
- * controller runs a Plan once on every node it selects that it has not yet run that Plan spec on, so
- * the first apply (and every version change) cordons each server and drains each agent once, one
- * node at a time. The Plans
- * live in the `-config` stage (`bp-system-upgrade-controller-config`), applied once the controller
- * has registered the Plan CRD.
+ * these Plans: the `k3s-server` Plan upgrades the control plane servers one at a time (cordoned while
+ * k3s restarts, as the k3s documentation recommends; containers keep running), then the `k3s-agent`
+ * Plan, whose prepare step waits for the server Plan (`prepare k3s-server`), drains and upgrades the
+ * agents one at a time. No kubelet is ever newer than the API server (the version-skew policy). Both
+ * Plans pin the version exactly (the controller runs `rancher/k3s-upgrade:<version, + as ->`) and
+ * tolerate every taint. The controller runs a Plan once on every selected node it has not yet run
+ * that Plan spec on, so the first apply and every version change cordon each server and drain each
+ * agent once. The Plans live in the `-config` stage, applied once the Plan CRD is registered.
  *
- * How it is installed: the project publishes no Helm chart. Flux fetches its `manifests/` folder from
- * the upstream Git repository at the release tag, pinned to the tag's commit (a `GitRepository` that
- * ignores everything else), and a Flux Kustomization applies it into `system-upgrade`. This was chosen
- * over rendering copies of the manifests here: nothing upstream is copied or has to be kept in sync by
- * hand, and a version bump is one pin in `lib/versions.ts`. Flux's kustomize options adjust the
- * upstream files: the target namespace (which also completes the RBAC bindings' ServiceAccount
- * subjects, which upstream leaves to its root kustomization), the controller image tag (the folder's
- * Deployment names an old tag, v0.14.0, that the upstream root kustomization overrides with another
- * old one, so the tag comes from `IMAGES`), resource requests, and the upstream Namespace is removed in
- * favour of this Blueprint's, which carries the Pod Security labels and the Sovereign labels.
+ * The project publishes no Helm chart: Flux fetches its `manifests/` folder from Git at the release
+ * tag, pinned to the tag's commit, and a Flux Kustomization applies it into `system-upgrade`, so
+ * nothing upstream is copied and a bump is one pin in `lib/versions.ts`. Kustomize options adjust
+ * the files: the target namespace (which also completes the RBAC subjects), the controller image
+ * (the folder names an old tag, so the tag comes from `IMAGES`), requests, and the upstream Namespace
+ * removed in favour of this Blueprint's, which carries the Pod Security and Sovereign labels.
  *
- * Pod Security: `privileged`. The controller itself runs restricted, but its upgrade Jobs run
- * privileged on the host network with the host's PID and IPC namespaces and its root filesystem
- * mounted (`pkg/upgrade/job/job.go`), which is how they replace the k3s binary and restart k3s.
- * Network: the controller talks to the Kubernetes API only; the Jobs use the host network, where
- * NetworkPolicies do not apply, and their image ships the k3s binary (nothing is downloaded).
+ * Pod Security `privileged`: the controller runs restricted, but its upgrade Jobs run privileged on
+ * the host network with the host's PID and IPC namespaces and root filesystem (`pkg/upgrade/job/job.go`)
+ * to replace the k3s binary and restart k3s. Network: the controller talks to the Kubernetes API
+ * only; the Jobs use the host network, where NetworkPolicies do not apply, and download nothing.
  *
- * Source: https://github.com/rancher/system-upgrade-controller at the pinned tag (manifests and the Plan
- * CRD, `shared/charts/system-upgrade-controller`), https://docs.k3s.io/upgrades/automated. Not in
- * the reference kit.
+ * Source: https://github.com/rancher/system-upgrade-controller at the pinned tag (manifests and the
+ * Plan CRD, `shared/charts/system-upgrade-controller`), https://docs.k3s.io/upgrades/automated. Not
+ * in the reference kit.
  */
 export class SystemUpgradeController extends GitManifestsBlueprint<SystemUpgradeControllerProps> {
-  /** Catalog metadata: manifests of rancher/system-upgrade-controller at the tag pinned in `MANIFESTS['system-upgrade-controller']`, from Git, namespace system-upgrade, bootstrap kit, depends on Flux. */
-  static readonly metadata: GitManifestsBlueprintMetadata = {
-    name: 'system-upgrade-controller',
-    title: 'System Upgrade Controller',
-    category: 'infrastructure',
-    tier: 'bootstrap-kit',
-    summary: 'Upgrades k3s on every node, servers first and one node at a time, when the Sovereign\'s k3s version changes.',
-    manifests: MANIFESTS['system-upgrade-controller'],
-    namespace: 'system-upgrade',
-    podSecurity: { level: 'privileged', reason: 'the upgrade Jobs run privileged on the host network with the host PID and IPC namespaces and the host root filesystem mounted, to replace the k3s binary and restart k3s' },
-    dependsOn: [Flux],
-    installsCrds: true,
-    placementModes: ['active-active', 'single-region'],
-    resources: { cpuMillis: 50, memoryMiB: 64 },
-    network: {
-      egress: [
-        { peer: 'apiserver', reason: 'the controller watches Plans and Nodes, creates the upgrade Jobs, and cordons and drains nodes through the API' },
-      ],
-    },
+  /** The props a spec may set (`spec.blueprints.props.system-upgrade-controller`). */
+  static readonly propsSchema = BLUEPRINT_PROPS_SCHEMA.extend({
+    drainPodTimeoutSeconds: z.number().int().min(1).max(3600).optional().describe('Seconds a drain waits for each evicted pod before moving on (default 60)'),
+  }) satisfies z.ZodType<SystemUpgradeControllerProps>;
+
+  /** Catalog metadata: manifests from Git, namespace system-upgrade, bootstrap kit, depends on Flux. */
+  static readonly metadata: BlueprintMetadata = {
+    ...componentMetadata({
+      name: 'system-upgrade-controller',
+      title: 'System Upgrade Controller',
+      category: 'infrastructure',
+      tier: 'bootstrap-kit',
+      summary: 'Upgrades k3s on every node, servers first and one node at a time, when the Sovereign\'s k3s version changes.',
+      pin: MANIFESTS['system-upgrade-controller'],
+      namespace: 'system-upgrade',
+      podSecurity: { level: 'privileged', reason: 'the upgrade Jobs run privileged on the host network with the host PID and IPC namespaces and the host root filesystem mounted, to replace the k3s binary and restart k3s' },
+      dependsOn: [Flux],
+      installsCrds: true,
+      placementModes: ['active-active', 'single-region'],
+      resources: { cpuMillis: 50, memoryMiB: 64 },
+      network: { egress: [allow.apiserver('the controller watches Plans and Nodes, creates the upgrade Jobs, and cordons and drains nodes through the API')] },
+    }),
+    // not in the reference catalog
     sources: [MANIFESTS['system-upgrade-controller'].docs, 'https://docs.k3s.io/upgrades/automated'],
   };
 
@@ -112,7 +110,7 @@ export class SystemUpgradeController extends GitManifestsBlueprint<SystemUpgrade
             apiVersion: 'apps/v1',
             kind: 'Deployment',
             metadata: { name: CONTROLLER },
-            spec: { template: { spec: { containers: [{ name: CONTROLLER, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } } }] } } },
+            spec: { template: { spec: { containers: [{ name: CONTROLLER, resources: resources('50m', '64Mi', '256Mi') }] } } },
           }),
           target: { kind: 'Deployment', name: CONTROLLER },
         },
