@@ -4,6 +4,7 @@
  * contexts, resource requests, "an existing Secret, else one generated at bootstrap", network rule
  * builders, and the preset for Bitnami charts.
  */
+import { z } from 'zod';
 import type { BlueprintMetadata, GeneratedSecret, NetworkPort, NetworkRule, PodSecurityLevel } from '../lib/blueprint';
 import type { ChartPin, ImagePin, ManifestsPin } from '../lib/versions';
 import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from './bitnami';
@@ -158,3 +159,23 @@ export function bitnamiPreset(options: BitnamiPresetOptions): { readonly values:
   }
   return { values, reasons };
 }
+
+/** A DNS-1123 subdomain: lowercase alphanumeric labels joined by `.`, inner `-` allowed. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * zod schemas of props fields that recur across Blueprints, for their `propsSchema`; each takes the
+ * `.describe()` text editors show.
+ */
+export const propsField = {
+  /** A Kubernetes object name such as a Secret's (DNS-1123 subdomain, at most 253 characters). */
+  objectName: (description: string) =>
+    z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret' }).describe(description),
+  /** A DNS host name with at least two labels, e.g. `git.example.org`. */
+  hostname: (description: string) =>
+    z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: 'must be a lowercase DNS name with at least two labels, e.g. git.example.org' }).describe(description),
+  /** A volume size: a whole, positive number of Mi, Gi or Ti (a Kubernetes quantity), e.g. `10Gi`. */
+  storageSize: (description: string) => z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as 10Gi (a whole number of Mi, Gi or Ti)' }).describe(description),
+  /** A number of replicas: a whole number of at least 1. */
+  replicas: (description: string) => z.number().int().min(1).describe(description),
+};
