@@ -177,5 +177,5 @@ export const propsField = {
   /** A volume size: a whole, positive number of Mi, Gi or Ti (a Kubernetes quantity), e.g. `10Gi`. */
   storageSize: (description: string) => z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as 10Gi (a whole number of Mi, Gi or Ti)' }).describe(description),
   /** A number of replicas: a whole number of at least 1. */
-  replicas: (description: string) => z.number().int().min(1).describe(description),
+  replicas: (description: string) => z.number().int().min(1, { error: 'must be at least 1' }).describe(description),
 };

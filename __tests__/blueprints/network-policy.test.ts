@@ -5,7 +5,7 @@
  * allowances that follow their props and values.
  */
 import { App, Chart } from 'cdk8s';
-import { CertManager, Cilium, ExternalDns, Flux, Gitea, Keycloak, PowerDns, SealedSecrets } from '../../blueprints';
+import { CertManager, Cilium, ExternalDns, Flux, Keycloak, PowerDns, SealedSecrets } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { CERT_MANAGER_WEBHOOK_PORT } from '../../blueprints/platform/cert-manager';
 import { POWERDNS_API_CLIENT_NAMESPACE } from '../../blueprints/platform/powerdns';
@@ -159,13 +159,6 @@ describe('Blueprint network policies', () => {
     expect(smtp.get('allow-egress-internet-587')!.metadata.annotations[REASON_ANNOTATION]).toMatch(/SMTP/);
     expect(smtp.has('allow-ingress-anywhere-8080')).toBe(true);
     expect(blueprintPolicies(new Keycloak()).has('allow-egress-internet-587')).toBe(false);
-  });
-
-  it('Gitea: lets cert-manager\'s HTTP-01 solver answer only when the Blueprint renders its Ingress', () => {
-    expect(blueprintPolicies(new Gitea()).has('allow-ingress-anywhere-8089')).toBe(false);
-    const withIngress = blueprintPolicies(new Gitea({ ingressClassName: 'cilium' }));
-    expect(withIngress.get('allow-ingress-anywhere-8089')!.spec.ingress).toEqual([{ ports: [{ port: 8089, protocol: 'TCP' }] }]);
-    expect(withIngress.has('allow-ingress-anywhere-3000')).toBe(true);
   });
 
   it('PowerDNS: checks LUA record targets on the internet only while LUA records are on', () => {

@@ -98,7 +98,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
     oidc: z
       .strictObject({
         name: z.string().min(1).describe('Name of the login source on the sign-in page'),
-        discoveryUrl: z.url({ protocol: /^https$/ }).describe('The provider\'s OpenID Connect discovery document (https)'),
+        discoveryUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL, e.g. https://auth.example.org/realms/x/.well-known/openid-configuration' }).describe('The provider\'s OpenID Connect discovery document (https)'),
         secretName: propsField.objectName('Existing Secret in namespace gitea with the client ID under key and the client secret under secret'),
       })
       .optional()
