@@ -1,43 +1,97 @@
 /**
- * catalyst-cdk as a library: the spec loader, the Blueprint model and catalog, the constructs, the
- * built-in Blueprints and the Sovereign model.
+ * catalyst-cdk as a library: the public API platform teams import. Everything else in the package is
+ * internal and may change without notice.
+ *
+ * - composing a Sovereign: `Sovereign`, `SovereignBuilder`, the spec types and loaders;
+ * - the Blueprint model: `Blueprint`, `HelmBlueprint`, `GitManifestsBlueprint`, `ProductBlueprint`,
+ *   their metadata and props, `Cluster`, `Catalog`, and the helpers Blueprint files share;
+ * - the built-in Blueprints and the version manifest;
+ * - the constructs the Blueprints and stacks are made of (Flux, Kubernetes, Hetzner).
  */
-export * from './lib/errors';
-export * from './lib/versions';
-export * from './lib/hetzner';
-export * from './lib/naming';
-export * from './lib/net';
-export * from './lib/signing';
-export * from './lib/context';
-export * from './lib/cluster';
-export * from './lib/blueprint';
-export * from './lib/catalog';
-export * from './lib/gitops';
-export * from './lib/output';
-export * from './lib/cdktf-out';
-export * from './lib/spec/schema';
-export * from './lib/spec/types';
-export { loadSpec, parseSpec, networkPlan, formatPath, LoadSpecOptions } from './lib/spec/load';
-export { validateSpec, didYouMean, BlueprintNames } from './lib/spec/validate';
-export * from './constructs/flux';
-export * from './constructs/k8s/namespace';
-export * from './constructs/k8s/network-policy';
-export * from './constructs/k8s/metadata-service-block';
-export * from './constructs/hetzner/cloud-init';
-export * from './constructs/hetzner/network';
-export * from './constructs/hetzner/firewall';
-export * from './constructs/hetzner/node-pool';
-export * from './constructs/hetzner/load-balancer';
-export * from './constructs/hetzner/nat-gateway';
-export * from './constructs/hetzner/cluster';
-export * from './blueprints/helm';
-export * from './blueprints/git-manifests';
-export * from './blueprints/namespace';
-export * from './blueprints/product';
+
+// Errors
+export { BlueprintError, CatalogError, OutputError, SpecError, SpecFileError, SynthError, type SpecProblem } from './lib/errors';
+export { DestructiveChangeError, type DestructiveChange } from './app/destructive-changes';
+
+// Composing a Sovereign
+export { Sovereign, selectBlueprints, type ClusterPlan, type SovereignOptions, type SynthReport, type SynthTargets } from './app/sovereign';
+export { SovereignBuilder, type RegionInput, type SovereignBody } from './app/builder';
+export { loadSpec, parseSpec, specFromInput, type LoadSpecOptions, type SpecLocator } from './lib/spec/load';
+export {
+  ARCHITECTURES,
+  BUILDING_BLOCKS,
+  ENV_TYPES,
+  SPEC_API_VERSION,
+  sovereignJsonSchema,
+  type BackendSpec,
+  type ChartVerifySpec,
+  type EtcdSnapshotsSpec,
+  type GitVerifySpec,
+  type RegionSpecParsed,
+  type SchemaBlueprint,
+  type SovereignSpecInput,
+  type SovereignSpecParsed,
+  type TaintSpec,
+  type WorkerPoolSpec,
+} from './lib/spec/schema';
+export type { NetworkPlan, RegionSpec, SovereignSpec } from './lib/spec/types';
+export type { BlueprintNames } from './lib/spec/validate';
+export { LOCATION_NAMES, LOCATIONS, ORDERABLE_SERVER_TYPES, SERVER_TYPES, type HetznerLocation, type LocationName, type ServerType, type ServerTypeDeprecation, type ServerTypeName } from './lib/hetzner';
+export type { CosignVerification, GitVerificationMode, OidcIdentityMatch } from './lib/signing';
+
+// The Blueprint model
+export {
+  Blueprint,
+  BLUEPRINT_PROPS_SCHEMA,
+  BlueprintConstruct,
+  isProduct,
+  refName,
+  type BindOptions,
+  type BlueprintClass,
+  type BlueprintMetadata,
+  type BlueprintProps,
+  type BlueprintRef,
+  type BlueprintTier,
+  type ComponentMetadata,
+  type GeneratedSecret,
+  type HelmChartMetadata,
+  type ManifestsMetadata,
+  type NetworkAllowances,
+  type NetworkPeer,
+  type NetworkPort,
+  type NetworkProtocol,
+  type NetworkRule,
+  type PlacementMode,
+  type PodSecurityLevel,
+  type ProductMetadata,
+  type ResourceRequests,
+} from './lib/blueprint';
+export { Cluster, clusterInfo, type ClusterArchitecture, type ClusterAttributes, type ClusterInfo } from './lib/cluster';
+export { HCLOUD_STORAGE_CLASS, type ClusterAuth, type ClusterContext, type ClusterGitops, type ClusterNetwork, type HcloudSecretRef, type IngressPorts } from './lib/context';
+export { BLUEPRINT_NAME, Catalog, metadataProblems, type AddedDependency, type Resolution } from './lib/catalog';
+export { HELM_PROPS_SCHEMA, HelmBlueprint, type HelmBlueprintMetadata, type HelmBlueprintProps, type ValueReason } from './blueprints/helm';
+export { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from './blueprints/git-manifests';
+export { ProductBlueprint, type ProductBlueprintMetadata } from './blueprints/product';
+export { blueprintLabels, renderNamespace } from './blueprints/namespace';
 export * from './blueprints/common';
+export type { ValueNote } from './lib/gitops';
+export { LABELS } from './lib/naming';
+
+// The built-in Blueprints and the version manifest
 export * from './blueprints';
-export * from './app/gitops-tree';
-export * from './app/region-stack';
-export * from './app/destructive-changes';
-export * from './app/sovereign';
-export * from './app/builder';
+export { CATALYST_CDK_VERSION, chartPin, CHARTS, IMAGES, MANIFESTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS, type ChartName, type ChartPin, type ImageName, type ImagePin, type ManifestsPin } from './lib/versions';
+
+// Constructs
+export * from './constructs/flux';
+export { PlatformNamespace, type PlatformNamespaceProps } from './constructs/k8s/namespace';
+export { NamespaceNetworkPolicies, type NamespaceNetworkPoliciesProps } from './constructs/k8s/network-policy';
+export { MetadataServiceBlock, type MetadataServiceBlockProps } from './constructs/k8s/metadata-service-block';
+export { HetznerNetwork, type HetznerNetworkProps } from './constructs/hetzner/network';
+export { NodeFirewall, type NodeFirewallProps } from './constructs/hetzner/firewall';
+export { NodePool, type NodePoolProps, type ServerBaseProps } from './constructs/hetzner/node-pool';
+export { ClusterLoadBalancer, type ClusterLoadBalancerProps, type LoadBalancerPort } from './constructs/hetzner/load-balancer';
+export { NatGateway, type NatGatewayProps } from './constructs/hetzner/nat-gateway';
+export { HetznerCluster, type ClusterWorkerPool, type HetznerClusterProps } from './constructs/hetzner/cluster';
+export type { ApiServerOidc, EtcdSnapshotConfig, HelmPreinstall, K3sRole, NodeCloudInitProps, PrivateEgress } from './constructs/hetzner/cloud-init';
+export { RegionStack, type RegionStackProps } from './app/region-stack';
+export { renderClusterTree, type ClusterTree, type PlannedBlueprint, type TreeProvenance } from './app/gitops-tree';

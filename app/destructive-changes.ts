@@ -19,6 +19,7 @@ import { LABELS } from '../lib/naming';
 
 /** The parts of a stack's Terraform JSON the guard reads. */
 export interface StackJson {
+  /** Terraform's `resource` block: resource type → resource name → arguments, e.g. `hcloud_server.control_plane_1.server_type`. @default none: a stack without resources */
   readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
 }
 

@@ -21,7 +21,6 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import type { Blueprint } from '../lib/blueprint';
 import { Cluster, clusterInfoOf } from '../lib/cluster';
 import { clusterLabels, type ClusterContext } from '../lib/context';
-import { BlueprintError } from '../lib/errors';
 import { addFolder, FileTree, Manifest, OWNERSHIP_RECORD, renderOwnershipRecord, toYaml } from '../lib/gitops';
 import { CATALYST_CDK_VERSION } from '../lib/versions';
 import { blueprintObjectName } from '../lib/naming';
@@ -185,8 +184,7 @@ function clusterReadme(ctx: ClusterContext, planned: readonly PlannedBlueprint[]
  * @param cluster the cluster the Blueprints bind into. @default built from `ctx` with the planned Blueprints
  * @throws Error when two objects of one folder would get the same file name, when a Blueprint's
  *   `timeout` is not whole minutes, or when a value note names a path its object lacks
- * @throws BlueprintError (naming the construct path) for whatever a Blueprint's rendering throws, and
- *   when a Blueprint reads a peer that depends on it
+ * @throws BlueprintError (naming the construct path) for whatever a Blueprint's rendering throws
  */
 export function renderClusterTree(ctx: ClusterContext, planned: readonly PlannedBlueprint[], provenance: TreeProvenance = {}, cluster: Cluster = new Cluster(clusterInfoOf(ctx), planned.map((p) => p.blueprint))): ClusterTree {
   const files: FileTree = new Map();
@@ -204,7 +202,7 @@ export function renderClusterTree(ctx: ClusterContext, planned: readonly Planned
       dependsOn,
       timeout: minutes(timeout),
     });
-  const declared = new Map(planned.map((p) => [p.blueprint.metadata.name, p.dependsOn]));
+  const declared = new Map<string, readonly string[]>(planned.map((p) => [p.blueprint.metadata.name, p.dependsOn]));
   const implied = (name: string): Set<string> => {
     const seen = new Set<string>();
     const visit = (n: string) => (declared.get(n) ?? []).forEach((d) => !seen.has(d) && (seen.add(d), visit(d)));
@@ -222,12 +220,13 @@ export function renderClusterTree(ctx: ClusterContext, planned: readonly Planned
     const objects = manifests(chart);
     addFolder(files, `${root}/${folder}`, objects, [], blueprint.valueNotes(cluster));
     objectCount += objects.length;
+    // A peer read is ordered before its reader unless the graph orders the two already; a read of a
+    // Blueprint that depends on the reader (a server allowing its client) adds no edge, so none can form a cycle.
     const before = implied(m.name);
-    const read = (cluster.references.get(m.name) ?? []).filter((peer) => !before.has(peer));
-    for (const peer of read) {
-      if (implied(peer).has(m.name)) throw new BlueprintError(`Blueprint ${m.name} reads ${peer}, which depends on ${m.name}: a cycle; pass the fact through props instead`);
-    }
-    kustomization(folder, folder, [...new Set([...dependsOn, ...read])].sort().map(blueprintObjectName), m.timeout ?? '10m');
+    const read = (cluster.references.get(m.name) ?? []).filter((peer) => !before.has(peer) && !implied(peer).has(m.name));
+    const after = [...new Set([...dependsOn, ...read])].sort();
+    declared.set(m.name, after);
+    kustomization(folder, folder, after.map(blueprintObjectName), m.timeout ?? '10m');
 
     if (configChart.node.findAll().some((c) => c instanceof ApiObject)) {
       const configObjects = manifests(configChart);

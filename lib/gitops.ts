@@ -16,7 +16,15 @@ export interface Manifest {
   /** Object kind, e.g. `HelmRelease`. */
   readonly kind: string;
   /** Name, namespace (absent for cluster-scoped objects) and any further metadata such as labels. */
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly metadata: {
+    /** Object name (`metadata.name`). */
+    readonly name: string;
+    /** Object namespace (`metadata.namespace`); absent for cluster-scoped objects. */
+    readonly namespace?: string;
+    /** Any further metadata field: `labels`, `annotations`, ... */
+    readonly [key: string]: unknown;
+  };
+  /** The kind's own fields: `spec`, `data`, `rules`, ... */
   readonly [key: string]: unknown;
 }
 
@@ -126,8 +134,9 @@ export interface OwnershipRecord {
   readonly generator: 'catalyst-cdk';
   /** catalyst-cdk version that wrote the folder. */
   readonly version: string;
-  /** Sovereign (`metadata.name`) and cluster the folder belongs to. */
+  /** Sovereign (its spec's `metadata.name`) the folder belongs to. */
   readonly sovereign: string;
+  /** Cluster (folder name, e.g. `hz-fsn-mgt-prod`) the folder belongs to. */
   readonly cluster: string;
   /** Every file catalyst-cdk wrote in the folder except the record itself, relative, sorted. */
   readonly files: readonly string[];

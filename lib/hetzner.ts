@@ -19,7 +19,10 @@ export interface HetznerLocation {
 /** Names of all supported locations, sorted: the values `spec.regions[].location` accepts. */
 export const LOCATION_NAMES = ['ash', 'fsn1', 'hel1', 'hil', 'nbg1', 'sin'] as const;
 
-/** A Hetzner location code a region can be placed in, e.g. `fsn1`. */
+/**
+ * A Hetzner location code a region can be placed in, e.g. `fsn1`.
+ * @useDeclaredType
+ */
 export type LocationName = (typeof LOCATION_NAMES)[number];
 
 /** All locations a Sovereign can be placed in, keyed by name. */
@@ -90,7 +93,10 @@ const ORDERABLE = [
   ...family('x86', 'dedicated', ALL, [['ccx13', 2, 8, 80], ['ccx23', 4, 16, 160], ['ccx33', 8, 32, 240], ['ccx43', 16, 64, 360], ['ccx53', 32, 128, 600], ['ccx63', 48, 192, 960]]),
 ];
 
-/** A server type Hetzner still sells, e.g. `cx43`: the values a spec's `serverType` fields accept. */
+/**
+ * A server type Hetzner still sells, e.g. `cx43`: the values a spec's `serverType` fields accept.
+ * @useDeclaredType
+ */
 export type ServerTypeName = (typeof ORDERABLE)[number]['name'];
 
 /**
@@ -121,7 +127,17 @@ export function describeServerType(t: ServerType): string {
 export const NETWORK_MAX_SERVERS = 100;
 
 /** Load balancer types, keyed by name. `maxTargets` and `maxServices` are Hetzner's per-type limits. */
-export const LOAD_BALANCER_TYPES: Readonly<Record<string, { readonly maxTargets: number; readonly maxServices: number }>> = {
+export const LOAD_BALANCER_TYPES: Readonly<
+  Record<
+    string,
+    {
+      /** Most targets (servers, label selectors, IPs) one load balancer of this type accepts. */
+      readonly maxTargets: number;
+      /** Most services (listen port → destination port pairs) one load balancer of this type accepts. */
+      readonly maxServices: number;
+    }
+  >
+> = {
   lb11: { maxTargets: 25, maxServices: 5 },
   lb21: { maxTargets: 75, maxServices: 15 },
   lb31: { maxTargets: 150, maxServices: 30 },
@@ -142,7 +158,14 @@ export const METADATA_SERVICE_IP = '169.254.169.254';
  * `value` and runs in `namespace`. The label counts only there: `kube-system` holds no workload a
  * tenant can create, so no other pod can exempt itself by setting the label.
  */
-export const METADATA_SERVICE_ACCESS = { label: 'catalyst.openova.io/metadata-service', value: 'allowed', namespace: 'kube-system' } as const;
+export const METADATA_SERVICE_ACCESS = {
+  /** The pod label key that asks for access. */
+  label: 'catalyst.openova.io/metadata-service',
+  /** The value the label must have. */
+  value: 'allowed',
+  /** The only namespace where the label grants access. */
+  namespace: 'kube-system',
+} as const;
 
 /** Hetzner's limit on a server's user_data (cloud-init), in bytes. */
 export const USER_DATA_MAX_BYTES = 32 * 1024;

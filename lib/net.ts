@@ -143,15 +143,33 @@ export const PRIVATE_IPV4_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/1
 /** The IPv6 unique local addresses (RFC 4193), IPv6's private range. */
 export const PRIVATE_IPV6_CIDRS = ['fc00::/7'] as const;
 /** Link-local ranges (RFC 3927, RFC 4291): Hetzner's metadata service answers at 169.254.169.254. */
-export const LINK_LOCAL_CIDRS = { ipv4: '169.254.0.0/16', ipv6: 'fe80::/10' } as const;
+export const LINK_LOCAL_CIDRS = {
+  /** IPv4 link-local (RFC 3927). */
+  ipv4: '169.254.0.0/16',
+  /** IPv6 link-local unicast (RFC 4291). */
+  ipv6: 'fe80::/10',
+} as const;
 /** Loopback ranges: the host itself. */
-export const LOOPBACK_CIDRS = { ipv4: '127.0.0.0/8', ipv6: '::1/128' } as const;
+export const LOOPBACK_CIDRS = {
+  /** IPv4 loopback (RFC 1122). */
+  ipv4: '127.0.0.0/8',
+  /** The one IPv6 loopback address (RFC 4291). */
+  ipv6: '::1/128',
+} as const;
+
+/** A range no packet from the internet comes from: one entry of {@link NON_PUBLIC_RANGES}. */
+export interface NonPublicRange {
+  /** The range as CIDR text, e.g. `10.0.0.0/8`. */
+  readonly cidr: string;
+  /** What the range is, as a noun phrase for messages, e.g. `a private range (RFC 1918)`. */
+  readonly what: string;
+}
 
 /**
  * Ranges no packet from the internet comes from, so a firewall source inside one never matches
  * public traffic: private, link-local and loopback ranges, each with what it is (for messages).
  */
-export const NON_PUBLIC_RANGES: ReadonlyArray<{ readonly cidr: string; readonly what: string }> = [
+export const NON_PUBLIC_RANGES: readonly NonPublicRange[] = [
   ...PRIVATE_IPV4_CIDRS.map((cidr) => ({ cidr, what: 'a private range (RFC 1918)' })),
   ...PRIVATE_IPV6_CIDRS.map((cidr) => ({ cidr, what: 'a private range (IPv6 unique local addresses, RFC 4193)' })),
   { cidr: LINK_LOCAL_CIDRS.ipv4, what: 'a link-local range' },
@@ -166,7 +184,7 @@ export const NON_PUBLIC_RANGES: ReadonlyArray<{ readonly cidr: string; readonly 
  *
  * @param text a CIDR that passed `checkSourceCidr`
  */
-export function nonPublicRange(text: string): { readonly cidr: string; readonly what: string } | undefined {
+export function nonPublicRange(text: string): NonPublicRange | undefined {
   const [addr, prefix] = ipaddr.parseCIDR(mappedIpv4(text) ?? text);
   return NON_PUBLIC_RANGES.find((range) => {
     const [base, bits] = ipaddr.parseCIDR(range.cidr);

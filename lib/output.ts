@@ -48,7 +48,12 @@ export interface OutputPlan {
  * @returns `undefined` when the file or its folder does not exist; `{ value: undefined }` when it is not JSON
  * @throws the file system error of a file that exists but cannot be read
  */
-export function readJsonFile(file: string): { readonly value: unknown } | undefined {
+export function readJsonFile(
+  file: string,
+): {
+  /** The parsed JSON; `undefined` when the file is not valid JSON. */
+  readonly value: unknown;
+} | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -44,8 +44,14 @@ export interface PgpPublicKeyBlock {
 
 /** Result of `parsePgpPublicKeyBlock`: the block, or why it is not one. */
 export type PgpKeyResult =
-  | { readonly ok: true; readonly block: PgpPublicKeyBlock }
   | {
+      /** The text is one valid public key block. */
+      readonly ok: true;
+      /** The checked block and its fingerprints. */
+      readonly block: PgpPublicKeyBlock;
+    }
+  | {
+      /** The text is not a usable public key block. */
       readonly ok: false;
       /** True when the text holds private key material; a message about it must never echo the text. */
       readonly private: boolean;

@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { builtinCatalog, CertManager, Cilium, Gitea, Keycloak } from '../../blueprints';
+import { HelmBlueprint } from '../../blueprints/helm';
 import { ProductBlueprint } from '../../blueprints/product';
 import { SovereignBuilder } from '../../app/builder';
 import { Sovereign } from '../../app/sovereign';
 import type { BlueprintMetadata } from '../../lib/blueprint';
 import { Cluster } from '../../lib/cluster';
 import { BlueprintError, CatalogError, SpecError } from '../../lib/errors';
+import { podinfoMetadata } from '../support/blueprints';
 import { SOLO_ATTRIBUTES, type Json } from '../support/render';
 import { ROOT } from '../support/synth';
 
@@ -93,6 +95,38 @@ describe('typed references between Blueprints', () => {
     expect(() => new Gitea({ ingressClassName: 'cilium' }).bind(new Chart(new App(), 'x'), cluster)).toThrow(/cert-manager creates no ClusterIssuer .*Gitea's clusterIssuer/);
     const own = new Gitea({ ingressClassName: 'cilium', clusterIssuer: 'corporate-ca' }).bind(new Chart(new App(), 'y'), cluster);
     expect((own.release!.toJson() as Json).spec.values.ingress.annotations['cert-manager.io/cluster-issuer']).toBe('corporate-ca');
+  });
+});
+
+describe('references become Flux dependsOn edges where the graph does not order them', () => {
+  class Portal extends HelmBlueprint {
+    static readonly metadata: BlueprintMetadata = podinfoMetadata('portal', 'Links to Gitea.', { dependsOn: ['cert-manager'] });
+    protected curatedValues(cluster: Cluster): Record<string, unknown> {
+      return { ui: { message: cluster.blueprint(Gitea).domain(cluster) } };
+    }
+  }
+  class Server extends HelmBlueprint {
+    static readonly metadata: BlueprintMetadata = podinfoMetadata('server', 'Allows its client.', { dependsOn: ['cert-manager'] });
+    protected curatedValues(cluster: Cluster): Record<string, unknown> {
+      return { ui: { message: cluster.has(Client) ? cluster.blueprint(Client).metadata.namespace : 'none' } };
+    }
+  }
+  class Client extends HelmBlueprint {
+    static readonly metadata: BlueprintMetadata = podinfoMetadata('client', 'Calls the server.', { dependsOn: ['server'] });
+    protected curatedValues(): Record<string, unknown> {
+      return {};
+    }
+  }
+  const dependsOn = (files: Map<string, string>, name: string) =>
+    (parse(files.get(`clusters/hz-fsn-mgt-prod/flux-system/kustomization-bp-${name}.yaml`)!).spec.dependsOn as Json[]).map((d) => d.name);
+
+  it('a read of a peer the Blueprint does not depend on orders it after that peer; a read of a dependent adds nothing', () => {
+    const spec = stringify({ ...solo, spec: { ...solo.spec, blueprints: { install: ['portal', 'client', 'gitea'] } } });
+    const files = Sovereign.fromYaml(spec, { catalog: builtinCatalog().with(Portal, Server, Client) }).gitopsTree().files;
+    expect(dependsOn(files, 'portal')).toEqual(['bp-cert-manager', 'bp-gitea']);
+    expect(dependsOn(files, 'server')).toEqual(['bp-cert-manager']);
+    expect(dependsOn(files, 'client')).toEqual(['bp-server']);
+    expect(parse(files.get('clusters/hz-fsn-mgt-prod/bp-server/helmrelease.yaml')!).spec.values.ui.message).toBe('client');
   });
 });
 

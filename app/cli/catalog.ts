@@ -18,9 +18,23 @@ export interface CatalogEntry {
   /** Category, e.g. `security`. */
   readonly category: string;
   /** The pinned upstream chart, for a Blueprint that installs a Helm chart. */
-  readonly chart?: { readonly repository: string; readonly name: string; readonly version: string };
+  readonly chart?: {
+    /** Chart repository URL (`https://...` index or `oci://...`). */
+    readonly repository: string;
+    /** Chart name in the repository. */
+    readonly name: string;
+    /** Exact chart version. */
+    readonly version: string;
+  };
   /** The pinned upstream manifests folder, for a Blueprint that installs plain manifests from Git. */
-  readonly manifests?: { readonly repository: string; readonly path: string; readonly tag: string };
+  readonly manifests?: {
+    /** Git repository URL. */
+    readonly repository: string;
+    /** Folder of the manifests in the repository. */
+    readonly path: string;
+    /** Git tag the manifests are taken from. */
+    readonly tag: string;
+  };
   /** Namespace the Blueprint installs into. */
   readonly namespace: string;
   /** Catalog names of its direct dependencies (Flux `dependsOn`), sorted. */

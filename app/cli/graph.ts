@@ -18,9 +18,24 @@ export interface BlueprintGraph {
   /** Sovereign name, for the graph's title. */
   readonly sovereign: string;
   /** Blueprints in install order; `added` lists who needs a Blueprint the spec did not select. */
-  readonly nodes: ReadonlyArray<{ readonly name: string; readonly tier: string; readonly added?: { readonly requiredBy: readonly string[] } }>;
+  readonly nodes: ReadonlyArray<{
+    /** Catalog name of the Blueprint. */
+    readonly name: string;
+    /** `bootstrap-kit`, `mandatory` or `a-la-carte`. */
+    readonly tier: string;
+    /** Present when the spec did not select the Blueprint and the catalog added it as a dependency. @default none: selected by the spec */
+    readonly added?: {
+      /** Catalog names of the Blueprints that need it, sorted. */
+      readonly requiredBy: readonly string[];
+    };
+  }>;
   /** Dependency edges: `to` dependsOn `from`; sorted by `to`, then `from`. */
-  readonly edges: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+  readonly edges: ReadonlyArray<{
+    /** Catalog name of the Blueprint depended on. */
+    readonly from: string;
+    /** Catalog name of the Blueprint that dependsOn `from`. */
+    readonly to: string;
+  }>;
 }
 
 /** The dependency graph of a Sovereign's Blueprints. */

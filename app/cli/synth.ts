@@ -29,7 +29,15 @@ export interface SynthFlags {
  * Where `synth` writes. Run by `cdktf synth` (which sets `CDKTF_OUTDIR`) only Terraform is written,
  * run by `cdk8s synth` (`CDK8S_OUTDIR`) only the GitOps tree; run directly, both.
  */
-export function synthTargets(flags: SynthFlags, env: NodeJS.ProcessEnv): { terraformOut?: string; gitopsOut?: string } {
+export function synthTargets(
+  flags: SynthFlags,
+  env: NodeJS.ProcessEnv,
+): {
+  /** Folder of the Terraform output (`cdktf.out` layout); absent when this run writes no Terraform. */
+  terraformOut?: string;
+  /** Folder of the GitOps tree; absent when this run writes no GitOps tree. */
+  gitopsOut?: string;
+} {
   const byCli = env.CDKTF_OUTDIR || env.CDK8S_OUTDIR;
   return {
     terraformOut: flags.terraformOut ?? (env.CDKTF_OUTDIR || (byCli ? undefined : 'cdktf.out')),

@@ -12,10 +12,15 @@ import { CosignVerification, cosignVerificationProblems, GitVerificationMode, pa
 
 /** API versions of the Flux kinds (Flux v2.4). */
 export const FLUX_API = {
+  /** `GitRepository` (https://fluxcd.io/flux/components/source/gitrepositories/). */
   gitRepository: 'source.toolkit.fluxcd.io/v1',
+  /** `HelmRepository` (https://fluxcd.io/flux/components/source/helmrepositories/). */
   helmRepository: 'source.toolkit.fluxcd.io/v1',
+  /** `OCIRepository` (https://fluxcd.io/flux/components/source/ocirepositories/); still beta in Flux v2.4. */
   ociRepository: 'source.toolkit.fluxcd.io/v1beta2',
+  /** `HelmRelease` (https://fluxcd.io/flux/components/helm/helmreleases/). */
   helmRelease: 'helm.toolkit.fluxcd.io/v2',
+  /** Flux `Kustomization` (https://fluxcd.io/flux/components/kustomize/kustomizations/). */
   kustomization: 'kustomize.toolkit.fluxcd.io/v1',
 } as const;
 
@@ -202,8 +207,22 @@ export class OciRepository extends ApiObject {
 
 /** Where a HelmRelease takes its chart from. */
 export type HelmChartSource =
-  | { readonly kind: 'HelmRepository'; readonly name: string; readonly chart: string; readonly version: string }
-  | { readonly kind: 'OCIRepository'; readonly name: string };
+  | {
+      /** A chart from a Helm repository index (`spec.chart.spec.sourceRef.kind`). */
+      readonly kind: 'HelmRepository';
+      /** Name of the `HelmRepository` in the release's namespace (`spec.chart.spec.sourceRef.name`). */
+      readonly name: string;
+      /** Chart name in the repository index (`spec.chart.spec.chart`), e.g. `cert-manager`. */
+      readonly chart: string;
+      /** Exact chart version (`spec.chart.spec.version`) as the repository index lists it; never a range. */
+      readonly version: string;
+    }
+  | {
+      /** A chart artifact pulled from an OCI registry (`spec.chartRef.kind`); the version is the repository's tag. */
+      readonly kind: 'OCIRepository';
+      /** Name of the `OCIRepository` in the release's namespace (`spec.chartRef.name`). */
+      readonly name: string;
+    };
 
 /**
  * A strategic merge patch Flux applies to the rendered manifests of a chart before Helm installs them
@@ -217,7 +236,14 @@ export interface HelmPostRenderPatch {
    * charts leave it out of most manifests (Helm sets the release namespace when it applies them), and
    * a selector with one would not match them.
    */
-  readonly target: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  readonly target: {
+    /** API group and version of the object, e.g. `apps/v1`. */
+    readonly apiVersion: string;
+    /** Kind of the object, e.g. `Deployment`. */
+    readonly kind: string;
+    /** Name of the object as the chart renders it. */
+    readonly name: string;
+  };
   /** The patch: the fields to merge into the object; `apiVersion`, `kind` and `metadata.name` are added from `target`. */
   readonly patch: Record<string, unknown>;
 }
@@ -308,13 +334,28 @@ export interface FluxKustomizationProps extends FluxObjectProps {
   /** Namespace set on every namespaced object of the path, and on ServiceAccount subjects of RBAC bindings (`spec.targetNamespace`). @default none: as the manifests say */
   readonly targetNamespace?: string;
   /** Image overrides (`spec.images`): the image `name` gets the tag `newTag`. @default none */
-  readonly images?: ReadonlyArray<{ readonly name: string; readonly newTag: string }>;
+  readonly images?: ReadonlyArray<{
+    /** Image name as the manifests write it, without a tag, e.g. `docker.io/rancher/system-upgrade-controller`. */
+    readonly name: string;
+    /** The tag to use instead of the manifests' own. */
+    readonly newTag: string;
+  }>;
   /**
    * Strategic-merge or JSON 6902 patches applied to the path's manifests (`spec.patches`); each
    * patch is a YAML document naming its target by kind and name, or selects it with `target`.
    * @default none
    */
-  readonly patches?: ReadonlyArray<{ readonly patch: string; readonly target?: { readonly kind: string; readonly name: string } }>;
+  readonly patches?: ReadonlyArray<{
+    /** The patch as a YAML document. */
+    readonly patch: string;
+    /** The objects the patch applies to. @default the object the patch itself names */
+    readonly target?: {
+      /** Kind of the target objects, e.g. `Deployment`. */
+      readonly kind: string;
+      /** Name of the target object. */
+      readonly name: string;
+    };
+  }>;
 }
 
 /** A Flux `Kustomization` (the kustomize.toolkit.fluxcd.io kind, not kustomize's own file). */

@@ -82,6 +82,7 @@ export interface EtcdSnapshotConfig {
   readonly scheduleCron: string;
   /** Snapshots k3s keeps, locally and in S3. */
   readonly retention: number;
+  /** The S3-compatible bucket the snapshots go to (k3s `etcd-s3-*` settings). */
   readonly s3: {
     /** Endpoint host without scheme, e.g. `fsn1.your-objectstorage.com` (HTTPS). */
     readonly endpoint: string;
@@ -200,10 +201,15 @@ export const SSHD_HARDENING = [
 
 /** Where each script and file of the bootstrap lives on the node. */
 export const BOOT_FILES = {
+  /** k3s' configuration file (mode 0600: it holds the join token), read by `k3s server` and `k3s agent`. */
   k3sConfig: '/etc/rancher/k3s/config.yaml',
+  /** The script cloud-init runs on every node (its `runcmd`): node IP, k3s download and start. */
   nodeInit: '/usr/local/sbin/catalyst-node-init.sh',
+  /** The first server's script that installs the pre-install charts and Flux' sync objects. */
   bootstrap: '/usr/local/sbin/catalyst-bootstrap.sh',
+  /** The Flux sync objects (GitRepository and root Kustomization) the bootstrap applies. */
   fluxSync: `${BOOT_STATE_DIR}/flux-sync.yaml`,
+  /** Marker file the bootstrap writes when it has finished; a rerun stops when it exists. */
   bootstrapComplete: `${BOOT_STATE_DIR}/bootstrap-complete`,
 } as const;
 

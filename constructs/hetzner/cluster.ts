@@ -19,6 +19,8 @@ import { controlPlaneServerName, LABELS, workerServerName } from '../../lib/nami
 import { NODE_SOFTWARE } from '../../lib/versions';
 import { EtcdSnapshotConfig, HelmPreinstall, renderNodeCloudInit } from './cloud-init';
 import type { LocalPathImages } from './local-path';
+
+export type { LocalPathImages } from './local-path';
 import { NodeFirewall } from './firewall';
 import { ClusterLoadBalancer, LoadBalancerPort } from './load-balancer';
 import { NatGateway } from './nat-gateway';
@@ -41,7 +43,14 @@ export interface ClusterWorkerPool {
   /** Kubernetes node labels set at registration, on top of the role and pool labels. */
   readonly labels: Readonly<Record<string, string>>;
   /** Kubernetes node taints set at registration; `effect` is `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
-  readonly taints: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
+  readonly taints: ReadonlyArray<{
+    /** Taint key, e.g. `dedicated`. */
+    readonly key: string;
+    /** Taint value. @default none: a taint without value */
+    readonly value?: string;
+    /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
+    readonly effect: string;
+  }>;
   /**
    * Servers without public IPv4 and IPv6 and without the firewall; they reach the internet through NAT
    * on the NAT gateway (`HetznerClusterProps.natGateway`), else on the first control plane server. @default false
@@ -64,7 +73,12 @@ export interface HetznerClusterProps {
   /** The cluster's shared facts (names, network plan, k3s version, GitOps path). */
   readonly ctx: ClusterContext;
   /** Control plane server type and count (1, or 3 for HA). */
-  readonly controlPlane: { readonly serverType: string; readonly count: number };
+  readonly controlPlane: {
+    /** Hetzner server type of every control plane server, e.g. `cx32`. */
+    readonly serverType: string;
+    /** Number of control plane servers: 1, or 3 for HA (embedded etcd needs a majority). */
+    readonly count: number;
+  };
   /** Worker pools; none means workloads run on the control plane. */
   readonly workerPools: readonly ClusterWorkerPool[];
   /** OS image of every server. */
@@ -82,7 +96,10 @@ export interface HetznerClusterProps {
    * instead of NAT on the first control plane server. Ignored without a private-only pool.
    * @default none: the first control plane server is the NAT server
    */
-  readonly natGateway?: { readonly serverType: string };
+  readonly natGateway?: {
+    /** Hetzner server type of the NAT gateway server, e.g. `cx22`. */
+    readonly serverType: string;
+  };
   /**
    * Hetzner delete protection of the network, the load balancer and every server, and rebuild protection
    * of every server (Hetzner requires a server's delete and rebuild flags to be equal). These are all
@@ -105,7 +122,13 @@ export interface HetznerClusterProps {
    * and secret key spliced in from sensitive variables. @default none (k3s' local snapshots only)
    */
   readonly etcdSnapshots?: Omit<EtcdSnapshotConfig, 's3'> & {
-    readonly s3: Omit<EtcdSnapshotConfig['s3'], 'accessKey' | 'secretKey'> & { readonly accessKey: SecretSplice; readonly secretKey: SecretSplice };
+    /** The bucket, as in {@link EtcdSnapshotConfig}, with the keys as splices instead of placeholder text. */
+    readonly s3: Omit<EtcdSnapshotConfig['s3'], 'accessKey' | 'secretKey'> & {
+      /** The S3 access key, spliced into the servers' user_data from a sensitive variable. */
+      readonly accessKey: SecretSplice;
+      /** The S3 secret key, spliced into the servers' user_data from a sensitive variable. */
+      readonly secretKey: SecretSplice;
+    };
   };
   /** Images of the non-default `local-path` StorageClass AddOn on servers. @default NODE_SOFTWARE.localPathProvisioner and .localPathHelper */
   readonly localPathImages?: LocalPathImages;
@@ -149,7 +172,10 @@ function hcloudSecretManifest(ctx: ClusterContext, token: SecretSplice): string 
  */
 const GZIP_MARGIN = { ratio: 0.02, bytes: 64 };
 
-/** Bytes Hetzner counts for a user_data of `text`: base64 of its gzip, with {@link GZIP_MARGIN}. */
+/**
+ * Bytes Hetzner counts for a user_data of `text`: the length of base64 of its gzip (level 6), plus a
+ * margin of 2 % and 64 bytes for the difference between Node's zlib and Terraform's `base64gzip`.
+ */
 export function encodedUserDataBytes(text: string): number {
   const encoded = gzipSync(Buffer.from(text), { level: 6 }).toString('base64').length;
   return Math.ceil(encoded * (1 + GZIP_MARGIN.ratio)) + GZIP_MARGIN.bytes;

@@ -26,7 +26,12 @@ import { METADATA_SERVICE_ACCESS, METADATA_SERVICE_IP } from '../../lib/hetzner'
 export const CILIUM_POLICY_API = 'cilium.io/v2';
 
 /** Names of the two policies. */
-export const METADATA_BLOCK_POLICIES = { outside: 'deny-metadata-service', exemptNamespace: `deny-metadata-service-${METADATA_SERVICE_ACCESS.namespace}` } as const;
+export const METADATA_BLOCK_POLICIES = {
+  /** The policy that denies every pod outside the exempt namespace. */
+  outside: 'deny-metadata-service',
+  /** The policy that denies the pods of the exempt namespace (`kube-system`) without the exemption label. */
+  exemptNamespace: `deny-metadata-service-${METADATA_SERVICE_ACCESS.namespace}`,
+} as const;
 
 /** Label key of a pod's namespace in Cilium endpoint selectors (`k8s:` source). */
 const POD_NAMESPACE = 'k8s:io.kubernetes.pod.namespace';

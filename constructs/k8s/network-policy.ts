@@ -29,7 +29,15 @@ export const SAME_NAMESPACE_POLICY = 'allow-same-namespace';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Namespace and pod labels of the cluster DNS: k3s deploys CoreDNS in `kube-system` with the label `k8s-app: kube-dns`. */
-export const CLUSTER_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } } as const;
+export const CLUSTER_DNS = {
+  /** Namespace of the CoreDNS pods. */
+  namespace: 'kube-system',
+  /** Labels that select the CoreDNS pods. */
+  podLabels: {
+    /** The label k3s' CoreDNS manifest sets on its pods. */
+    'k8s-app': 'kube-dns',
+  },
+} as const;
 
 /**
  * Address ranges the `internet` peer leaves out: RFC 1918 and unique local addresses (RFC 4193), and
@@ -37,7 +45,12 @@ export const CLUSTER_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': '
  * serves a server's user_data, which carries the k3s join token, so no pod may reach it through an
  * internet allowance.
  */
-export const NON_INTERNET_RANGES = { ipv4: [...PRIVATE_IPV4_CIDRS, LINK_LOCAL_CIDRS.ipv4].sort(), ipv6: [...PRIVATE_IPV6_CIDRS, LINK_LOCAL_CIDRS.ipv6] } as const;
+export const NON_INTERNET_RANGES = {
+  /** IPv4 CIDRs left out, sorted: the RFC 1918 ranges and `169.254.0.0/16`. */
+  ipv4: [...PRIVATE_IPV4_CIDRS, LINK_LOCAL_CIDRS.ipv4].sort(),
+  /** IPv6 CIDRs left out: `fc00::/7` and `fe80::/10`. */
+  ipv6: [...PRIVATE_IPV6_CIDRS, LINK_LOCAL_CIDRS.ipv6],
+} as const;
 
 /** Direction of a rule, as in a NetworkPolicy's `policyTypes`. */
 export type NetworkDirection = 'Ingress' | 'Egress';

@@ -66,9 +66,17 @@ export function kindOf(value: unknown): ValueKind {
   return 'string';
 }
 
+/** One leaf of a values map: a scalar, a list or an empty map. */
+export interface ValuesLeaf {
+  /** Keys from the root of the values to the leaf, e.g. `['hubble', 'relay', 'enabled']`. */
+  path: string[];
+  /** The leaf's value. */
+  value: unknown;
+}
+
 /** Every leaf of `values` with its path: scalars, lists and empty maps; non-empty maps are descended. */
-export function leaves(values: ValuesMap, at: readonly string[] = []): Array<{ path: string[]; value: unknown }> {
-  const out: Array<{ path: string[]; value: unknown }> = [];
+export function leaves(values: ValuesMap, at: readonly string[] = []): ValuesLeaf[] {
+  const out: ValuesLeaf[] = [];
   for (const [key, value] of Object.entries(values)) {
     const path = [...at, key];
     if (isMap(value) && Object.keys(value).length > 0) out.push(...leaves(value, path));
