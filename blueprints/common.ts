@@ -179,3 +179,15 @@ export const propsField = {
   /** A number of replicas: a whole number of at least 1. */
   replicas: (description: string) => z.number().int().min(1, { error: 'must be at least 1' }).describe(description),
 };
+
+/**
+ * The name most charts give their main objects (the `<chart>.fullname` helper of `helm create`): the
+ * release name when it contains the chart name, else `<release>-<chart>`, at most 63 characters
+ * without a trailing `-` (charts with a `fullnameOverride` value are not covered).
+ * @param releaseName the Helm release name, e.g. `nats-jetstream`
+ * @param chartName the chart's name, e.g. `nats`
+ */
+export function helmFullname(releaseName: string, chartName: string): string {
+  const name = releaseName.includes(chartName) ? releaseName : `${releaseName}-${chartName}`;
+  return name.slice(0, 63).replace(/-+$/, '');
+}

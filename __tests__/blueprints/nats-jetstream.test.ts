@@ -30,6 +30,16 @@ describe('NATS JetStream', () => {
   });
 });
 
+describe('the NATS client URL, a typed attribute', () => {
+  it('is the chart\'s Service (named after the release, which contains the chart name) on the client port', () => {
+    expect(new NatsJetstream().clientUrl).toBe('nats://nats-jetstream.nats-system.svc.cluster.local:4222');
+    class Bus extends NatsJetstream {
+      static readonly metadata = { ...NatsJetstream.metadata, releaseName: 'bus', namespace: 'messaging' };
+    }
+    expect(new Bus().clientUrl).toBe('nats://bus-nats.messaging.svc.cluster.local:4222');
+  });
+});
+
 describe('NATS JetStream against the pinned chart', () => {
   const chart = chartValues('nats-jetstream', 'nats', CHARTS.nats.version);
 

@@ -40,6 +40,19 @@ describe('OpenBao', () => {
   });
 });
 
+describe('OpenBao\'s API endpoint, a typed attribute', () => {
+  it('is the chart\'s Service in the Blueprint\'s namespace on the API port, and the Raft peers follow a renamed release', () => {
+    expect(new OpenBao().apiUrl).toBe('http://openbao.openbao.svc.cluster.local:8200');
+    class VaultStore extends OpenBao {
+      static readonly metadata = { ...OpenBao.metadata, releaseName: 'vault', namespace: 'secrets' };
+    }
+    const renamed = new VaultStore();
+    expect(renamed.serviceName).toBe('vault-openbao');
+    expect(renamed.apiUrl).toBe('http://vault-openbao.secrets.svc.cluster.local:8200');
+    expect(renamed.raftConfig(2)).toContain('leader_api_addr = "http://vault-openbao-1.vault-openbao-internal:8200"');
+  });
+});
+
 describe('OpenBao against the pinned chart', () => {
   const chart = chartValues('openbao', 'openbao', CHARTS.openbao.version);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { chartPin } from '../../lib/versions';
-import { allow, componentMetadata, propsField, resources, restrictedPodSecurityContext } from '../common';
+import { allow, componentMetadata, helmFullname, propsField, resources, restrictedPodSecurityContext } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { HcloudCsi } from './hcloud-csi';
 import { Spire } from './spire';
@@ -58,6 +58,15 @@ export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
     },
     kitSlot: 7,
   });
+
+  /**
+   * In-cluster URL of the NATS client port, e.g. `nats://nats-jetstream.nats-system.svc.cluster.local:4222`:
+   * the chart names its Service `nats.fullname` (`service.name` unset), see `helmFullname`.
+   */
+  get clientUrl(): string {
+    const m = this.metadata;
+    return `nats://${helmFullname(m.releaseName, m.chart.chart)}.${m.namespace}.svc.cluster.local:${NATS_CLIENT_PORT}`;
+  }
 
   /** Values of the chart `nats`: a cluster of `replicas` servers with a JetStream file store on the cluster's storage class, requests on the server and its config reloader, restricted security contexts, nats-box and exporter off. */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { chartPin } from '../../lib/versions';
-import { allow, componentMetadata, propsField, resources, restrictedPodSecurityContext } from '../common';
+import { allow, componentMetadata, helmFullname, propsField, resources, restrictedPodSecurityContext } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { HcloudCsi } from './hcloud-csi';
 import { Spire } from './spire';
@@ -74,6 +74,16 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
     kitSlot: 8,
   });
 
+  /** Name of the chart's Service and StatefulSet (`openbao.fullname`, see `helmFullname`), e.g. `openbao`. */
+  get serviceName(): string {
+    return helmFullname(this.metadata.releaseName, this.metadata.chart.chart);
+  }
+
+  /** In-cluster URL of the OpenBao API, e.g. `http://openbao.openbao.svc.cluster.local:8200`. */
+  get apiUrl(): string {
+    return `http://${this.serviceName}.${this.metadata.namespace}.svc.cluster.local:${OPENBAO_API_PORT}`;
+  }
+
   /**
    * The Raft server config (HCL): plain-HTTP listener, Raft storage with a `retry_join` block per
    * server, Kubernetes service registration.
@@ -81,8 +91,8 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
    * @param replicas number of servers
    */
   raftConfig(replicas: number): string {
-    const release = this.metadata.releaseName;
-    const joins = Array.from({ length: replicas }, (_, i) => `  retry_join {\n    leader_api_addr = "http://${release}-${i}.${release}-internal:${OPENBAO_API_PORT}"\n  }\n`).join('');
+    const name = this.serviceName;
+    const joins = Array.from({ length: replicas }, (_, i) => `  retry_join {\n    leader_api_addr = "http://${name}-${i}.${name}-internal:${OPENBAO_API_PORT}"\n  }\n`).join('');
     return [
       'ui = true',
       'listener "tcp" {',
