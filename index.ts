@@ -14,9 +14,10 @@ export { BlueprintError, CatalogError, OutputError, SpecError, SpecFileError, Sy
 export { DestructiveChangeError, type DestructiveChange } from './app/destructive-changes';
 
 // Composing a Sovereign
-export { Sovereign, selectBlueprints, type ClusterPlan, type SovereignOptions, type SynthReport, type SynthTargets } from './app/sovereign';
+export { Sovereign, selectBlueprints, type BlueprintSelection, type ClusterPlan, type ClusterReport, type GitopsTree, type SovereignOptions, type StackReport, type SynthReport, type SynthTargets } from './app/sovereign';
 export { SovereignBuilder, type RegionInput, type SovereignBody } from './app/builder';
-export { loadSpec, parseSpec, specFromInput, type LoadSpecOptions, type SpecLocator } from './lib/spec/load';
+export { loadSpec, parseSpec, specFromInput, type LoadSpecOptions, type SpecLocator, type SpecPosition } from './lib/spec/load';
+export type { PathKey } from './lib/spec/yaml';
 export {
   ARCHITECTURES,
   BUILDING_BLOCKS,
@@ -37,7 +38,7 @@ export {
 export type { NetworkPlan, RegionSpec, SovereignSpec } from './lib/spec/types';
 export type { BlueprintNames } from './lib/spec/validate';
 export { LOCATION_NAMES, LOCATIONS, ORDERABLE_SERVER_TYPES, SERVER_TYPES, type HetznerLocation, type LocationName, type ServerType, type ServerTypeDeprecation, type ServerTypeName } from './lib/hetzner';
-export type { CosignVerification, GitVerificationMode, OidcIdentityMatch } from './lib/signing';
+export { GIT_VERIFICATION_MODES, type CosignVerification, type GitVerificationMode, type OidcIdentityMatch } from './lib/signing';
 
 // The Blueprint model
 export {
@@ -45,11 +46,13 @@ export {
   BLUEPRINT_PROPS_SCHEMA,
   BlueprintConstruct,
   isProduct,
+  mergeValues,
   refName,
   type BindOptions,
   type BlueprintClass,
   type BlueprintMetadata,
   type BlueprintProps,
+  type BlueprintPropsShape,
   type BlueprintRef,
   type BlueprintTier,
   type ComponentMetadata,
@@ -62,24 +65,26 @@ export {
   type NetworkProtocol,
   type NetworkRule,
   type PlacementMode,
+  type PodSecurity,
   type PodSecurityLevel,
   type ProductMetadata,
   type ResourceRequests,
 } from './lib/blueprint';
 export { Cluster, clusterInfo, type ClusterArchitecture, type ClusterAttributes, type ClusterInfo } from './lib/cluster';
-export { HCLOUD_STORAGE_CLASS, type ClusterAuth, type ClusterContext, type ClusterGitops, type ClusterNetwork, type HcloudSecretRef, type IngressPorts } from './lib/context';
+export { HCLOUD_STORAGE_CLASS, type ClusterAuth, type ClusterContext, type ClusterGitops, type ClusterNetwork, type HcloudSecretRef, type IngressPorts, type SovereignIdentity } from './lib/context';
 export { BLUEPRINT_NAME, Catalog, metadataProblems, type AddedDependency, type Resolution } from './lib/catalog';
-export { HELM_PROPS_SCHEMA, HelmBlueprint, type HelmBlueprintMetadata, type HelmBlueprintProps, type ValueReason } from './blueprints/helm';
+export { HELM_PROPS_SCHEMA, HelmBlueprint, type HelmBlueprintMetadata, type HelmBlueprintProps, type HelmPropsShape, type ValueReason } from './blueprints/helm';
+export type { TemplateValue } from './lib/chart-check/values';
 export { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from './blueprints/git-manifests';
 export { ProductBlueprint, type ProductBlueprintMetadata } from './blueprints/product';
 export { blueprintLabels, renderNamespace } from './blueprints/namespace';
 export * from './blueprints/common';
-export type { ValueNote } from './lib/gitops';
+export type { FileTree, Manifest, ValueNote } from './lib/gitops';
 export { LABELS } from './lib/naming';
 
 // The built-in Blueprints and the version manifest
 export * from './blueprints';
-export { CATALYST_CDK_VERSION, chartPin, CHARTS, IMAGES, MANIFESTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS, type ChartName, type ChartPin, type ImageName, type ImagePin, type ManifestsPin } from './lib/versions';
+export { CATALYST_CDK_VERSION, chartPin, CHARTS, IMAGES, MANIFESTS, NODE_SOFTWARE, TERRAFORM_PROVIDERS, type ChartName, type ChartPin, type ImageName, type ImagePin, type ManifestsPin, type ProviderPin, type TaggedImagePin } from './lib/versions';
 
 // Constructs
 export * from './constructs/flux';
@@ -91,7 +96,8 @@ export { NodeFirewall, type NodeFirewallProps } from './constructs/hetzner/firew
 export { NodePool, type NodePoolProps, type ServerBaseProps } from './constructs/hetzner/node-pool';
 export { ClusterLoadBalancer, type ClusterLoadBalancerProps, type LoadBalancerPort } from './constructs/hetzner/load-balancer';
 export { NatGateway, type NatGatewayProps } from './constructs/hetzner/nat-gateway';
-export { HetznerCluster, type ClusterWorkerPool, type HetznerClusterProps } from './constructs/hetzner/cluster';
-export type { ApiServerOidc, EtcdSnapshotConfig, HelmPreinstall, K3sRole, NodeCloudInitProps, PrivateEgress } from './constructs/hetzner/cloud-init';
+export { HetznerCluster, type ClusterWorkerPool, type HetznerClusterProps, type SecretSplice } from './constructs/hetzner/cluster';
+export type { LocalPathImages } from './constructs/hetzner/local-path';
+export { PREINSTALL_WAIT_SECONDS, type ApiServerOidc, type EtcdSnapshotConfig, type HelmPreinstall, type K3sRole, type NodeCloudInitProps, type PrivateEgress } from './constructs/hetzner/cloud-init';
 export { RegionStack, type RegionStackProps } from './app/region-stack';
 export { renderClusterTree, type ClusterTree, type PlannedBlueprint, type TreeProvenance } from './app/gitops-tree';

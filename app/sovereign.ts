@@ -54,12 +54,50 @@ export interface ClusterPlan {
   readonly cluster: Cluster;
 }
 
+/** One cdktf stack of a synthesis. */
+export interface StackReport {
+  /** Stack name, `<sovereign>-<cluster>`. */
+  readonly name: string;
+  /** Resources and data sources in its Terraform JSON. */
+  readonly resources: number;
+  /** Size of the largest server user_data, in bytes as Hetzner counts them (the limit is 32 KiB). */
+  readonly largestUserDataBytes: number;
+}
+
+/** One cluster's GitOps folder of a synthesis. */
+export interface ClusterReport {
+  /** Cluster name. */
+  readonly name: string;
+  /** Folder relative to the GitOps repository root, e.g. `clusters/hz-fsn-mgt-prod`. */
+  readonly path: string;
+  /** Kubernetes objects written. */
+  readonly objects: number;
+  /** Files written, README and ownership record included. */
+  readonly files: number;
+}
+
+/** The GitOps tree of every cluster of a Sovereign. */
+export interface GitopsTree {
+  /** Path relative to the repository root → content. */
+  readonly files: FileTree;
+  /** Per cluster: its folder and counts. */
+  readonly clusters: readonly ClusterReport[];
+}
+
+/** The Blueprints a Sovereign installs (see `selectBlueprints`). */
+export interface BlueprintSelection {
+  /** The resolved selection, dependencies first. */
+  readonly resolution: Resolution;
+  /** Pre-installed Blueprints neither selected nor given, reported as added for `bootstrap`. */
+  readonly forBootstrap: AddedDependency[];
+}
+
 /** What a synthesis produced. */
 export interface SynthReport {
   /** Per cdktf stack: its name and number of resources and data sources. */
-  readonly stacks: ReadonlyArray<{ readonly name: string; readonly resources: number; readonly largestUserDataBytes: number }>;
+  readonly stacks: readonly StackReport[];
   /** Per cluster: its GitOps folder and number of Kubernetes objects. */
-  readonly clusters: ReadonlyArray<{ readonly name: string; readonly path: string; readonly objects: number; readonly files: number }>;
+  readonly clusters: readonly ClusterReport[];
   /** Blueprints added because selected ones need them. */
   readonly added: readonly AddedDependency[];
   /** Allowed settings that weaken the security posture (see `Sovereign.warnings`). */
@@ -161,7 +199,7 @@ function specCatalog(catalog: Catalog, options: SovereignOptions): BlueprintName
  * @returns the resolution, and the pre-installed Blueprints neither selected nor given, which the report lists as added for `bootstrap`
  * @throws CatalogError for an unknown name
  */
-export function selectBlueprints(catalog: Catalog, selection: readonly string[], instances: readonly string[]): { resolution: Resolution; forBootstrap: AddedDependency[] } {
+export function selectBlueprints(catalog: Catalog, selection: readonly string[], instances: readonly string[]): BlueprintSelection {
   const preinstalled = catalog.names().filter((n) => catalog.get(n).metadata.preinstalled);
   const explicit = new Set([...selection, ...instances]);
   const resolution = catalog.resolve([...new Set([...explicit, ...preinstalled])]);
@@ -302,7 +340,7 @@ export class Sovereign {
    * files, each cluster folder's `README.md` and its ownership record.
    * @throws Error as `renderClusterTree` does
    */
-  gitopsTree(): { files: FileTree; clusters: SynthReport['clusters'] } {
+  gitopsTree(): GitopsTree {
     const files: FileTree = new Map();
     const clusters = this.clusters.map(({ ctx, cluster }) => {
       const tree = renderClusterTree(ctx, this.blueprints, { specFile: this.specFile }, cluster);

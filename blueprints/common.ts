@@ -5,7 +5,7 @@
  * builders, and the preset for Bitnami charts.
  */
 import { z } from 'zod';
-import type { BlueprintMetadata, GeneratedSecret, NetworkPort, NetworkRule, PodSecurityLevel } from '../lib/blueprint';
+import type { BlueprintMetadata, GeneratedSecret, NetworkPort, NetworkRule, PodSecurity } from '../lib/blueprint';
 import type { ChartPin, ImagePin, ManifestsPin } from '../lib/versions';
 import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_POLICY } from './bitnami';
 import type { ValueReason } from './helm';
@@ -19,7 +19,7 @@ export type ComponentFields = Omit<BlueprintMetadata, 'title' | 'namespace' | 'r
      * Pod Security level of the namespace and why; a bare reason means `restricted`.
      * @default none: required
      */
-    readonly podSecurity: string | { readonly level: PodSecurityLevel; readonly reason: string };
+    readonly podSecurity: string | PodSecurity;
     /** Slot of the reference bootstrap kit (`catalog/bootstrap-kit.json`), when the Blueprint has one. @default none */
     readonly kitSlot?: number;
     /** Sources beyond the pin's docs, the reference catalog entry and the kit slot. @default none */
@@ -48,7 +48,10 @@ export function componentMetadata(fields: ComponentFields): BlueprintMetadata {
 }
 
 /** The RuntimeDefault seccomp profile, as Pod Security `restricted` requires. */
-export const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
+export const RUNTIME_DEFAULT_SECCOMP = {
+  /** The container runtime's default seccomp profile. */
+  type: 'RuntimeDefault',
+} as const;
 
 /**
  * A pod security context that satisfies Pod Security `restricted`: non-root with the given IDs and
@@ -86,13 +89,21 @@ export function resources(cpu: string, memory: string, memoryLimit?: string): Re
   return { requests: { cpu, memory }, ...(memoryLimit ? { limits: { memory: memoryLimit } } : {}) };
 }
 
+/** The Secret a Blueprint reads, and the Secret to generate at bootstrap for it. */
+export interface SecretChoice {
+  /** Name of the Secret the Blueprint reads. */
+  readonly name: string;
+  /** The Secret to generate (empty when the props name one of their own). */
+  readonly generated: GeneratedSecret[];
+}
+
 /**
  * The Secret a Blueprint reads: the one the props name, else one generated at bootstrap.
  * @param own the Secret name from the props, if any
  * @param generated the Secret generated when `own` is not set (name, namespaces, keys)
  * @returns the name to read, and the Secret to generate (none when `own` is set)
  */
-export function secretOrGenerated(own: string | undefined, generated: GeneratedSecret): { readonly name: string; readonly generated: GeneratedSecret[] } {
+export function secretOrGenerated(own: string | undefined, generated: GeneratedSecret): SecretChoice {
   return own ? { name: own, generated: [] } : { name: generated.name, generated: [generated] };
 }
 
@@ -117,14 +128,30 @@ export const allow = {
   namespace: (namespace: string, on: ReadonlyArray<number | NetworkPort>, reason: string): NetworkRule => ({ peer: 'namespace', namespace, ports: ports(on), reason }),
 };
 
+/** One image of a Bitnami chart: where its values are, and its pin. */
+export interface BitnamiImage {
+  /** Values path of the image block, e.g. `['postgresql', 'image']`. */
+  readonly path: readonly string[];
+  /** The pin (`IMAGES`). */
+  readonly image: ImagePin;
+}
+
 /** How a Bitnami chart (or a chart bundling Bitnami subcharts) is set up: where its images and NetworkPolicy switches are. */
 export interface BitnamiPresetOptions {
   /** Values paths of the images to pin to `docker.io/bitnamilegacy`, each with its pin (`IMAGES`). */
-  readonly images: ReadonlyArray<{ readonly path: readonly string[]; readonly image: ImagePin }>;
+  readonly images: readonly BitnamiImage[];
   /** Values paths of the charts' own `networkPolicy` blocks, turned off. */
   readonly networkPolicies: ReadonlyArray<readonly string[]>;
   /** Set `global.security.allowInsecureImages` (the Bitnami charts refuse other repositories without it). @default true */
   readonly allowLegacyImages?: boolean;
+}
+
+/** What `bitnamiPreset` returns. */
+export interface BitnamiPreset {
+  /** Values to merge into the curated values. */
+  readonly values: Record<string, unknown>;
+  /** The reasons to write above those values (see `HelmBlueprint.valueReasons`). */
+  readonly reasons: ValueReason[];
 }
 
 /** Sets `value` at `path` in nested maps, creating them. */
@@ -141,7 +168,7 @@ function setAt(target: Record<string, unknown>, path: readonly string[], value: 
  * Source: https://github.com/bitnami/containers/issues/83267.
  * @returns values to merge into the curated values, and their reasons
  */
-export function bitnamiPreset(options: BitnamiPresetOptions): { readonly values: Record<string, unknown>; readonly reasons: ValueReason[] } {
+export function bitnamiPreset(options: BitnamiPresetOptions): BitnamiPreset {
   const values: Record<string, unknown> = {};
   const reasons: ValueReason[] = [];
   if (options.allowLegacyImages ?? true) {
@@ -164,20 +191,18 @@ export function bitnamiPreset(options: BitnamiPresetOptions): { readonly values:
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * zod schemas of props fields that recur across Blueprints, for their `propsSchema`; each takes the
- * `.describe()` text editors show.
+ * zod schemas of props fields that recur across Blueprints, for their `propsSchema`. Each call site
+ * adds its own `.describe()` text, which editors (JSON Schema) and the API reference show.
  */
 export const propsField = {
   /** A Kubernetes object name such as a Secret's (DNS-1123 subdomain, at most 253 characters). */
-  objectName: (description: string) =>
-    z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret' }).describe(description),
+  objectName: () => z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret' }),
   /** A DNS host name with at least two labels, e.g. `git.example.org`. */
-  hostname: (description: string) =>
-    z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: 'must be a lowercase DNS name with at least two labels, e.g. git.example.org' }).describe(description),
+  hostname: () => z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: 'must be a lowercase DNS name with at least two labels, e.g. git.example.org' }),
   /** A volume size: a whole, positive number of Mi, Gi or Ti (a Kubernetes quantity), e.g. `10Gi`. */
-  storageSize: (description: string) => z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as 10Gi (a whole number of Mi, Gi or Ti)' }).describe(description),
+  storageSize: () => z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as 10Gi (a whole number of Mi, Gi or Ti)' }),
   /** A number of replicas: a whole number of at least 1. */
-  replicas: (description: string) => z.number().int().min(1, { error: 'must be at least 1' }).describe(description),
+  replicas: () => z.number().int().min(1, { error: 'must be at least 1' }),
 };
 
 /**

@@ -6,9 +6,10 @@
  */
 import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Blueprint, BLUEPRINT_PROPS_SCHEMA, BlueprintConstruct, BlueprintMetadata, BlueprintProps, HelmChartMetadata, mergeValues } from '../lib/blueprint';
+import { Blueprint, BLUEPRINT_PROPS_SCHEMA, BlueprintConstruct, type BlueprintPropsShape, BlueprintMetadata, BlueprintProps, HelmChartMetadata, mergeValues } from '../lib/blueprint';
 import type { ValueNote } from '../lib/gitops';
-import { ChartVerifySchema } from '../lib/spec/schema';
+import type { z } from 'zod';
+import { ChartVerifySchema, type ChartVerifySpec } from '../lib/spec/schema';
 import type { Cluster } from '../lib/cluster';
 import { blueprintObjectName } from '../lib/naming';
 import { CosignVerification, cosignVerificationProblems } from '../lib/signing';
@@ -39,8 +40,14 @@ function valueAt(values: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), values);
 }
 
+/** The zod shape of `HELM_PROPS_SCHEMA`: the common props and `verify`. */
+export type HelmPropsShape = BlueprintPropsShape & {
+  /** Schema of `HelmBlueprintProps.verify`. */
+  verify: z.ZodOptional<z.ZodType<ChartVerifySpec>>;
+};
+
 /** zod schema of the props every `HelmBlueprint` accepts from a spec: `values`, `network` and `verify`. */
-export const HELM_PROPS_SCHEMA = BLUEPRINT_PROPS_SCHEMA.extend({
+export const HELM_PROPS_SCHEMA: z.ZodObject<HelmPropsShape, z.core.$strict> = BLUEPRINT_PROPS_SCHEMA.extend({
   verify: ChartVerifySchema.optional().describe('Cosign verification of the OCI chart'),
 });
 

@@ -22,6 +22,14 @@ export type BlueprintTier = 'bootstrap-kit' | 'mandatory' | 'a-la-carte';
 /** Pod Security Admission level of a namespace (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
+/** The Pod Security level a Blueprint's namespace enforces, and why. */
+export interface PodSecurity {
+  /** The level the namespace enforces (`pod-security.kubernetes.io/enforce`). */
+  readonly level: PodSecurityLevel;
+  /** Why this level; required below `restricted`. */
+  readonly reason: string;
+}
+
 /** How a Blueprint runs when the Sovereign has two regions. */
 export type PlacementMode = 'single-region' | 'active-hotstandby' | 'active-active';
 
@@ -133,7 +141,7 @@ export interface ComponentMetadata {
    */
   readonly ownsNamespace?: boolean;
   /** Pod Security Admission level enforced on the namespace, and why that level. */
-  readonly podSecurity: { readonly level: PodSecurityLevel; readonly reason: string };
+  readonly podSecurity: PodSecurity;
   /**
    * Whether the Blueprint renders its namespace's NetworkPolicies: a `default-deny` policy, the
    * baseline allowances and `network`. Only the owner of a namespace may deny traffic by default in
@@ -264,20 +272,35 @@ export interface BlueprintClass<T extends Blueprint = Blueprint> {
 }
 
 /** zod schema of one network rule (`NetworkRule`). */
-const NETWORK_RULE_SCHEMA = z.strictObject({
-  peer: z.enum(['apiserver', 'nodes', 'internet', 'cluster', 'namespace', 'anywhere']),
-  namespace: z.string().optional(),
-  ports: z.array(z.strictObject({ port: z.number().int().min(1).max(65535), protocol: z.enum(['TCP', 'UDP']).optional() })).min(1).optional(),
-  reason: z.string().min(1),
+const NETWORK_RULE_SCHEMA: z.ZodType<NetworkRule> = z.strictObject({
+  peer: z.enum(['apiserver', 'nodes', 'internet', 'cluster', 'namespace', 'anywhere']).describe('Whom the traffic is with'),
+  namespace: z.string().optional().describe('The peer namespace, for peer namespace only'),
+  ports: z
+    .array(z.strictObject({ port: z.number().int().min(1).max(65535).describe('Port as the pod sees it'), protocol: z.enum(['TCP', 'UDP']).optional().describe('Default TCP') }))
+    .min(1)
+    .optional()
+    .describe('Allowed ports; default for apiserver egress: the API port'),
+  reason: z.string().min(1).describe('Why the component needs this traffic'),
 });
+
+/** The zod shape of `BLUEPRINT_PROPS_SCHEMA`: one schema per `BlueprintProps` field. */
+export type BlueprintPropsShape = {
+  /** Schema of `BlueprintProps.values`. */
+  values: z.ZodOptional<z.ZodType<Record<string, unknown>>>;
+  /** Schema of `BlueprintProps.network`. */
+  network: z.ZodOptional<z.ZodType<NetworkAllowances>>;
+};
 
 /**
  * zod schema of the props every Blueprint accepts from a spec (`BlueprintProps`): raw `values` and
  * extra `network` allowances. A Blueprint's own schema extends it (`BLUEPRINT_PROPS_SCHEMA.extend({...})`).
  */
-export const BLUEPRINT_PROPS_SCHEMA = z.strictObject({
+export const BLUEPRINT_PROPS_SCHEMA: z.ZodObject<BlueprintPropsShape, z.core.$strict> = z.strictObject({
   values: z.record(z.string(), z.unknown()).optional().describe('Raw Helm values merged last, over the curated values'),
-  network: z.strictObject({ ingress: z.array(NETWORK_RULE_SCHEMA).optional(), egress: z.array(NETWORK_RULE_SCHEMA).optional() }).optional().describe('Further network allowances, appended to the Blueprint\'s own'),
+  network: z
+    .strictObject({ ingress: z.array(NETWORK_RULE_SCHEMA).optional().describe('Connections the pods accept'), egress: z.array(NETWORK_RULE_SCHEMA).optional().describe('Connections the pods may open') })
+    .optional()
+    .describe("Further network allowances, appended to the Blueprint's own"),
 });
 
 /** Deep-merges `over` into `base`: objects merge key by key, everything else (lists included) replaces. */

@@ -18,6 +18,7 @@ import {
   type ClusterContext,
   type HcloudSecretRef,
   type IngressPorts,
+  type SovereignIdentity,
 } from './context';
 import { LABELS, resourcePrefix } from './naming';
 import { mustParseCidr } from './net';
@@ -29,16 +30,7 @@ export type ClusterArchitecture = 'x86' | 'arm';
 /** Everything a Blueprint may read about the cluster it is bound into. */
 export interface ClusterInfo {
   /** The Sovereign the cluster belongs to. */
-  readonly sovereign: {
-    /** Sovereign slug, e.g. `omantel`. */
-    readonly name: string;
-    /** DNS name of the Sovereign, e.g. `omantel.omani.works`; public hostnames are below it. */
-    readonly fqdn: string;
-    /** Organization slug, e.g. `omantel`. */
-    readonly organization: string;
-    /** E-mail of the first sovereign-admin (ACME contact, Gitea's admin account). */
-    readonly adminEmail: string;
-  };
+  readonly sovereign: SovereignIdentity;
   /** The cluster's identity and size. */
   readonly cluster: {
     /** Cluster name, e.g. `hz-fsn-rtz-prod`. */
@@ -223,7 +215,7 @@ export class Cluster implements ClusterInfo {
    * @param blueprints the Blueprint instances installed in the cluster, at most one per name
    * @throws BlueprintError for two instances with one name
    */
-  constructor(info: ClusterInfo, blueprints: readonly Blueprint[] = [], shared?: { state: ClusterState; reader: string }) {
+  constructor(info: ClusterInfo, blueprints: readonly Blueprint[] = []) {
     this.sovereign = info.sovereign;
     this.cluster = info.cluster;
     this.network = info.network;
@@ -233,11 +225,6 @@ export class Cluster implements ClusterInfo {
     this.hcloudSecret = info.hcloudSecret;
     this.storageClass = info.storageClass;
     this.labels = info.labels;
-    if (shared) {
-      this.state = shared.state;
-      this.reader = shared.reader;
-      return;
-    }
     const byName = new Map<string, Blueprint>();
     for (const bp of blueprints) {
       const name = bp.metadata.name;
@@ -291,8 +278,10 @@ export class Cluster implements ClusterInfo {
     return found as T;
   }
 
-  /** A view of this cluster that records the peers `reader` reads. */
+  /** A view of this cluster (same facts and Blueprints) that records the peers `reader` reads. */
   readingAs(reader: string): Cluster {
-    return new Cluster(this, [], { state: this.state, reader });
+    const view = Object.create(this) as Cluster;
+    Object.defineProperty(view, 'reader', { value: reader });
+    return view;
   }
 }

@@ -135,19 +135,22 @@ export interface IngressPorts {
   readonly proxyProtocol: boolean;
 }
 
+/** Who a cluster belongs to: its Sovereign and Organization. */
+export interface SovereignIdentity {
+  /** Sovereign slug (`metadata.name`), e.g. `omantel`. */
+  readonly name: string;
+  /** DNS name of the Sovereign (`spec.fqdn`), e.g. `omantel.omani.works`; public hostnames are below it. */
+  readonly fqdn: string;
+  /** Organization slug (`spec.organization.name`). */
+  readonly organization: string;
+  /** E-mail of the first sovereign-admin (`spec.organization.adminEmail`): the ACME contact, Gitea's admin account. */
+  readonly adminEmail: string;
+}
+
 /** Everything about one cluster that Blueprints, cloud-init and the GitOps writer share. */
 export interface ClusterContext {
   /** The Sovereign this cluster belongs to. */
-  readonly sovereign: {
-    /** Sovereign slug (`metadata.name`), e.g. `omantel`. */
-    readonly name: string;
-    /** DNS name of the Sovereign (`spec.fqdn`), e.g. `omantel.omani.works`. */
-    readonly fqdn: string;
-    /** Organization slug (`spec.organization.name`). */
-    readonly organization: string;
-    /** Email of the first sovereign-admin (`spec.organization.adminEmail`). */
-    readonly adminEmail: string;
-  };
+  readonly sovereign: SovereignIdentity;
   /** This cluster's identity and place in the Sovereign. */
   readonly cluster: {
     /** Cluster name, e.g. `hz-fsn-rtz-prod`. */

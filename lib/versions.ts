@@ -22,28 +22,70 @@ export interface ChartPin {
 }
 
 /**
+ * A table of pins keyed by name whose entries keep their own type `P` (not the literal type of each
+ * entry), so the API reference documents every entry as a `P`.
+ */
+function pinTable<P>() {
+  return <T extends Record<string, P>>(table: T): { readonly [K in keyof T]: P } => table;
+}
+
+/** An image pinned with its tag. */
+export interface TaggedImagePin extends ImagePin {
+  /** Exact tag. */
+  readonly tag: string;
+}
+
+/** Like `pinTable`, for images: an entry with a tag is a `TaggedImagePin`, one without an `ImagePin`. */
+function imageTable<T extends Record<string, ImagePin>>(table: T): { readonly [K in keyof T]: T[K] extends { readonly tag: string } ? TaggedImagePin : ImagePin } {
+  return table as { readonly [K in keyof T]: T[K] extends { readonly tag: string } ? TaggedImagePin : ImagePin };
+}
+
+/** A Terraform provider pinned in `required_providers`. */
+export interface ProviderPin {
+  /** Registry source, e.g. `hetznercloud/hcloud`. */
+  readonly source: string;
+  /** Version constraint, e.g. `~> 1.2.0` (patch releases only). */
+  readonly constraint: string;
+  /** Path of the provider schema the bindings and tests read, relative to the repository. */
+  readonly schema: string;
+}
+
+/**
  * Exact chart pins, keyed by the chart's own name (`ChartPin.chart`), so one chart installed by two
  * Blueprints, or one Blueprint installing two charts (SPIRE's `spire-crds` and `spire`), has one pin.
  */
-export const CHARTS = {
+export const CHARTS = pinTable<ChartPin>()({
+  /** Cilium: CNI, kube-proxy replacement, WireGuard and the Ingress controller. */
   cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.16.5', docs: 'https://docs.cilium.io/en/v1.16/helm-reference/' },
+  /** cert-manager: certificates from ACME and other issuers. */
   'cert-manager': { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2', docs: 'https://cert-manager.io/docs/installation/helm/' },
+  /** Flux's controllers (fluxcd-community chart). */
   flux2: { repository: 'https://fluxcd-community.github.io/helm-charts', chart: 'flux2', version: '2.14.1', docs: 'https://github.com/fluxcd-community/helm-charts/tree/main/charts/flux2' },
+  /** Crossplane: cloud resources as Kubernetes objects. */
   crossplane: { repository: 'https://charts.crossplane.io/stable', chart: 'crossplane', version: '1.18.0', docs: 'https://docs.crossplane.io/v1.18/software/install/' },
+  /** Sealed Secrets: Secrets encrypted for Git. */
   'sealed-secrets': { repository: 'https://bitnami-labs.github.io/sealed-secrets', chart: 'sealed-secrets', version: '2.16.1', docs: 'https://github.com/bitnami-labs/sealed-secrets/tree/main/helm/sealed-secrets' },
+  /** The CRDs of SPIRE, installed before the SPIRE chart. */
   'spire-crds': { repository: 'https://spiffe.github.io/helm-charts-hardened', chart: 'spire-crds', version: '0.5.0', docs: 'https://github.com/spiffe/helm-charts-hardened/tree/main/charts/spire-crds' },
+  /** SPIRE: SPIFFE workload identities. */
   spire: { repository: 'https://spiffe.github.io/helm-charts-hardened', chart: 'spire', version: '0.21.0', docs: 'https://github.com/spiffe/helm-charts-hardened/tree/main/charts/spire' },
+  /** NATS with JetStream. */
   nats: { repository: 'https://nats-io.github.io/k8s/helm/charts', chart: 'nats', version: '1.2.0', docs: 'https://github.com/nats-io/k8s/tree/main/helm/charts/nats' },
+  /** OpenBao: secrets management. */
   openbao: { repository: 'https://openbao.github.io/openbao-helm', chart: 'openbao', version: '0.16.0', docs: 'https://github.com/openbao/openbao-helm' },
+  /** Keycloak (Bitnami chart): the identity provider. */
   keycloak: { repository: 'https://charts.bitnami.com/bitnami', chart: 'keycloak', version: '25.2.0', docs: 'https://github.com/bitnami/charts/tree/main/bitnami/keycloak' },
+  /** Gitea: the Sovereign's Git server. */
   gitea: { repository: 'https://dl.gitea.com/charts', chart: 'gitea', version: '10.5.0', docs: 'https://gitea.com/gitea/helm-chart' },
+  /** PowerDNS Authoritative: the Sovereign's DNS zone. */
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
+  /** ExternalDNS: DNS records from Services and Ingresses. */
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
   'hcloud-csi': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-csi', version: '2.22.1', docs: 'https://github.com/hetznercloud/csi-driver/tree/v2.22.1/chart' },
-} as const satisfies Record<string, ChartPin>;
+});
 
 /**
  * An upstream project that publishes no Helm chart, installed from the plain manifests in its Git
@@ -63,7 +105,7 @@ export interface ManifestsPin {
 }
 
 /** Exact pins of the upstream manifests installed without a chart, keyed by the upstream project's name. */
-export const MANIFESTS = {
+export const MANIFESTS = pinTable<ManifestsPin>()({
   /**
    * Rancher's system-upgrade-controller (`shared/charts/system-upgrade-controller`; the tag's
    * commit read from the upstream repository). Its `manifests/` folder carries no image tag of the
@@ -77,7 +119,7 @@ export const MANIFESTS = {
     path: 'manifests',
     docs: 'https://github.com/rancher/system-upgrade-controller/tree/v0.20.1',
   },
-} as const satisfies Record<string, ManifestsPin>;
+});
 
 /**
  * A container image a Blueprint sets itself, by repository (registry host omitted when the chart
@@ -95,7 +137,7 @@ export interface ImagePin {
  * exactly. Where a Blueprint moves an image to another repository, the tag is the one the pinned chart
  * (or its bundled subchart) defaults to, so the image is the same build the chart was released with.
  */
-export const IMAGES = {
+export const IMAGES = imageTable({
   /** The controller image of the system-upgrade-controller release pinned in `MANIFESTS`. */
   systemUpgradeController: { repository: 'rancher/system-upgrade-controller', tag: 'v0.20.1' },
   /**
@@ -110,7 +152,7 @@ export const IMAGES = {
   keycloakPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r0' },
   /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
-} as const satisfies Record<string, ImagePin>;
+});
 
 /** Names of the pinned charts. */
 export type ChartName = keyof typeof CHARTS;
@@ -156,10 +198,12 @@ export const NODE_SOFTWARE = {
 } as const;
 
 /** Terraform provider pins (`required_providers`); the bindings in `.gen/` are generated for these. */
-export const TERRAFORM_PROVIDERS = {
+export const TERRAFORM_PROVIDERS = pinTable<ProviderPin>()({
+  /** Hetzner Cloud. */
   hcloud: { source: 'hetznercloud/hcloud', constraint: '~> 1.68.0', schema: 'schemas/hcloud-provider-schema.json' },
+  /** Random values: the k3s tokens. */
   random: { source: 'hashicorp/random', constraint: '~> 3.9.0', schema: 'schemas/random-provider-schema.json' },
-} as const;
+});
 
 /**
  * The version in catalyst-cdk's `package.json`: the nearest one above this module, which is the

@@ -14,7 +14,7 @@ export function renderVersions(): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, pin]) => [pin.chart, pin.repository, pin.version]);
   const manifests = Object.entries(MANIFESTS).map(([name, pin]) => [name, pin.repository, pin.path, pin.tag, pin.commit]);
-  const images = Object.entries(IMAGES).map(([name, image]) => [name, image.repository, 'tag' in image ? image.tag : 'from the Plan version']);
+  const images = Object.entries(IMAGES).map(([name, image]) => [name, image.repository, image.tag ?? 'from the Plan version']);
   const node = Object.entries(NODE_SOFTWARE).map(([name, version]) => [name, version]);
   const providers = Object.entries(TERRAFORM_PROVIDERS).map(([name, p]) => [name, p.source, p.constraint]);
   return [

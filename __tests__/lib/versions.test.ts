@@ -38,7 +38,7 @@ function pins(): Pin[] {
   const out: Pin[] = [];
   for (const [name, p] of Object.entries(CHARTS)) out.push({ where: `CHARTS['${name}'].version`, version: p.version });
   for (const [name, p] of Object.entries(MANIFESTS)) out.push({ where: `MANIFESTS['${name}'].tag`, version: p.tag });
-  for (const [name, p] of Object.entries(IMAGES)) if ('tag' in p) out.push({ where: `IMAGES.${name}.tag`, version: p.tag });
+  for (const [name, p] of Object.entries(IMAGES)) if (p.tag !== undefined) out.push({ where: `IMAGES.${name}.tag`, version: p.tag });
   for (const [name, v] of Object.entries(NODE_SOFTWARE)) out.push({ where: `NODE_SOFTWARE.${name}`, version: v.includes(':') ? v.slice(v.lastIndexOf(':') + 1) : v });
   for (const [name, p] of Object.entries(TERRAFORM_PROVIDERS)) out.push({ where: `TERRAFORM_PROVIDERS.${name}`, version: p.constraint.replace(/^~>\s*/, '') });
   return out;

@@ -89,17 +89,17 @@ const BITNAMI = bitnamiPreset({
 export class Gitea extends HelmBlueprint<GiteaProps> {
   /** The props a spec may set (`spec.blueprints.props.gitea`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
-    domain: propsField.hostname('Public host name of the Git server; default gitea.<fqdn>').optional(),
-    adminSecret: propsField.objectName('Existing Secret in namespace gitea with the admin username and password; default: gitea-admin, generated').optional(),
-    databaseSecret: propsField.objectName('Existing Secret in namespace gitea with the PostgreSQL passwords under password and postgres-password; default: gitea-postgresql, generated').optional(),
-    storageSize: propsField.storageSize('Size of the repository volume; default 20Gi').optional(),
-    ingressClassName: propsField.objectName('Ingress class to expose Gitea with; no Ingress without it').optional(),
-    clusterIssuer: propsField.objectName('ClusterIssuer that signs the Ingress certificate; default: the cert-manager Blueprint\'s issuer').optional(),
+    domain: propsField.hostname().optional().describe('Public host name of the Git server; default gitea.<fqdn>'),
+    adminSecret: propsField.objectName().optional().describe('Existing Secret in namespace gitea with the admin username and password; default: gitea-admin, generated'),
+    databaseSecret: propsField.objectName().optional().describe('Existing Secret in namespace gitea with the PostgreSQL passwords under password and postgres-password; default: gitea-postgresql, generated'),
+    storageSize: propsField.storageSize().optional().describe('Size of the repository volume; default 20Gi'),
+    ingressClassName: propsField.objectName().optional().describe('Ingress class to expose Gitea with; no Ingress without it'),
+    clusterIssuer: propsField.objectName().optional().describe('ClusterIssuer that signs the Ingress certificate; default: the cert-manager Blueprint\'s issuer'),
     oidc: z
       .strictObject({
         name: z.string().min(1).describe('Name of the login source on the sign-in page'),
         discoveryUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL, e.g. https://auth.example.org/realms/x/.well-known/openid-configuration' }).describe('The provider\'s OpenID Connect discovery document (https)'),
-        secretName: propsField.objectName('Existing Secret in namespace gitea with the client ID under key and the client secret under secret'),
+        secretName: propsField.objectName().describe('Existing Secret in namespace gitea with the client ID under key and the client secret under secret'),
       })
       .optional()
       .describe('OpenID Connect login source, typically the Sovereign\'s Keycloak; default none'),

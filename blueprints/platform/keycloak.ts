@@ -53,10 +53,10 @@ const BITNAMI = bitnamiPreset({
 export class Keycloak extends HelmBlueprint<KeycloakProps> {
   /** The props a spec may set (`spec.blueprints.props.keycloak`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
-    replicas: propsField.replicas('Keycloak replicas; more than one share sessions; default 1').optional(),
+    replicas: propsField.replicas().optional().describe('Keycloak replicas; more than one share sessions; default 1'),
     adminUser: z.string().min(1).max(255).regex(/^\S+$/, { error: 'must be a user name without spaces, e.g. admin' }).optional().describe('Name of the bootstrap administrator; default admin'),
-    adminSecret: propsField.objectName('Existing Secret in namespace keycloak with the admin password under admin-password; default: keycloak-admin, generated').optional(),
-    databaseSecret: propsField.objectName('Existing Secret in namespace keycloak with the PostgreSQL passwords under password and postgres-password; default: keycloak-postgresql, generated').optional(),
+    adminSecret: propsField.objectName().optional().describe('Existing Secret in namespace keycloak with the admin password under admin-password; default: keycloak-admin, generated'),
+    databaseSecret: propsField.objectName().optional().describe('Existing Secret in namespace keycloak with the PostgreSQL passwords under password and postgres-password; default: keycloak-postgresql, generated'),
   }) satisfies z.ZodType<KeycloakProps>;
 
   /** Catalog metadata: chart `keycloak` (Bitnami), namespace keycloak, after cert-manager and the Hetzner CSI driver (its PostgreSQL volume). */

@@ -36,8 +36,8 @@ export interface NatsJetstreamProps extends BlueprintProps {
 export class NatsJetstream extends HelmBlueprint<NatsJetstreamProps> {
   /** The props a spec may set (`spec.blueprints.props.nats-jetstream`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
-    replicas: propsField.replicas('NATS servers; 3 form a JetStream quorum, 1 runs without clustering; default 3').optional(),
-    fileStoreSize: propsField.storageSize('Size of each server\'s JetStream file store volume; default 10Gi').optional(),
+    replicas: propsField.replicas().optional().describe('NATS servers; 3 form a JetStream quorum, 1 runs without clustering; default 3'),
+    fileStoreSize: propsField.storageSize().optional().describe('Size of each server\'s JetStream file store volume; default 10Gi'),
   }) satisfies z.ZodType<NatsJetstreamProps>;
 
   /** Catalog metadata: chart `nats`, release nats-jetstream in nats-system, after SPIRE and the Hetzner CSI driver (its file store volumes). */

@@ -48,8 +48,8 @@ export interface OpenBaoProps extends BlueprintProps {
 export class OpenBao extends HelmBlueprint<OpenBaoProps> {
   /** The props a spec may set (`spec.blueprints.props.openbao`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
-    replicas: propsField.replicas('OpenBao servers in the Raft cluster; default 3 on clusters of three or more nodes, else 1').optional(),
-    dataStorageSize: propsField.storageSize('Size of each server\'s Raft data volume; default 10Gi').optional(),
+    replicas: propsField.replicas().optional().describe('OpenBao servers in the Raft cluster; default 3 on clusters of three or more nodes, else 1'),
+    dataStorageSize: propsField.storageSize().optional().describe('Size of each server\'s Raft data volume; default 10Gi'),
     ui: z.boolean().optional().describe('Serve the web UI on the API port; default true'),
   }) satisfies z.ZodType<OpenBaoProps>;
 

@@ -64,7 +64,15 @@ function nodeAt(doc: Document, path: readonly PathKey[], keyOf = false): Node | 
  * Where a value of the spec sits in its source text: the line and column of the value at `path` (or,
  * with `keyOf`, of its key). A spec given as an object has no positions.
  */
-export type SpecLocator = (path: readonly PathKey[], keyOf?: boolean) => { line?: number; column?: number };
+export type SpecLocator = (path: readonly PathKey[], keyOf?: boolean) => SpecPosition;
+
+/** A position in a spec's source text (1-based); empty for a spec given as an object. */
+export interface SpecPosition {
+  /** Line, from 1. @default none */
+  line?: number;
+  /** Column, from 1. @default none */
+  column?: number;
+}
 
 /** The locator of a YAML document. */
 function yamlLocator(doc: Document, counter: LineCounter): SpecLocator {

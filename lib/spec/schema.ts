@@ -82,9 +82,9 @@ const sourceCidr = z.string().describe('IPv4 or IPv6 CIDR block, e.g. 203.0.113.
 
 /** A Kubernetes taint put on every node of a pool at registration. */
 const TaintSchema = z.strictObject({
-  key: z.string().regex(K8S_LABEL_KEY, { error: 'must be a valid Kubernetes taint key' }),
-  value: z.string().regex(K8S_LABEL_VALUE, { error: 'must be a valid Kubernetes label value (63 characters of A-Z, a-z, 0-9, -, _, .)' }).optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], { error: 'must be NoSchedule, PreferNoSchedule or NoExecute' }),
+  key: z.string().regex(K8S_LABEL_KEY, { error: 'must be a valid Kubernetes taint key' }).describe('Taint key, e.g. dedicated'),
+  value: z.string().regex(K8S_LABEL_VALUE, { error: 'must be a valid Kubernetes label value (63 characters of A-Z, a-z, 0-9, -, _, .)' }).optional().describe('Taint value, e.g. gpu'),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], { error: 'must be NoSchedule, PreferNoSchedule or NoExecute' }).describe('What the taint does to pods that do not tolerate it'),
 });
 
 /** A node pool: identical worker servers. */
@@ -126,7 +126,8 @@ const RegionSchema = z.strictObject({
       podCidr: cidr.optional().describe('Kubernetes pod range; default 10.42.0.0/16 for the first region, 10.44.0.0/16 for the second'),
       serviceCidr: cidr.optional().describe('Kubernetes service range; default 10.43.0.0/16 for the first region, 10.45.0.0/16 for the second'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The four IPv4 ranges of the region; every one has a default'),
   controlPlane: z
     .strictObject({
       serverType: serverType.prefault(DEFAULT_CONTROL_PLANE_SERVER_TYPE),
@@ -135,7 +136,8 @@ const RegionSchema = z.strictObject({
         .prefault(1)
         .describe('Control plane servers: 1, or 3 for HA'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The k3s servers running etcd and the API'),
   workerPools: z.array(WorkerPoolSchema).prefault([]).describe('Worker node pools; none means workloads run on the control plane'),
   natGateway: z
     .strictObject({
@@ -150,15 +152,16 @@ const RegionSchema = z.strictObject({
 const BackendSchema = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('local') }),
+    z.strictObject({ type: z.literal('local').describe('State in terraform-state/<stack>.tfstate beside the cdktf output folder') }),
     z.strictObject({
-      type: z.literal('s3'),
-      bucket: z.string().regex(S3_BUCKET, { error: 'must be a valid S3 bucket name' }),
+      type: z.literal('s3').describe('State in an S3 bucket, locked with a lock file next to it (use_lockfile)'),
+      bucket: z.string().regex(S3_BUCKET, { error: 'must be a valid S3 bucket name' }).describe('Bucket that holds the state objects'),
       region: z.string().min(1).describe('S3 region, e.g. fsn1 for Hetzner Object Storage'),
       endpoint: z
         .string()
         .regex(HTTPS_ENDPOINT, { error: 'must be an https:// endpoint URL, e.g. https://fsn1.your-objectstorage.com' })
-        .refine((u) => !hasUserInfo(u), { error: 'must not carry credentials (user:key@); give the S3 keys to Terraform through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY' }),
+        .refine((u) => !hasUserInfo(u), { error: 'must not carry credentials (user:key@); give the S3 keys to Terraform through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY' })
+        .describe('S3 endpoint, e.g. https://fsn1.your-objectstorage.com (Hetzner Object Storage)'),
       keyPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/).prefault('').describe('Prefix of the state object keys'),
     }),
   ],
@@ -246,11 +249,13 @@ export const ChartVerifySchema = z
 /** The whole Sovereign document. */
 export const SovereignSchema = z
   .strictObject({
-    apiVersion: z.literal(SPEC_API_VERSION, { error: `must be ${SPEC_API_VERSION}` }),
-    kind: z.literal('Sovereign', { error: 'must be Sovereign' }),
-    metadata: z.strictObject({
-      name: slug('slug').describe('Sovereign name, e.g. omantel; prefixes every Hetzner resource name'),
-    }),
+    apiVersion: z.literal(SPEC_API_VERSION, { error: `must be ${SPEC_API_VERSION}` }).describe('API version of the spec format'),
+    kind: z.literal('Sovereign', { error: 'must be Sovereign' }).describe('Always Sovereign'),
+    metadata: z
+      .strictObject({
+        name: slug('slug').describe('Sovereign name, e.g. omantel; prefixes every Hetzner resource name'),
+      })
+      .describe('The Sovereign\'s name'),
     spec: z.strictObject({
       fqdn: z
         .string()
@@ -264,7 +269,7 @@ export const SovereignSchema = z
           .describe('Organization that owns the Sovereign'),
         displayName: z.string().min(1).max(100).optional().describe('Human-readable Organization name'),
         adminEmail: z.email({ error: 'must be an email address, e.g. ops@example.com' }).describe('Email of the first sovereign-admin'),
-      }),
+      }).describe('The Organization that owns the Sovereign and its first administrator'),
       regions: z
         .array(RegionSchema)
         .min(1, { error: 'must list one or two regions' })
@@ -277,7 +282,7 @@ export const SovereignSchema = z
           .boolean()
           .prefault(false)
           .describe('Confirms that allowedCidrs may contain 0.0.0.0/0 or ::/0 (SSH open to the whole internet); a warning is printed on every synth'),
-      }),
+      }).describe('Break-glass SSH access to the servers'),
       kubernetes: z
         .strictObject({
           k3sVersion: z
@@ -290,12 +295,16 @@ export const SovereignSchema = z
             .boolean()
             .prefault(false)
             .describe('Confirms that apiAllowedCidrs may contain 0.0.0.0/0 or ::/0 (Kubernetes API open to the whole internet); a warning is printed on every synth'),
-          etcdSnapshots: EtcdSnapshotsSchema.optional(),
+          etcdSnapshots: EtcdSnapshotsSchema.optional().describe('Scheduled etcd snapshots to S3-compatible storage; default none'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('The k3s release and who may reach the Kubernetes API'),
       loadBalancer: z
         .strictObject({
-          type: z.enum(Object.keys(LOAD_BALANCER_TYPES) as [string, ...string[]], { error: `must be one of ${Object.keys(LOAD_BALANCER_TYPES).join(', ')}` }).prefault('lb11'),
+          type: z
+            .enum(Object.keys(LOAD_BALANCER_TYPES) as [string, ...string[]], { error: `must be one of ${Object.keys(LOAD_BALANCER_TYPES).join(', ')}` })
+            .prefault('lb11')
+            .describe('Hetzner load balancer type of the ingress load balancer: lb11, lb21 or lb31. Default lb11'),
           proxyProtocol: z
             .boolean()
             .prefault(true)
@@ -303,21 +312,28 @@ export const SovereignSchema = z
               "The load balancer's 80/443 services send the PROXY protocol and Cilium's Ingress controller expects it, so applications see client IPs. Turning it off (or on) on a running cluster: push the GitOps change and apply Terraform together, ingress fails in between. Default true",
             ),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('The ingress load balancer of each region'),
       gitops: z.strictObject({
         url: z
           .string()
           .regex(/^https:\/\/[^\s]+$/, { error: 'must be an https:// Git URL' })
           .refine((u) => !hasUserInfo(u), { error: "must not carry credentials (user:token@); set auth: 'token' and pass the Terraform variables git_username/git_token instead, and rotate the exposed token" })
           .describe('Git repository Flux watches'),
-        branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a Git branch name' }).prefault('main'),
+        branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a Git branch name' }).prefault('main').describe('Branch Flux follows. Default main'),
         path: relativeFolder('clusters')
           .prefault('clusters')
           .describe('Folder of the repository that holds one folder per cluster'),
-        auth: z.enum(['none', 'token'], { error: "must be 'none' (public repository) or 'token' (HTTPS token from the Terraform variables git_username/git_token)" }).prefault('none'),
-        verify: GitVerifySchema.optional(),
-      }),
-      terraform: z.strictObject({ backend: BackendSchema.prefault({ type: 'local' }) }).prefault({}),
+        auth: z
+          .enum(['none', 'token'], { error: "must be 'none' (public repository) or 'token' (HTTPS token from the Terraform variables git_username/git_token)" })
+          .prefault('none')
+          .describe('none for a public repository, token for HTTPS credentials from the Terraform variables git_username/git_token. Default none'),
+        verify: GitVerifySchema.optional().describe('OpenPGP verification of the commits Flux applies; default none'),
+      }).describe('The Git repository Flux reads its desired state from'),
+      terraform: z
+        .strictObject({ backend: BackendSchema.prefault({ type: 'local' }).describe('Where Terraform keeps the state of each stack. Default local') })
+        .prefault({})
+        .describe('Terraform settings'),
       deleteProtection: z
         .boolean()
         .prefault(false)
@@ -337,8 +353,9 @@ export const SovereignSchema = z
             .prefault({})
             .describe('Cosign signature verification per Blueprint name, for Blueprints whose chart comes from an oci:// registry'),
         })
-        .prefault({}),
-    }),
+        .prefault({})
+        .describe('Which Blueprints to install and how: names, typed props, raw Helm values, chart verification'),
+    }).describe('The Sovereign: its name in DNS, Organization, regions, access, GitOps repository and Blueprints'),
   })
   .describe('A Catalyst Sovereign: Hetzner infrastructure and the Blueprints Flux installs on it');
 

@@ -37,6 +37,7 @@ export interface SovereignSpec {
   readonly spec: Omit<SovereignSpecParsed['spec'], 'regions' | 'blueprints'> & {
     /** One or two regions, in spec order; the first is the primary. */
     readonly regions: readonly RegionSpec[];
+    /** The Blueprint selection as loaded: names, raw values, verification and typed props per name. */
     readonly blueprints: {
       /** Blueprint names to install as the spec lists them (the catalog default when the spec lists none), sorted. */
       readonly install: readonly string[];
