@@ -196,17 +196,39 @@ export function wholeNumber(min: number, max: number): z.ZodNumber {
   return z.number().int().min(min, { error }).max(max, { error });
 }
 
+/** A DNS-1123 subdomain: lowercase alphanumeric labels joined by `.`, inner `-` allowed. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 /**
- * zod schemas of names that Blueprint props schemas share, each with a message saying what is
- * allowed (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/).
+ * zod schemas of props fields that recur across Blueprints, for their `propsSchema`, each with a
+ * message saying what is allowed (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/).
+ * Each call site adds its own `.describe()` text, which editors (JSON Schema) and the API reference show.
  */
-export const nameSchemas = {
-  /** A Kubernetes object name such as a Secret's: a DNS-1123 subdomain of at most 253 characters. */
-  object: () => z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: "must be a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit" }),
+export const propsField = {
+  /** A Kubernetes object name such as a Secret's (DNS-1123 subdomain, at most 253 characters). */
+  objectName: () => z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret' }),
+  /** A DNS host name with at least two labels, e.g. `git.example.org`. */
+  hostname: () => z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: 'must be a lowercase DNS name with at least two labels, e.g. git.example.org' }),
+  /** A DNS zone or domain: a lowercase DNS name of at least two labels, optionally with the root's trailing dot. */
+  dnsName: () => z.string().max(253).regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.?$/, { error: 'must be a lowercase DNS name of at least two labels, such as example.org' }),
+  /** A volume size: a whole, positive number of Mi, Gi or Ti (a Kubernetes quantity), e.g. `10Gi`. */
+  storageSize: () => z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as 10Gi (a whole number of Mi, Gi or Ti)' }),
+  /** A number of replicas: a whole number of at least 1. */
+  replicas: () => z.number().int().min(1, { error: 'must be at least 1' }),
   /** A key of a Secret: letters, digits, '-', '_' and '.'. */
   secretKey: () => z.string().max(253).regex(/^[-._a-zA-Z0-9]+$/, { error: "must be a Secret key: letters, digits, '-', '_' and '.'" }),
   /** A key of a Secret in the same namespace as its reader: `{ name, key }`. */
-  secretKeyRef: () => z.strictObject({ name: nameSchemas.object().describe('Secret name'), key: nameSchemas.secretKey().describe('Key inside the Secret') }),
-  /** A lowercase DNS name of at least two labels, optionally with the root's trailing dot. */
-  dns: () => z.string().max(253).regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.?$/, { error: 'must be a lowercase DNS name of at least two labels, such as example.org' }),
+  secretKeyRef: () => z.strictObject({ name: propsField.objectName().describe('Secret name'), key: propsField.secretKey().describe('Key inside the Secret') }),
 };
+
+/**
+ * The name most charts give their main objects (the `<chart>.fullname` helper of `helm create`): the
+ * release name when it contains the chart name, else `<release>-<chart>`, at most 63 characters
+ * without a trailing `-` (charts with a `fullnameOverride` value are not covered).
+ * @param releaseName the Helm release name, e.g. `nats-jetstream`
+ * @param chartName the chart's name, e.g. `nats`
+ */
+export function helmFullname(releaseName: string, chartName: string): string {
+  const name = releaseName.includes(chartName) ? releaseName : `${releaseName}-${chartName}`;
+  return name.slice(0, 63).replace(/-+$/, '');
+}

@@ -4,12 +4,11 @@
  * them, and Flux post-render patches where they do not (verified here with kubectl kustomize, the
  * engine of Flux's kustomize post-renderer).
  */
-import { BUILTIN_BLUEPRINTS, Gitea, Keycloak, NatsJetstream, OpenBao, PowerDns, Spire } from '../../blueprints';
+import { BUILTIN_BLUEPRINTS, PowerDns } from '../../blueprints';
 import { leaves } from '../../lib/chart-check';
-import { OPENBAO_MIN_REPLICAS_FOR_PDB } from '../../blueprints/platform/openbao';
 import { POWERDNS_CREATE_ZONE_JOB } from '../../blueprints/platform/powerdns';
 import { postRender } from '../support/post-render';
-import { testCluster, renderedRelease, renderedValues } from '../support/render';
+import { renderedRelease, renderedValues } from '../support/render';
 
 describe('template-consumed values', () => {
   it('are listed only for paths the Blueprint sets, each with a template file of the chart as evidence', () => {
@@ -26,45 +25,7 @@ describe('template-consumed values', () => {
   });
 });
 
-describe('Gitea', () => {
-  it('switches the Redis subcharts of chart 10.5.0 off and sets no Valkey value (Valkey arrived in chart 12.0.0)', () => {
-    const values = renderedValues(new Gitea());
-    expect(values.redis).toEqual({ enabled: false });
-    expect(values['redis-cluster']).toEqual({ enabled: false });
-    expect(Object.keys(values).filter((k) => k.startsWith('valkey'))).toEqual([]);
-  });
-});
-
-describe('OpenBao', () => {
-  it('turns the PodDisruptionBudget off while the chart would render maxUnavailable 0', () => {
-    expect(OPENBAO_MIN_REPLICAS_FOR_PDB).toBe(3);
-    const omantel = testCluster({ fqdn: 'omantel.omani.works', sovereign: 'omantel', organization: 'omantel', nodeCount: 1 });
-    expect(renderedValues(new OpenBao(), omantel).server.ha).toMatchObject({ replicas: 1, disruptionBudget: { enabled: false } });
-    expect(renderedValues(new OpenBao({ replicas: 2 })).server.ha.disruptionBudget).toEqual({ enabled: false });
-    expect(renderedValues(new OpenBao()).server.ha).toMatchObject({ replicas: 3, disruptionBudget: { enabled: true } });
-  });
-});
-
-describe('Keycloak', () => {
-  it('runs production mode behind the proxy with its hostname auth.<fqdn> from the cluster context', () => {
-    const ctx = testCluster({ fqdn: 'omantel.omani.works', sovereign: 'omantel', organization: 'omantel', nodeCount: 1 });
-    const values = renderedValues(new Keycloak(), ctx);
-    expect(values).toMatchObject({ production: true, proxyHeaders: 'xforwarded' });
-    expect(values.extraEnvVars).toEqual([{ name: 'KC_HOSTNAME', value: `https://${ctx.auth.hostname}` }]);
-    expect(ctx.auth.hostname).toBe('auth.omantel.omani.works');
-    expect(ctx.auth.issuerUrl.startsWith(`https://${ctx.auth.hostname}/`)).toBe(true);
-  });
-});
-
 describe('hook Jobs', () => {
-  it('SPIRE: the server, its controller manager, the OIDC provider and the hooks rendering their contexts run restricted', () => {
-    const values = renderedValues(new Spire());
-    const pod = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } };
-    const container = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
-    expect(values['spire-server']).toMatchObject({ podSecurityContext: pod, securityContext: container, controllerManager: { securityContext: container, resources: { requests: { cpu: '50m', memory: '64Mi' } } } });
-    expect(values['spiffe-oidc-discovery-provider']).toEqual({ podSecurityContext: pod, securityContext: container });
-  });
-
   it('PowerDNS: the zone-creation Job gets requests and a restricted security context by post-render patch', () => {
     const release = renderedRelease(new PowerDns());
     const job = {
@@ -88,9 +49,5 @@ describe('hook Jobs', () => {
       ],
     });
     expect(new PowerDns().metadata.podSecurity.level).toBe('restricted');
-  });
-
-  it('NATS: the config reloader requests CPU and memory', () => {
-    expect(renderedValues(new NatsJetstream()).reloader.merge.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } });
   });
 });

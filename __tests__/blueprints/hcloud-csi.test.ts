@@ -112,7 +112,7 @@ describe('props from YAML (spec.blueprints.props.hcloud-csi)', () => {
   it('rejects a reclaim policy Kubernetes does not have and a Secret name that is not one', () => {
     expect(problems({ reclaimPolicy: 'Recycle', encryptionSecret: 'LUKS key' })).toEqual([
       { path: 'spec.blueprints.props.hcloud-csi.reclaimPolicy', value: 'Recycle', message: 'must be Retain or Delete' },
-      { path: 'spec.blueprints.props.hcloud-csi.encryptionSecret', value: 'LUKS key', message: "must be a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit" },
+      { path: 'spec.blueprints.props.hcloud-csi.encryptionSecret', value: 'LUKS key', message: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret' },
     ]);
   });
 });

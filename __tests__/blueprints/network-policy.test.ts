@@ -5,7 +5,7 @@
  * allowances that follow their props and values.
  */
 import { App, Chart } from 'cdk8s';
-import { Gitea, Keycloak } from '../../blueprints';
+import { Keycloak } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { allowanceName, NamespaceNetworkPolicies, REASON_ANNOTATION } from '../../constructs/k8s/network-policy';
 import type { Blueprint, BlueprintMetadata, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
@@ -146,12 +146,5 @@ describe('Blueprint network policies', () => {
     expect(smtp.get('allow-egress-internet-587')!.metadata.annotations[REASON_ANNOTATION]).toMatch(/SMTP/);
     expect(smtp.has('allow-ingress-anywhere-8080')).toBe(true);
     expect(blueprintPolicies(new Keycloak()).has('allow-egress-internet-587')).toBe(false);
-  });
-
-  it('Gitea: lets cert-manager\'s HTTP-01 solver answer only when the Blueprint renders its Ingress', () => {
-    expect(blueprintPolicies(new Gitea()).has('allow-ingress-anywhere-8089')).toBe(false);
-    const withIngress = blueprintPolicies(new Gitea({ ingressClassName: 'cilium' }));
-    expect(withIngress.get('allow-ingress-anywhere-8089')!.spec.ingress).toEqual([{ ports: [{ port: 8089, protocol: 'TCP' }] }]);
-    expect(withIngress.has('allow-ingress-anywhere-3000')).toBe(true);
   });
 });

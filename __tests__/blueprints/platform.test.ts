@@ -22,13 +22,10 @@ import {
   Spire,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
-import type { Cluster } from '../../lib/cluster';
 import { CHARTS, type ChartName } from '../../lib/versions';
 import { validateManifests } from '../support/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
-import { testCluster, find, renderedValues, renderObjects, type Json } from '../support/render';
-
-const ctx: Cluster = testCluster();
+import { find, renderObjects, type Json } from '../support/render';
 
 /** Every leaf of a JSON value with its dotted path. */
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {
@@ -223,92 +220,3 @@ describe.each(KIT)('$name renders', (k) => {
   });
 });
 
-describe('SPIRE', () => {
-  const objects = renderObjects(new Spire());
-  const releases = objects.filter((o) => o.kind === 'HelmRelease');
-
-  it('installs spire-crds and spire as two HelmReleases from one HelmRepository, spire after the CRDs', () => {
-    expect(releases.map((r) => r.metadata.name).sort()).toEqual(['bp-spire', 'bp-spire-crds']);
-    const crds = find(objects, 'HelmRelease', 'bp-spire-crds');
-    const spire = find(objects, 'HelmRelease', 'bp-spire');
-    expect(crds.spec.releaseName).toBe('spire-crds');
-    expect(crds.spec.targetNamespace).toBe('spire-system');
-    expect(crds.spec.chart.spec).toMatchObject({ chart: 'spire-crds', version: CHARTS['spire-crds'].version, sourceRef: { kind: 'HelmRepository', name: 'bp-spire' } });
-    expect(crds.spec.install.crds).toBe('CreateReplace');
-    expect(crds.spec.dependsOn).toBeUndefined();
-    expect(spire.spec.dependsOn).toEqual([{ name: 'bp-spire-crds' }]);
-    expect(spire.spec.chart.spec.version).toBe(CHARTS.spire.version);
-    expect(objects.filter((o) => o.kind === 'HelmRepository')).toHaveLength(1);
-  });
-
-  it('uses the Sovereign FQDN as trust domain and the cluster name, unless props say otherwise', () => {
-    expect(renderedValues(new Spire()).global.spire).toMatchObject({ trustDomain: 'solo.example.org', clusterName: ctx.cluster.name });
-    expect(ctx.cluster.name).toBe('hz-fsn-mgt-prod');
-    const custom = renderedValues(new Spire({ trustDomain: 'id.example.org', clusterName: 'edge' })).global.spire;
-    expect(custom).toMatchObject({ trustDomain: 'id.example.org', clusterName: 'edge' });
-    expect(renderedValues(new Spire()).global.spire.persistence.storageClass).toBe('hcloud-volumes-encrypted');
-  });
-
-  it('keeps the default ClusterSPIFFEID off unless asked for', () => {
-    const path = (v: Json) => v['spire-server'].controllerManager.identities.clusterSPIFFEIDs.default.enabled;
-    expect(path(renderedValues(new Spire()))).toBe(false);
-    expect(path(renderedValues(new Spire({ defaultWorkloadIdentity: true })))).toBe(true);
-  });
-});
-
-describe('typed props and the raw values escape hatch', () => {
-  it('Gitea: domain defaults to gitea.<fqdn>; admin and database passwords come from existing Secrets', () => {
-    const values = renderedValues(new Gitea());
-    expect(values.gitea.config.server).toEqual({ DOMAIN: 'gitea.solo.example.org', SSH_DOMAIN: 'gitea.solo.example.org', ROOT_URL: 'https://gitea.solo.example.org/' });
-    expect(values.gitea.admin).toEqual({ existingSecret: 'gitea-admin', email: 'platform@example.org' });
-    expect(values.gitea.additionalConfigFromEnvs).toEqual([{ name: 'GITEA__DATABASE__PASSWD', valueFrom: { secretKeyRef: { name: 'gitea-postgresql', key: 'password' } } }]);
-    expect(values.postgresql.global.postgresql.auth.existingSecret).toBe('gitea-postgresql');
-    expect(values.ingress).toEqual({ enabled: false });
-    const custom = renderedValues(new Gitea({ domain: 'git.example.org', ingressClassName: 'cilium', adminSecret: 'root-creds' }));
-    expect(custom.gitea.config.server.DOMAIN).toBe('git.example.org');
-    expect(custom.gitea.admin.existingSecret).toBe('root-creds');
-    expect(custom.ingress).toMatchObject({ enabled: true, className: 'cilium', hosts: [{ host: 'git.example.org', paths: [{ path: '/', pathType: 'Prefix' }] }] });
-  });
-
-  it('Keycloak: replicas and Secret names are typed props', () => {
-    const defaults = renderedValues(new Keycloak());
-    expect(defaults.replicaCount).toBe(1);
-    expect(defaults.auth).toEqual({ adminUser: 'admin', existingSecret: 'keycloak-admin', passwordSecretKey: 'admin-password' });
-    const custom = renderedValues(new Keycloak({ replicas: 3, adminSecret: 'kc-root', databaseSecret: 'kc-db' }));
-    expect(custom.replicaCount).toBe(3);
-    expect(custom.auth.existingSecret).toBe('kc-root');
-    expect(custom.postgresql.auth.existingSecret).toBe('kc-db');
-  });
-
-  it('NATS: a three-server JetStream cluster by default; one replica turns clustering off', () => {
-    const defaults = renderedValues(new NatsJetstream());
-    expect(defaults.config.cluster).toEqual({ enabled: true, replicas: 3 });
-    expect(defaults.config.jetstream.enabled).toBe(true);
-    expect(defaults.config.jetstream.fileStore.pvc).toMatchObject({ size: '10Gi', storageClassName: 'hcloud-volumes-encrypted' });
-    const single = renderedValues(new NatsJetstream({ replicas: 1, fileStoreSize: '2Gi' }));
-    expect(single.config.cluster).toEqual({ enabled: false, replicas: 1 });
-    expect(single.config.jetstream.fileStore.pvc.size).toBe('2Gi');
-  });
-
-  it('OpenBao: an HA Raft cluster whose config lets every server join the others', () => {
-    const values = renderedValues(new OpenBao());
-    expect(values.server.ha).toMatchObject({ enabled: true, replicas: 3, raft: { enabled: true, setNodeId: true } });
-    const config: string = values.server.ha.raft.config;
-    expect(config.match(/retry_join \{/g)).toHaveLength(3);
-    expect(config).toContain('leader_api_addr = "http://openbao-2.openbao-internal:8200"');
-    expect(config).toContain('storage "raft"');
-    expect(values.injector).toEqual({ enabled: false });
-    const five = renderedValues(new OpenBao({ replicas: 5 })).server.ha;
-    expect(five.replicas).toBe(5);
-    expect(five.raft.config.match(/retry_join \{/g)).toHaveLength(5);
-  });
-
-});
-
-describe('generated Secrets', () => {
-  it('are declared for the default Secret names and dropped when the props name your own', () => {
-    expect(new Keycloak().generatedSecrets(ctx).map((s) => s.name)).toEqual(['keycloak-admin', 'keycloak-postgresql']);
-    expect(new Keycloak({ adminSecret: 'mine' }).generatedSecrets(ctx).map((s) => s.name)).toEqual(['keycloak-postgresql']);
-    expect(new Gitea().generatedSecrets(ctx)[0]).toEqual({ name: 'gitea-admin', namespaces: ['gitea'], fixed: { username: 'gitea_admin' }, randomKeys: ['password'] });
-  });
-});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
-import { allow, componentMetadata, nameSchemas } from '../common';
+import { allow, componentMetadata, propsField } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
 import { PowerDns, type SecretKeyRef } from './powerdns';
@@ -53,12 +53,12 @@ export interface ExternalDnsProps extends BlueprintProps {
 export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
   /** The props a spec may set (`spec.blueprints.props.external-dns`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
-    domainFilters: z.array(nameSchemas.dns()).min(1).optional().describe('Domains ExternalDNS may manage records in (default: the Sovereign FQDN)'),
+    domainFilters: z.array(propsField.dnsName()).min(1).optional().describe('Domains ExternalDNS may manage records in (default: the Sovereign FQDN)'),
     txtOwnerId: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/, { error: "must be an owner ID of at most 63 letters, digits, '-', '_' and '.'" }).optional().describe('Owner ID of the TXT ownership records, one per cluster (default: the cluster name)'),
     sources: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'must be an ExternalDNS source name such as service, ingress or gateway-httproute' })).min(1).optional().describe('Kubernetes objects whose host names are published (default: service, ingress)'),
     policy: z.literal(['sync', 'upsert-only', 'create-only'], { error: 'must be sync, upsert-only or create-only' }).optional().describe('Record synchronization policy (default sync)'),
     pdnsServer: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as http://powerdns.powerdns.svc.cluster.local:8081' }).optional().describe('URL of the PowerDNS REST API (default: the cluster\'s PowerDNS)'),
-    apiKeySecret: nameSchemas.secretKeyRef().optional().describe('Existing Secret { name, key } with the PowerDNS API key in the external-dns namespace (default: PowerDNS\'s)'),
+    apiKeySecret: propsField.secretKeyRef().optional().describe('Existing Secret { name, key } with the PowerDNS API key in the external-dns namespace (default: PowerDNS\'s)'),
   }) satisfies z.ZodType<ExternalDnsProps>;
 
   /** Catalog metadata: bootstrap kit slot 12, depends on cert-manager and PowerDNS. */

@@ -3,7 +3,7 @@ import type { BlueprintMetadata, BlueprintProps, GeneratedSecret } from '../../l
 import type { Cluster } from '../../lib/cluster';
 import { METADATA_SERVICE_ACCESS } from '../../lib/hetzner';
 import { CHARTS } from '../../lib/versions';
-import { componentMetadata, nameSchemas, resources, secretOrGenerated } from '../common';
+import { componentMetadata, propsField, resources, secretOrGenerated } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { HcloudCloudControllerManager } from './hcloud-cloud-controller-manager';
 
@@ -65,7 +65,7 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
   /** The props a spec may set (`spec.blueprints.props.hcloud-csi`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     reclaimPolicy: z.literal(['Retain', 'Delete'], { error: 'must be Retain or Delete' }).optional().describe('What happens to a Hetzner Volume when its claim is deleted; fixed at the first install (default Retain)'),
-    encryptionSecret: nameSchemas.object().optional().describe('Existing Secret in kube-system with the LUKS passphrase under encryption-passphrase (default: generated hcloud-csi-encryption)'),
+    encryptionSecret: propsField.objectName().optional().describe('Existing Secret in kube-system with the LUKS passphrase under encryption-passphrase (default: generated hcloud-csi-encryption)'),
   }) satisfies z.ZodType<HcloudCsiProps>;
 
   /** Catalog metadata: namespace kube-system (not owned), bootstrap kit, depends on the Hetzner CCM. */

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS, chartPin } from '../../lib/versions';
-import { HelmBlueprint } from '../helm';
+import { chartPin } from '../../lib/versions';
+import { allow, componentMetadata, helmFullname, propsField, resources, restrictedPodSecurityContext } from '../common';
+import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { HcloudCsi } from './hcloud-csi';
 import { Spire } from './spire';
 
@@ -11,6 +13,9 @@ import { Spire } from './spire';
  */
 export const OPENBAO_MIN_REPLICAS_FOR_PDB = 3;
 
+/** Port of the OpenBao API (the listener in the Raft config and the chart's service port); Raft traffic uses the next one. */
+export const OPENBAO_API_PORT = 8200;
+
 /** Props of the OpenBao Blueprint. */
 export interface OpenBaoProps extends BlueprintProps {
   /**
@@ -19,15 +24,9 @@ export interface OpenBaoProps extends BlueprintProps {
    * @default 3 on clusters of three or more nodes, else 1
    */
   readonly replicas?: number;
-  /**
-   * Size of each server's Raft data volume (Kubernetes quantity).
-   * @default '10Gi'
-   */
+  /** Size of each server's Raft data volume (Kubernetes quantity). @default '10Gi' */
   readonly dataStorageSize?: string;
-  /**
-   * Serve the web UI on the API port.
-   * @default true
-   */
+  /** Serve the web UI on the API port. @default true */
   readonly ui?: boolean;
 }
 
@@ -35,46 +34,55 @@ export interface OpenBaoProps extends BlueprintProps {
  * OpenBao: the secrets store (a fork of HashiCorp Vault) holding the platform's secrets once the
  * bootstrap is over.
  *
- * Installs an HA StatefulSet on integrated Raft storage. The generated Raft config lists every
- * server in `retry_join`, so servers 1..n join server 0 on their own once it is initialized. The
- * servers start sealed: initialization and unsealing are an operator step (`bao operator init`),
- * and the unseal keys are the one thing to back up by hand. The agent injector is off (secrets reach
- * workloads through the External Secrets Operator instead), and the pod and container get
- * restricted security contexts (the image needs no IPC_LOCK: the chart sets `SKIP_SETCAP`).
+ * Installs an HA StatefulSet on integrated Raft storage. The Raft config lists every server in
+ * `retry_join`, so servers 1..n join server 0 on their own once it is initialized. The servers start
+ * sealed: initialization and unsealing are an operator step (`bao operator init`), and the unseal
+ * keys are the one thing to back up by hand. Sealed servers are not Ready, so Helm does not wait for
+ * the release (as in the reference kit). The agent injector is off (secrets reach workloads through
+ * the External Secrets Operator), and the pods run restricted (the image needs no IPC_LOCK: the chart
+ * sets `SKIP_SETCAP`). The listener is plain HTTP (the chart's default); node-to-node traffic is
+ * encrypted by Cilium's WireGuard.
  *
- * Source: chart `openbao` (`CHARTS.openbao`; OpenBao v2.3.1) from https://openbao.github.io/openbao-helm
- * (https://github.com/openbao/openbao-helm); reference catalog entry `openbao` (bootstrap-kit slot 08).
- *
- * Sealed servers are not Ready until an operator unseals them, so Helm does not wait for the
- * release (as in the reference kit): the HelmRelease is Ready once applied. Inside the cluster the
- * listener is plain HTTP (the chart's default); node-to-node traffic is encrypted by Cilium's WireGuard.
+ * Source: `CHARTS.openbao` (https://github.com/openbao/openbao-helm); reference catalog entry `openbao`.
  */
 export class OpenBao extends HelmBlueprint<OpenBaoProps> {
-  /** Catalog metadata: the pinned chart `openbao` (openbao.github.io/openbao-helm), namespace openbao, bootstrap kit, depends on SPIRE and the Hetzner CSI driver (its Raft volumes). */
-  static readonly metadata: BlueprintMetadata = {
+  /** The props a spec may set (`spec.blueprints.props.openbao`). */
+  static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
+    replicas: propsField.replicas().optional().describe('OpenBao servers in the Raft cluster; default 3 on clusters of three or more nodes, else 1'),
+    dataStorageSize: propsField.storageSize().optional().describe('Size of each server\'s Raft data volume; default 10Gi'),
+    ui: z.boolean().optional().describe('Serve the web UI on the API port; default true'),
+  }) satisfies z.ZodType<OpenBaoProps>;
+
+  /** Catalog metadata: chart `openbao`, namespace openbao, after SPIRE and the Hetzner CSI driver (its Raft volumes). */
+  static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'openbao',
     title: 'OpenBao',
     category: 'security',
     tier: 'bootstrap-kit',
     summary: 'Secrets store of the platform, an HA Raft cluster of OpenBao servers.',
-    chart: chartPin('openbao'),
-    namespace: 'openbao',
-    podSecurity: { level: 'restricted', reason: 'the curated values run the servers as non-root with no capabilities and the RuntimeDefault seccomp profile; the injector is off' },
-    releaseName: 'openbao',
+    pin: chartPin('openbao'),
+    podSecurity: 'the curated values run the servers as non-root with no capabilities and the RuntimeDefault seccomp profile; the injector is off',
     dependsOn: [Spire, HcloudCsi],
-    installsCrds: false,
     placementModes: ['active-hotstandby', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 768 },
     network: {
       ingress: [
-        { peer: 'cluster', ports: [{ port: 8200 }], reason: 'secret consumers in any namespace (e.g. the External Secrets Operator) call the OpenBao API on 8200 (listener address in the Raft config, chart service port); Raft traffic on 8201 stays within the namespace' },
+        allow.cluster([OPENBAO_API_PORT], 'secret consumers in any namespace (e.g. the External Secrets Operator) call the OpenBao API on 8200 (listener address in the Raft config, chart service port); Raft traffic on 8201 stays within the namespace'),
       ],
-      egress: [
-        { peer: 'apiserver', reason: 'Kubernetes service registration labels each server pod active, standby or sealed, and the Kubernetes auth method, once enabled, reviews service account tokens' },
-      ],
+      egress: [allow.apiserver('Kubernetes service registration labels each server pod active, standby or sealed, and the Kubernetes auth method, once enabled, reviews service account tokens')],
     },
-    sources: [CHARTS.openbao.docs, 'catalog/components.json#openbao', 'catalog/bootstrap-kit.json slot 8'],
-  };
+    kitSlot: 8,
+  });
+
+  /** Name of the chart's Service and StatefulSet (`openbao.fullname`, see `helmFullname`), e.g. `openbao`. */
+  get serviceName(): string {
+    return helmFullname(this.metadata.releaseName, this.metadata.chart.chart);
+  }
+
+  /** In-cluster URL of the OpenBao API, e.g. `http://openbao.openbao.svc.cluster.local:8200`. */
+  get apiUrl(): string {
+    return `http://${this.serviceName}.${this.metadata.namespace}.svc.cluster.local:${OPENBAO_API_PORT}`;
+  }
 
   /**
    * The Raft server config (HCL): plain-HTTP listener, Raft storage with a `retry_join` block per
@@ -83,17 +91,14 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
    * @param replicas number of servers
    */
   raftConfig(replicas: number): string {
-    const release = this.metadata.releaseName;
-    const joins = Array.from(
-      { length: replicas },
-      (_, i) => `  retry_join {\n    leader_api_addr = "http://${release}-${i}.${release}-internal:8200"\n  }\n`,
-    ).join('');
+    const name = this.serviceName;
+    const joins = Array.from({ length: replicas }, (_, i) => `  retry_join {\n    leader_api_addr = "http://${name}-${i}.${name}-internal:${OPENBAO_API_PORT}"\n  }\n`).join('');
     return [
       'ui = true',
       'listener "tcp" {',
       '  tls_disable = 1',
-      '  address = "[::]:8200"',
-      '  cluster_address = "[::]:8201"',
+      `  address = "[::]:${OPENBAO_API_PORT}"`,
+      `  cluster_address = "[::]:${OPENBAO_API_PORT + 1}"`,
       '}',
       'storage "raft" {',
       '  path = "/openbao/data"',
@@ -104,9 +109,8 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
   }
 
   /**
-   * Values of the pinned chart `openbao` from the props and context: HA Raft cluster of `replicas` servers
-   * (default 3, or 1 on clusters of fewer than three nodes) with data on the cluster's storage class,
-   * restricted security context, injector off, UI on unless `ui: false`.
+   * Values of the chart `openbao`: an HA Raft cluster of `replicas` servers with data on the cluster's
+   * storage class, restricted security context, injector off, UI on unless `ui: false`.
    *
    * The PodDisruptionBudget is on only from three servers: the chart computes its `maxUnavailable`
    * as 0 for one server (hard-coded) and for two (`(n*10/2 - 1)/10` in `openbao.pdb.maxUnavailable`,
@@ -124,10 +128,10 @@ export class OpenBao extends HelmBlueprint<OpenBaoProps> {
           disruptionBudget: { enabled: replicas >= OPENBAO_MIN_REPLICAS_FOR_PDB },
         },
         dataStorage: { enabled: true, size: this.props.dataStorageSize ?? '10Gi', storageClass: ctx.storageClass },
-        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+        resources: resources('100m', '256Mi', '512Mi'),
         statefulSet: {
           securityContext: {
-            pod: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            pod: restrictedPodSecurityContext({ user: 100, group: 1000 }),
             container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
           },
         },

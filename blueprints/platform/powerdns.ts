@@ -3,7 +3,7 @@ import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowan
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
-import { allow, componentMetadata, nameSchemas, resources } from '../common';
+import { allow, componentMetadata, propsField, resources } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
 import { ExternalDns } from './external-dns';
@@ -80,9 +80,9 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
   /** The props a spec may set (`spec.blueprints.props.powerdns`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     replicas: z.number().int().min(1).max(9).optional().describe('PowerDNS server replicas (default 3)'),
-    zone: nameSchemas.dns().optional().describe('Zone created on first install, trailing dot optional (default: the Sovereign FQDN)'),
-    apiKeySecret: nameSchemas.secretKeyRef().optional().describe('Existing Secret { name, key } with the API key, in the powerdns and the external-dns namespace'),
-    databaseSecret: nameSchemas.object().optional().describe('Existing Secret with the PostgreSQL connection: host, port, dbname, username, password (default pdns-pg-app)'),
+    zone: propsField.dnsName().optional().describe('Zone created on first install, trailing dot optional (default: the Sovereign FQDN)'),
+    apiKeySecret: propsField.secretKeyRef().optional().describe('Existing Secret { name, key } with the API key, in the powerdns and the external-dns namespace'),
+    databaseSecret: propsField.objectName().optional().describe('Existing Secret with the PostgreSQL connection: host, port, dbname, username, password (default pdns-pg-app)'),
     dnssec: z.boolean().optional().describe('Sign zones with DNSSEC (default true)'),
     luaRecords: z.boolean().optional().describe('Allow LUA records; opens egress to public HTTP(S) for their health checks (default true)'),
   }) satisfies z.ZodType<PowerDnsProps>;
