@@ -11,8 +11,8 @@ import { builtinCatalog, CertManager, ExternalDns, PowerDns } from '../../bluepr
 import { Sovereign } from '../../app/sovereign';
 import { checkValues, findChartDir, loadChart } from '../../lib/chart-check';
 import { Cluster } from '../../lib/cluster';
-import { SpecError } from '../../lib/errors';
 import { CHARTS_DIR } from '../support/charts';
+import { blueprintPropsProblems } from '../support/props';
 import { renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
 import { ROOT } from '../support/synth';
 
@@ -23,17 +23,6 @@ const withProps = (props: Record<string, unknown>) => stringify({ ...solo, spec:
 /** The NetworkPolicies a Blueprint instance renders in `cluster`, by name. */
 function policies(bp: ExternalDns | PowerDns, cluster: Cluster = ctx): Map<string, Json> {
   return new Map(renderObjects(bp, cluster).filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o]));
-}
-
-/** The problems of a spec with `spec.blueprints.props.external-dns` set to `props` (empty when it loads). */
-function propsProblems(props: unknown): Array<{ path: string; value: unknown; message: string }> {
-  try {
-    Sovereign.fromYaml(withProps({ 'external-dns': props }));
-    return [];
-  } catch (err) {
-    if (!(err instanceof SpecError)) throw err;
-    return err.problems.map((p) => ({ path: p.path, value: p.value, message: p.message }));
-  }
 }
 
 describe('ExternalDNS values', () => {
@@ -124,11 +113,11 @@ describe('PowerDNS facts read through the cluster', () => {
 
 describe('ExternalDNS props from YAML (spec.blueprints.props.external-dns)', () => {
   it('accepts the documented shapes', () => {
-    expect(propsProblems({ domainFilters: ['a.example.org'], txtOwnerId: 'region-b', sources: ['service', 'gateway-httproute'], policy: 'upsert-only', pdnsServer: 'http://pdns.example.org:8081', apiKeySecret: { name: 'k', key: 'api-key' } })).toEqual([]);
+    expect(blueprintPropsProblems('external-dns', { domainFilters: ['a.example.org'], txtOwnerId: 'region-b', sources: ['service', 'gateway-httproute'], policy: 'upsert-only', pdnsServer: 'http://pdns.example.org:8081', apiKeySecret: { name: 'k', key: 'api-key' } })).toEqual([]);
   });
 
   it('rejects bad props with the path, the value and what is allowed', () => {
-    const problems = propsProblems({ domainFilters: [], policy: 'all', pdnsServer: 'ftp://x', txtOwnerId: 'a,b', sources: ['Service'] });
+    const problems = blueprintPropsProblems('external-dns', { domainFilters: [], policy: 'all', pdnsServer: 'ftp://x', txtOwnerId: 'a,b', sources: ['Service'] });
     const at = (field: string) => `spec.blueprints.props.external-dns.${field}`;
     expect(problems).toContainEqual({ path: at('domainFilters'), value: [], message: 'Too small: expected array to have >=1 items' });
     expect(problems).toContainEqual({ path: at('policy'), value: 'all', message: 'must be sync, upsert-only or create-only' });

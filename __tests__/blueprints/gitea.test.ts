@@ -8,7 +8,7 @@ import { GITEA_HTTP_PORT } from '../../blueprints/platform/gitea';
 import { ACME_HTTP01_SOLVER_PORT } from '../../blueprints/platform/cert-manager';
 import { CHARTS, IMAGES } from '../../lib/versions';
 import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
-import { chartValues, fromYamlProps, propsProblems, treeValues } from '../support/spec-props';
+import { blueprintPropsProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 
 const ctx = testCluster();
 
@@ -114,7 +114,7 @@ describe('Gitea props from YAML', () => {
   });
 
   it('rejects a single-label domain, a padded size, a plain-HTTP discovery URL and a missing OIDC field', () => {
-    expect(propsProblems('gitea', { domain: 'localhost', storageSize: '020Gi', oidc: { name: 'kc', discoveryUrl: 'http://auth.example.org/' } })).toEqual([
+    expect(blueprintPropsProblems('gitea', { domain: 'localhost', storageSize: '020Gi', oidc: { name: 'kc', discoveryUrl: 'http://auth.example.org/' } })).toEqual([
       { path: 'spec.blueprints.props.gitea.domain', value: 'localhost', message: 'must be a lowercase DNS name with at least two labels, e.g. git.example.org' },
       { path: 'spec.blueprints.props.gitea.storageSize', value: '020Gi', message: 'must be a Kubernetes quantity such as 10Gi (a whole number of Mi, Gi or Ti)' },
       { path: 'spec.blueprints.props.gitea.oidc.secretName', value: undefined, message: 'is required (a string)' },

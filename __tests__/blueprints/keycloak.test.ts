@@ -7,7 +7,7 @@ import { Keycloak } from '../../blueprints';
 import { KEYCLOAK_HTTP_PORT } from '../../blueprints/platform/keycloak';
 import { CHARTS, IMAGES } from '../../lib/versions';
 import { renderedValues, testCluster } from '../support/render';
-import { chartValues, fromYamlProps, propsProblems, treeValues } from '../support/spec-props';
+import { blueprintPropsProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 
 const ctx = testCluster();
 
@@ -90,7 +90,7 @@ describe('Keycloak props from YAML', () => {
   });
 
   it('rejects a user name with spaces and a Secret name Kubernetes would refuse', () => {
-    expect(propsProblems('keycloak', { adminUser: 'the admin', adminSecret: 'Keycloak_Admin' })).toEqual([
+    expect(blueprintPropsProblems('keycloak', { adminUser: 'the admin', adminSecret: 'Keycloak_Admin' })).toEqual([
       { path: 'spec.blueprints.props.keycloak.adminUser', value: 'the admin', message: 'must be a user name without spaces, e.g. admin' },
       { path: 'spec.blueprints.props.keycloak.adminSecret', value: 'Keycloak_Admin', message: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret' },
     ]);

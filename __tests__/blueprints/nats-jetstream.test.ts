@@ -6,7 +6,7 @@ import { NatsJetstream } from '../../blueprints';
 import { NATS_CLIENT_PORT } from '../../blueprints/platform/nats-jetstream';
 import { CHARTS } from '../../lib/versions';
 import { renderedValues } from '../support/render';
-import { chartValues, fromYamlProps, propsProblems, treeValues } from '../support/spec-props';
+import { blueprintPropsProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 
 describe('NATS JetStream', () => {
   it('is a three-server JetStream cluster by default; one replica turns clustering off', () => {
@@ -61,10 +61,10 @@ describe('NATS JetStream props from YAML', () => {
   });
 
   it('rejects a replica count below one, a fraction and a size that is no Kubernetes quantity', () => {
-    expect(propsProblems('nats-jetstream', { replicas: 0, fileStoreSize: '10GB' })).toEqual([
+    expect(blueprintPropsProblems('nats-jetstream', { replicas: 0, fileStoreSize: '10GB' })).toEqual([
       { path: 'spec.blueprints.props.nats-jetstream.replicas', value: 0, message: 'must be at least 1' },
       { path: 'spec.blueprints.props.nats-jetstream.fileStoreSize', value: '10GB', message: 'must be a Kubernetes quantity such as 10Gi (a whole number of Mi, Gi or Ti)' },
     ]);
-    expect(propsProblems('nats-jetstream', { replicas: 2.5 })).toEqual([{ path: 'spec.blueprints.props.nats-jetstream.replicas', value: 2.5, message: 'must be a whole number' }]);
+    expect(blueprintPropsProblems('nats-jetstream', { replicas: 2.5 })).toEqual([{ path: 'spec.blueprints.props.nats-jetstream.replicas', value: 2.5, message: 'must be a whole number' }]);
   });
 });

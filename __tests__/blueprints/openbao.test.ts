@@ -7,7 +7,7 @@ import { OpenBao } from '../../blueprints';
 import { OPENBAO_API_PORT, OPENBAO_MIN_REPLICAS_FOR_PDB } from '../../blueprints/platform/openbao';
 import { CHARTS } from '../../lib/versions';
 import { renderedValues, testCluster } from '../support/render';
-import { chartValues, fromYamlProps, propsProblems, treeValues } from '../support/spec-props';
+import { blueprintPropsProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 
 describe('OpenBao', () => {
   it('is an HA Raft cluster whose config lets every server join the others', () => {
@@ -79,7 +79,7 @@ describe('OpenBao props from YAML', () => {
   });
 
   it('rejects a negative replica count, a switch given as text and an unknown field, naming each', () => {
-    expect(propsProblems('openbao', { replicas: -1, ui: 'on', dataStorage: '1Gi' })).toEqual([
+    expect(blueprintPropsProblems('openbao', { replicas: -1, ui: 'on', dataStorage: '1Gi' })).toEqual([
       { path: 'spec.blueprints.props.openbao.replicas', value: -1, message: 'must be at least 1' },
       { path: 'spec.blueprints.props.openbao.ui', value: 'on', message: 'must be a boolean, not a string' },
       { path: 'spec.blueprints.props.openbao.dataStorage', value: '1Gi', message: 'is not a known field; allowed here: values, network, verify, replicas, dataStorageSize, ui' },

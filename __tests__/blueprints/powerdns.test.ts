@@ -10,8 +10,8 @@ import { CertManager, ExternalDns, PowerDns } from '../../blueprints';
 import { Sovereign } from '../../app/sovereign';
 import { checkValues, findChartDir, loadChart } from '../../lib/chart-check';
 import { Cluster } from '../../lib/cluster';
-import { SpecError } from '../../lib/errors';
 import { CHARTS_DIR } from '../support/charts';
+import { blueprintPropsProblems } from '../support/props';
 import { renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
 import { ROOT } from '../support/synth';
 
@@ -21,17 +21,6 @@ const solo = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
 /** The NetworkPolicies a PowerDNS instance renders in `cluster`, by name. */
 function policies(bp: PowerDns, cluster: Cluster = ctx): Map<string, Json> {
   return new Map(renderObjects(bp, cluster).filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o]));
-}
-
-/** The problems of a spec with `spec.blueprints.props.powerdns` set to `props` (empty when it loads). */
-function propsProblems(props: unknown): Array<{ path: string; value: unknown; message: string }> {
-  try {
-    Sovereign.fromYaml(stringify({ ...solo, spec: { ...solo.spec, blueprints: { props: { powerdns: props } } } }));
-    return [];
-  } catch (err) {
-    if (!(err instanceof SpecError)) throw err;
-    return err.problems.map((p) => ({ path: p.path, value: p.value, message: p.message }));
-  }
 }
 
 describe('PowerDNS values', () => {
@@ -109,7 +98,7 @@ describe('PowerDNS network', () => {
 describe('PowerDNS props from YAML (spec.blueprints.props.powerdns)', () => {
   it('accepts the documented shapes and renders them', () => {
     const props = { replicas: 2, zone: 'dns.example.org.', apiKeySecret: { name: 'pdns-key', key: 'token' }, databaseSecret: 'pdns-db', dnssec: false, luaRecords: false };
-    expect(propsProblems(props)).toEqual([]);
+    expect(blueprintPropsProblems('powerdns', props)).toEqual([]);
     const spec = stringify({ ...solo, spec: { ...solo.spec, blueprints: { props: { powerdns: props } } } });
     const release = parse(Sovereign.fromYaml(spec).gitopsTree().files.get('clusters/hz-fsn-mgt-prod/bp-powerdns/helmrelease.yaml')!);
     expect(release.spec.values.replicaCount).toBe(2);
@@ -117,11 +106,11 @@ describe('PowerDNS props from YAML (spec.blueprints.props.powerdns)', () => {
   });
 
   it('rejects bad props with the path, the value and what is allowed', () => {
-    const problems = propsProblems({ replicas: 0, zone: 'Not A Zone', apiKeySecret: { name: 'Bad_Name', key: 'ok' }, dnssec: 'yes' });
+    const problems = blueprintPropsProblems('powerdns', { replicas: 0, zone: 'Not A Zone', apiKeySecret: { name: 'Bad_Name', key: 'ok' }, dnssec: 'yes' });
     expect(problems).toContainEqual({ path: 'spec.blueprints.props.powerdns.replicas', value: 0, message: 'Too small: expected number to be >=1' });
     expect(problems).toContainEqual({ path: 'spec.blueprints.props.powerdns.zone', value: 'Not A Zone', message: 'must be a lowercase DNS name of at least two labels, such as example.org' });
     expect(problems).toContainEqual({ path: 'spec.blueprints.props.powerdns.apiKeySecret.name', value: 'Bad_Name', message: expect.stringMatching(/^must be a Kubernetes object name/) });
     expect(problems).toContainEqual({ path: 'spec.blueprints.props.powerdns.dnssec', value: 'yes', message: 'must be a boolean, not a string' });
-    expect(propsProblems({ apiKeySecret: { name: 'k' } })).toContainEqual(expect.objectContaining({ path: 'spec.blueprints.props.powerdns.apiKeySecret.key' }));
+    expect(blueprintPropsProblems('powerdns', { apiKeySecret: { name: 'k' } })).toContainEqual(expect.objectContaining({ path: 'spec.blueprints.props.powerdns.apiKeySecret.key' }));
   });
 });

@@ -6,7 +6,7 @@
 import { Spire } from '../../blueprints';
 import { CHARTS } from '../../lib/versions';
 import { find, renderedValues, renderObjects, testCluster, type Json } from '../support/render';
-import { chartValues, fromYamlProps, propsProblems, treeValues } from '../support/spec-props';
+import { blueprintPropsProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 
 const ctx = testCluster();
 
@@ -80,7 +80,7 @@ describe('SPIRE props from YAML', () => {
   });
 
   it('rejects a trust domain, a cluster name and a switch of the wrong shape, naming each', () => {
-    expect(propsProblems('spire', { trustDomain: 'Example.ORG', clusterName: 'Edge_1', defaultWorkloadIdentity: 'yes' })).toEqual([
+    expect(blueprintPropsProblems('spire', { trustDomain: 'Example.ORG', clusterName: 'Edge_1', defaultWorkloadIdentity: 'yes' })).toEqual([
       { path: 'spec.blueprints.props.spire.trustDomain', value: 'Example.ORG', message: 'must be a SPIFFE trust domain: lowercase letters, digits, ".", "-" and "_", e.g. example.org' },
       { path: 'spec.blueprints.props.spire.clusterName', value: 'Edge_1', message: 'must be a DNS label such as hz-fsn-mgt-prod' },
       { path: 'spec.blueprints.props.spire.defaultWorkloadIdentity', value: 'yes', message: 'must be a boolean, not a string' },
