@@ -47,6 +47,7 @@ export {
   BlueprintConstruct,
   isProduct,
   mergeValues,
+  propsSchemaOf,
   refName,
   type BindOptions,
   type BlueprintClass,

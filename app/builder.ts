@@ -60,10 +60,7 @@ export class SovereignBuilder {
     for (const bp of blueprints) {
       const name = bp.metadata.name;
       if (this.instances.has(name)) throw new CatalogError(`a Blueprint instance named "${name}" was added already; add one instance per Blueprint`);
-      const cls = bp.constructor as unknown as BlueprintClass;
-      const known = this.catalog.names().includes(name);
-      if (!known) this.catalog = this.catalog.with(cls);
-      else if (this.catalog.get(name) !== cls) this.catalog = this.catalog.override(cls);
+      this.register(bp.constructor as unknown as BlueprintClass);
       this.instances.set(name, bp);
     }
     this.selected = true;
@@ -82,10 +79,14 @@ export class SovereignBuilder {
 
   /** Registers or replaces Blueprint classes (see `Catalog.with` and `Catalog.override`): subclasses of registered names override them. */
   useClasses(...classes: BlueprintClass[]): this {
-    for (const cls of classes) {
-      this.catalog = this.catalog.names().includes(cls.metadata.name) ? this.catalog.override(cls) : this.catalog.with(cls);
-    }
+    classes.forEach((cls) => this.register(cls));
     return this;
+  }
+
+  /** Adds `cls` to the catalog, or overrides the class of its name with it (nothing when it is registered already). */
+  private register(cls: BlueprintClass): void {
+    if (!this.catalog.names().includes(cls.metadata.name)) this.catalog = this.catalog.with(cls);
+    else if (this.catalog.get(cls.metadata.name) !== cls) this.catalog = this.catalog.override(cls);
   }
 
   /** The spec object the builder stands for, as a YAML document would hold it (instances become install names). */

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { App } from 'cdktf';
-import { BLUEPRINT_PROPS_SCHEMA, type Blueprint, type BlueprintClass, type GeneratedSecret } from '../lib/blueprint';
+import { propsSchemaOf, type Blueprint, type BlueprintClass, type GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog, Resolution } from '../lib/catalog';
 import { Cluster, clusterInfoOf } from '../lib/cluster';
 import { ClusterContext, clusterContext } from '../lib/context';
@@ -185,7 +185,7 @@ function specCatalog(catalog: Catalog, options: SovereignOptions): BlueprintName
       const chart = catalog.get(n).metadata.chart;
       return chart ? [[n, chart.repository]] : [];
     })),
-    propsSchemas: Object.fromEntries(known.map((n) => [n, catalog.get(n).propsSchema ?? BLUEPRINT_PROPS_SCHEMA])),
+    propsSchemas: Object.fromEntries(known.map((n) => [n, propsSchemaOf(catalog.get(n))])),
   };
 }
 
@@ -285,7 +285,9 @@ export class Sovereign {
     const installed = new Set(resolution.ordered.map((cls) => cls.metadata.name));
     this.blueprints = resolution.ordered.map((cls) => {
       const name = cls.metadata.name;
-      const { values, verify, props } = { values: spec.spec.blueprints.values[name], verify: spec.spec.blueprints.verify[name], props: spec.spec.blueprints.props[name] };
+      const values = spec.spec.blueprints.values[name];
+      const verify = spec.spec.blueprints.verify[name];
+      const props = spec.spec.blueprints.props[name];
       for (const [field, set] of [['verify', verify], ['props', props]] as const) {
         if (set && instances.has(name)) {
           throw new CatalogError(`spec.blueprints.${field}.${name} is set and a Blueprint instance for "${name}" is given, whose props decide; set them in the instance's props and remove spec.blueprints.${field}.${name}`);

@@ -119,7 +119,7 @@ export abstract class HelmBlueprint<P extends HelmBlueprintProps = HelmBlueprint
    */
   override valueNotes(ctx: Cluster): ValueNote[] {
     const curated = this.curatedValues(ctx);
-    const final = this.helmValues(ctx);
+    const final = mergeValues(curated, this.props.values ?? {});
     return this.valueReasons(ctx).flatMap(({ path, reason }) => {
       const value = valueAt(curated, path);
       if (value === undefined) throw new Error(`Blueprint ${this.metadata.name}: a value reason names ${path.join('.')}, which its curated values do not set`);

@@ -303,6 +303,11 @@ export const BLUEPRINT_PROPS_SCHEMA: z.ZodObject<BlueprintPropsShape, z.core.$st
     .describe("Further network allowances, appended to the Blueprint's own"),
 });
 
+/** The props schema of a Blueprint class: its own `propsSchema`, else `BLUEPRINT_PROPS_SCHEMA`. */
+export function propsSchemaOf(cls: BlueprintClass): z.ZodType {
+  return cls.propsSchema ?? BLUEPRINT_PROPS_SCHEMA;
+}
+
 /** Deep-merges `over` into `base`: objects merge key by key, everything else (lists included) replaces. */
 export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

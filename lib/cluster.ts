@@ -22,6 +22,7 @@ import {
 } from './context';
 import { LABELS, resourcePrefix } from './naming';
 import { mustParseCidr } from './net';
+import { networkPlan } from './spec/load';
 import { NODE_SOFTWARE } from './versions';
 
 /** CPU architecture of a cluster's servers: Hetzner's x86 (Intel/AMD) or arm (Ampere) server types. */
@@ -96,11 +97,11 @@ export interface ClusterAttributes {
   readonly controlPlaneCount?: number;
   /** @default 'x86' */
   readonly architecture?: ClusterArchitecture;
-  /** @default '10.0.1.0/24' */
+  /** @default '10.0.1.0/24', the spec's default for a first region (`networkPlan`) */
   readonly nodeSubnet?: string;
-  /** @default '10.42.0.0/16' */
+  /** @default '10.42.0.0/16', the spec's default for a first region */
   readonly podCidr?: string;
-  /** @default '10.43.0.0/16' */
+  /** @default '10.43.0.0/16', the spec's default for a first region */
   readonly serviceCidr?: string;
   /** k3s release. @default the pinned default k3s release (`NODE_SOFTWARE.k3s`) */
   readonly kubernetesVersion?: string;
@@ -147,7 +148,8 @@ export function clusterInfo(attrs: ClusterAttributes): ClusterInfo {
   if (typeof attrs.fqdn !== 'string' || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(attrs.fqdn)) {
     fail('fqdn', attrs.fqdn, 'is not a lowercase DNS name with at least two labels, e.g. acme.example.org');
   }
-  const network = { nodeSubnet: attrs.nodeSubnet ?? '10.0.1.0/24', podCidr: attrs.podCidr ?? '10.42.0.0/16', serviceCidr: attrs.serviceCidr ?? '10.43.0.0/16' };
+  const plan = networkPlan({ nodeSubnet: attrs.nodeSubnet, podCidr: attrs.podCidr, serviceCidr: attrs.serviceCidr }, 0);
+  const network = { nodeSubnet: plan.nodeSubnet, podCidr: plan.podCidr, serviceCidr: plan.serviceCidr };
   for (const [field, value] of Object.entries(network)) {
     try {
       mustParseCidr(value);

@@ -22,7 +22,7 @@ import { checkTree, isMap, type TreeObject, type TreeReport, type ValuesMap } fr
 import { readTree } from '../lib/gitops';
 import { table } from '../lib/table';
 import { CHARTS } from '../lib/versions';
-import { loadModel, validateManifest } from '../__tests__/support/k8s-validate';
+import { loadModel, validateManifest } from './k8s-validate';
 
 const USAGE = `usage: npm run check:charts -- --charts DIR [--gitops DIR]...
   --charts   chart cache: <component>/<chart>-<version>/ with Chart.yaml, values.yaml, values.schema.json, CRDs

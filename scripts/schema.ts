@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BLUEPRINT_PROPS_SCHEMA } from '../lib/blueprint';
+import { propsSchemaOf } from '../lib/blueprint';
 import { SPEC_API_VERSION, sovereignJsonSchema, type SchemaBlueprint } from '../lib/spec/schema';
 import { builtinCatalog } from '../blueprints';
 
@@ -23,7 +23,7 @@ export const SCHEMA_FILE = join(__dirname, '..', 'schemas', 'sovereign.schema.js
 export function schemaBlueprints(): SchemaBlueprint[] {
   return builtinCatalog()
     .classes()
-    .map((cls) => ({ name: cls.metadata.name, propsSchema: cls.propsSchema ?? BLUEPRINT_PROPS_SCHEMA }));
+    .map((cls) => ({ name: cls.metadata.name, propsSchema: propsSchemaOf(cls) }));
 }
 
 /** The schema file's exact text: pretty-printed JSON with `$id` and `title` after `$schema`, and a trailing newline, listing the built-in Blueprints. */

@@ -11,7 +11,7 @@ import { allowanceName, NamespaceNetworkPolicies, REASON_ANNOTATION } from '../.
 import type { Blueprint, BlueprintMetadata, NetworkAllowances, NetworkRule } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { renderObjects, testCluster } from '../support/render';
-import { validateManifests } from '../support/k8s-validate';
+import { validateManifests } from '../../scripts/k8s-validate';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

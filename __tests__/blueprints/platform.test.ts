@@ -23,7 +23,7 @@ import {
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
-import { validateManifests } from '../support/k8s-validate';
+import { validateManifests } from '../../scripts/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
 import { find, renderObjects, type Json } from '../support/render';
 

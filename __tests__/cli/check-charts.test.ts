@@ -13,7 +13,7 @@ import { CHARTS, MANIFESTS } from '../../lib/versions';
 import { run, treeObjects, UNVALIDATED_KINDS } from '../../scripts/check-charts';
 import { CHARTS_DIR } from '../support/charts';
 import { runAsyncCli } from '../support/cli';
-import { loadModel, validateManifest } from '../support/k8s-validate';
+import { loadModel, validateManifest } from '../../scripts/k8s-validate';
 import { ROOT } from '../support/synth';
 
 /** Synthesizes `examples/solo.yaml` with raw Helm values merged into its spec, into a fresh GitOps folder. */

@@ -6,7 +6,7 @@ import { kustomizeBuild } from '../support/kustomize';
 import { loadCrds, validateCustomResource } from '../../lib/chart-check';
 import { UNVALIDATED_KINDS } from '../../scripts/check-charts';
 import { CHARTS_DIR } from '../support/charts';
-import { isKustomizeFile, validateManifest } from '../support/k8s-validate';
+import { isKustomizeFile, validateManifest } from '../../scripts/k8s-validate';
 import { KIT_EDGES } from '../support/kit';
 import { EXAMPLES, synthExample, yamlDocs } from '../support/synth';
 

@@ -13,7 +13,7 @@ import { identityPatternProblem, parsePgpPublicKeyBlock } from '../../lib/signin
 import { GitRepository, OciRepository, PgpPublicKeys } from '../../constructs/flux';
 import { BlueprintMetadata, builtinCatalog, Cluster, HelmBlueprint, HelmBlueprintProps } from '../../index';
 import { Sovereign, SynthReport } from '../../app/sovereign';
-import { validateManifest } from '../support/k8s-validate';
+import { validateManifest } from '../../scripts/k8s-validate';
 import { kustomizeBuild } from '../support/kustomize';
 import { armor, armorLines, packet, PGP_KEYS, PGP_PRIVATE_BODY, pgpPrivateKeyBlock } from '../support/pgp';
 import { EXAMPLES, readTree, ROOT, synthExample, TerraformJson, userDataText, yamlDocs } from '../support/synth';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { BlueprintMetadata, builtinCatalog, CatalogError, CertManager, Cluster, CosignVerification, ExternalDns, HelmBlueprint, HelmBlueprintProps, Sovereign, SpecError } from '../../index';
-import { validateManifest } from '../support/k8s-validate';
+import { validateManifest } from '../../scripts/k8s-validate';
 import { ROOT } from '../support/synth';
 import { PODINFO_CHART, podinfoMetadata } from '../support/blueprints';
 

@@ -7,7 +7,7 @@
  */
 import { builtinCatalog } from '../../blueprints';
 import type { ClusterPlan } from '../../app/sovereign';
-import { isKustomizeFile } from '../support/k8s-validate';
+import { isKustomizeFile } from '../../scripts/k8s-validate';
 import { EXAMPLES, synthExample, yamlDocs, type SynthesizedExample } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

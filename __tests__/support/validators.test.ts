@@ -14,7 +14,7 @@ import {
   modelModuleFor,
   validateManifest,
   validateManifests,
-} from './k8s-validate';
+} from '../../scripts/k8s-validate';
 import { kubectlPath } from '../../scripts/kubectl';
 import { kustomizeBuild } from './kustomize';
 import { ROOT } from './synth';

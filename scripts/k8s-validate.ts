@@ -1,6 +1,6 @@
 /**
- * Schema validation of Kubernetes / Flux manifests for tests, backed by the published models of the
- * `kubernetes-models` family (`kubernetes-models` for the built-in APIs, `@kubernetes-models/flux-cd` for
+ * Schema validation of Kubernetes / Flux manifests for the tests and the chart check
+ * (`scripts/check-charts.ts`), backed by the published models of the `kubernetes-models` family (`kubernetes-models` for the built-in APIs, `@kubernetes-models/flux-cd` for
  * Flux). Both packages are ESM-only; inside jest they load through `__tests__/support/jest-resolver.js`
  * (see jest.config.js), elsewhere (tsx, node) through native `import()`.
  *
@@ -11,7 +11,7 @@
  * ```
  */
 
-import { dotted } from '../../lib/chart-check/schema';
+import { dotted } from '../lib/chart-check/schema';
 
 /** A parsed manifest: any JSON/YAML object; `apiVersion` and `kind` select the schema. */
 export type Manifest = Record<string, unknown>;
