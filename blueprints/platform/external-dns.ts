@@ -5,7 +5,8 @@ import { CHARTS } from '../../lib/versions';
 import { allow, componentMetadata, propsField } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
-import { PowerDns, type SecretKeyRef } from './powerdns';
+import type { SecretKeyRef } from '../../lib/services';
+import { PowerDns } from './powerdns';
 
 /** Props of the ExternalDNS Blueprint. */
 export interface ExternalDnsProps extends BlueprintProps {

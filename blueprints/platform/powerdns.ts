@@ -3,18 +3,12 @@ import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowan
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
+import type { SecretKeyRef } from '../../lib/services';
 import { allow, componentMetadata, propsField, resources } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
 import { ExternalDns } from './external-dns';
 
-/** A key of an existing Kubernetes Secret. */
-export interface SecretKeyRef {
-  /** Secret name (same namespace as the consumer). */
-  readonly name: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-}
 
 /** Port of the PowerDNS REST API / webserver (the chart's `powerdns.webserver.bindPort` default). */
 export const POWERDNS_API_PORT = 8081;
