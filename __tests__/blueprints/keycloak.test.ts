@@ -4,7 +4,7 @@
  * from YAML, and its images and port against the pinned Bitnami chart.
  */
 import { Keycloak } from '../../blueprints';
-import { HelmBlueprint } from '../../blueprints/helm';
+import { HelmBlueprint, type HelmBlueprintProps } from '../../blueprints/helm';
 import { KEYCLOAK_HTTP_PORT } from '../../blueprints/platform/keycloak';
 import type { Cluster } from '../../lib/cluster';
 import type { OidcClientClaim, OidcConsumer } from '../../lib/services';
@@ -16,7 +16,7 @@ import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps,
 const ctx = testCluster();
 
 /** A consumer as a platform team would write one: a wiki that logs people in through Keycloak with the client ids it is given. */
-class Wiki extends HelmBlueprint<{ clientIds?: string[] }> implements OidcConsumer {
+class Wiki extends HelmBlueprint<HelmBlueprintProps & { clientIds?: string[] }> implements OidcConsumer {
   static readonly metadata = podinfoMetadata('wiki', 'A wiki logging people in through Keycloak', { dependsOn: [Keycloak] });
   oidcClients(cluster: Cluster): OidcClientClaim[] {
     const root = `https://wiki.${cluster.sovereign.fqdn}`;
