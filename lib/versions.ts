@@ -152,6 +152,8 @@ export const IMAGES = imageTable({
   keycloak: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
   /** PostgreSQL of the `keycloak` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   keycloakPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r0' },
+  /** keycloak-config-cli of the `keycloak` chart's realm import Job, from `bitnamilegacy` (the chart's `keycloakConfigCli.image.tag`). */
+  keycloakConfigCli: { repository: 'bitnamilegacy/keycloak-config-cli', tag: '6.4.0-debian-12-r11' },
   /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
 });
