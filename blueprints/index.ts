@@ -23,6 +23,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.PowerDns,
   platform.ExternalDns,
   platform.Cnpg,
+  platform.SeaweedFs,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,

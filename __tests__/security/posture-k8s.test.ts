@@ -75,6 +75,7 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:80/TCP,443/TCP', 'node-subnet:6443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
   cnpg: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8000/TCP,5432/TCP'] },
+  seaweedfs: { ingress: [], egress: [] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
 };
 

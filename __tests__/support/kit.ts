@@ -19,6 +19,7 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   powerdns: ['cert-manager', 'cnpg'],
   'external-dns': ['cert-manager', 'powerdns'],
   cnpg: ['flux', 'hcloud-csi'],
+  seaweedfs: ['cert-manager', 'flux', 'hcloud-csi'],
   'hcloud-cloud-controller-manager': ['cilium'],
   'hcloud-csi': ['hcloud-cloud-controller-manager'],
   'system-upgrade-controller': ['flux'],
