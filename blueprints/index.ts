@@ -25,6 +25,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,
+  platform.ExternalSecrets,
 ];
 
 /**

@@ -81,6 +81,8 @@ export const CHARTS = pinTable<ChartPin>()({
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   /** ExternalDNS: DNS records from Services and Ingresses. */
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
+  /** External Secrets Operator: Secrets from OpenBao, other namespaces and password generators (2.4.1, API `external-secrets.io/v1`; the reference's 0.10.7 serves only v1beta1). */
+  'external-secrets': { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.4.1', docs: 'https://external-secrets.io/latest/' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */

@@ -17,3 +17,4 @@ export * from './external-dns';
 export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';
+export * from './external-secrets';

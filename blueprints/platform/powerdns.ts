@@ -8,6 +8,7 @@ import { allow, componentMetadata, propsField, resources } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { CertManager } from './cert-manager';
 import { ExternalDns } from './external-dns';
+import { ExternalSecrets } from './external-secrets';
 
 
 /** Port of the PowerDNS REST API / webserver (the chart's `powerdns.webserver.bindPort` default). */
@@ -91,7 +92,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     pin: CHARTS.powerdns,
     kitSlot: 11,
     podSecurity: 'the curated values run the server as the image\'s pdns user (UID 953) with no capabilities and the RuntimeDefault seccomp profile, and the post-render patch gives the zone-creation Job the same posture',
-    dependsOn: [CertManager],
+    dependsOn: [CertManager, ExternalSecrets],
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 384 },
     timeout: '15m',
