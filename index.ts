@@ -80,6 +80,7 @@ export type { TemplateValue } from './lib/chart-check/values';
 export { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from './blueprints/git-manifests';
 export { ProductBlueprint, type ProductBlueprintMetadata } from './blueprints/product';
 export { blueprintLabels, renderNamespace } from './blueprints/namespace';
+export { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, postgresPropsField, type PostgresConsumer, type PostgresOptions } from './blueprints/postgres';
 export * from './blueprints/common';
 export { copySecret, GENERATED_VALUE_LENGTH, openBaoSecret, renderGeneratedSecrets, SECRET_REFRESH_INTERVAL, sharedSecret, type CopySecretOptions, type OpenBaoSecretOptions } from './blueprints/secrets';
 export type { FileTree, Manifest, ValueNote } from './lib/gitops';

@@ -22,10 +22,12 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Gitea,
   platform.PowerDns,
   platform.ExternalDns,
+  platform.ExternalSecrets,
+  platform.Cnpg,
+  platform.SeaweedFs,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,
-  platform.ExternalSecrets,
 ];
 
 /**
