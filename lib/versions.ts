@@ -91,6 +91,12 @@ export const CHARTS = pinTable<ChartPin>()({
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
   'hcloud-csi': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-csi', version: '2.22.1', docs: 'https://github.com/hetznercloud/csi-driver/tree/v2.22.1/chart' },
+  /** Grafana Loki: the log store (SingleBinary mode), Loki 3.6.7. */
+  loki: { repository: 'https://grafana.github.io/helm-charts', chart: 'loki', version: '7.0.0', docs: 'https://grafana.com/docs/loki/latest/setup/install/helm/' },
+  /** Grafana Mimir: the metrics store (classic architecture), Mimir 3.0.4. */
+  'mimir-distributed': { repository: 'https://grafana.github.io/helm-charts', chart: 'mimir-distributed', version: '6.0.6', docs: 'https://grafana.com/docs/helm-charts/mimir-distributed/latest/' },
+  /** Grafana Tempo: the trace store (single binary), Tempo 2.9.0; the chart's final release in this repository, which marks it deprecated. */
+  tempo: { repository: 'https://grafana.github.io/helm-charts', chart: 'tempo', version: '1.24.4', docs: 'https://github.com/grafana/helm-charts/tree/tempo-1.24.4/charts/tempo' },
 });
 
 /**

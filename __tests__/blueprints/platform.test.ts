@@ -17,12 +17,15 @@ import {
   HcloudCloudControllerManager,
   HcloudCsi,
   Keycloak,
+  Loki,
+  Mimir,
   NatsJetstream,
   OpenBao,
   PowerDns,
   SealedSecrets,
   SeaweedFs,
   Spire,
+  Tempo,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
@@ -70,6 +73,9 @@ const KIT: ReadonlyArray<{
   { cls: ExternalSecrets, name: 'external-secrets', slot: 15, release: 'external-secrets', namespace: 'external-secrets-system', pin: 'external-secrets', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Cnpg, name: 'cnpg', slot: 16, release: 'cnpg', namespace: 'cnpg-system', pin: 'cloudnative-pg', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: Loki, name: 'loki', slot: 22, release: 'loki', namespace: 'loki', pin: 'loki', podSecurity: 'restricted', crds: false, timeout: '15m' },
+  { cls: Mimir, name: 'mimir', slot: 23, release: 'mimir', namespace: 'mimir', pin: 'mimir-distributed', podSecurity: 'restricted', crds: false, timeout: '15m' },
+  { cls: Tempo, name: 'tempo', slot: 24, release: 'tempo', namespace: 'tempo', pin: 'tempo', podSecurity: 'restricted', crds: false, timeout: '15m' },
 ];
 
 describe('the built-in registry', () => {

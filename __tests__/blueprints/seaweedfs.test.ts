@@ -8,11 +8,18 @@ import { S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY, SEAWEEDFS_S3_PORT } fro
 import { HelmBlueprint } from '../../blueprints/helm';
 import { componentMetadata } from '../../blueprints/common';
 import type { BlueprintMetadata } from '../../lib/blueprint';
-import type { Cluster } from '../../lib/cluster';
+import { Cluster } from '../../lib/cluster';
 import { BlueprintError } from '../../lib/errors';
-import type { S3Bucket, S3BucketClaim, S3Consumer } from '../../lib/services';
+import { isS3Consumer, type S3Bucket, type S3BucketClaim, type S3Consumer } from '../../lib/services';
 import { chartPin } from '../../lib/versions';
-import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
+import { renderedValues, renderObjects, testCluster as kitCluster, type Json } from '../support/render';
+import type { Blueprint } from '../../lib/blueprint';
+
+/** A test cluster holding `blueprints` and the other built-ins, without the built-in S3 consumers (Loki, Mimir, Tempo), so the toy consumers are the only ones. */
+function testCluster(attrs: Parameters<typeof kitCluster>[0], blueprints: readonly Blueprint[]): Cluster {
+  const cluster = kitCluster(attrs, blueprints);
+  return new Cluster(cluster, [...cluster.blueprints.values()].filter((bp) => blueprints.includes(bp) || !isS3Consumer(bp)));
+}
 
 /** A toy S3 consumer: claims the given buckets and reads the first one while it is bound. */
 function toyConsumer(name: string, buckets: readonly string[]) {

@@ -75,7 +75,10 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:80/TCP,443/TCP', 'node-subnet:6443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
   cnpg: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8000/TCP,5432/TCP'] },
-  seaweedfs: { ingress: [], egress: [] },
+  seaweedfs: { ingress: ['namespace:loki:8333/TCP', 'namespace:mimir:8333/TCP', 'namespace:tempo:8333/TCP'], egress: [] },
+  loki: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
+  mimir: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
+  tempo: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
   'external-secrets': { ingress: ['node-subnet:10250/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:openbao:8200/TCP'] },
 };
