@@ -91,6 +91,8 @@ export const CHARTS = pinTable<ChartPin>()({
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
   'hcloud-csi': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-csi', version: '2.22.1', docs: 'https://github.com/hetznercloud/csi-driver/tree/v2.22.1/chart' },
+  /** Langfuse v3: LLM tracing and evaluation (`shared/charts/langfuse`). */
+  langfuse: { repository: 'https://langfuse.github.io/langfuse-k8s', chart: 'langfuse', version: '1.5.28', docs: 'https://langfuse.com/self-hosting/kubernetes-helm' },
 });
 
 /**

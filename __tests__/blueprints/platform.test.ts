@@ -17,6 +17,7 @@ import {
   HcloudCloudControllerManager,
   HcloudCsi,
   Keycloak,
+  Langfuse,
   NatsJetstream,
   OpenBao,
   PowerDns,
@@ -70,6 +71,7 @@ const KIT: ReadonlyArray<{
   { cls: ExternalSecrets, name: 'external-secrets', slot: 15, release: 'external-secrets', namespace: 'external-secrets-system', pin: 'external-secrets', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Cnpg, name: 'cnpg', slot: 16, release: 'cnpg', namespace: 'cnpg-system', pin: 'cloudnative-pg', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: Langfuse, name: 'langfuse', slot: 26, release: 'langfuse', namespace: 'langfuse', pin: 'langfuse', podSecurity: 'restricted', crds: false, timeout: '15m' },
 ];
 
 describe('the built-in registry', () => {

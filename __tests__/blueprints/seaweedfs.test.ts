@@ -7,12 +7,21 @@ import { SeaweedFs } from '../../blueprints';
 import { S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY, SEAWEEDFS_S3_PORT } from '../../blueprints/platform/seaweedfs';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { componentMetadata } from '../../blueprints/common';
-import type { BlueprintMetadata } from '../../lib/blueprint';
-import type { Cluster } from '../../lib/cluster';
+import type { Blueprint, BlueprintMetadata } from '../../lib/blueprint';
+import { Cluster } from '../../lib/cluster';
 import { BlueprintError } from '../../lib/errors';
-import type { S3Bucket, S3BucketClaim, S3Consumer } from '../../lib/services';
+import { isS3Consumer, type S3Bucket, type S3BucketClaim, type S3Consumer } from '../../lib/services';
 import { chartPin } from '../../lib/versions';
-import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
+import { renderedValues, renderObjects, testCluster as builtinCluster, type Json } from '../support/render';
+
+/**
+ * A test cluster whose only S3 consumers are the given Blueprints: the built-in consumers (Langfuse)
+ * are left out, so the toy consumers are all SeaweedFS sees.
+ */
+function testCluster(attrs: Parameters<typeof builtinCluster>[0], blueprints: readonly Blueprint[]): Cluster {
+  const all = builtinCluster(attrs, blueprints);
+  return new Cluster(all, [...all.blueprints.values()].filter((bp) => blueprints.includes(bp) || !isS3Consumer(bp)));
+}
 
 /** A toy S3 consumer: claims the given buckets and reads the first one while it is bound. */
 function toyConsumer(name: string, buckets: readonly string[]) {
