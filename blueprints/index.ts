@@ -28,6 +28,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Loki,
   platform.Mimir,
   platform.Tempo,
+  platform.Langfuse,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,

@@ -97,6 +97,8 @@ export const CHARTS = pinTable<ChartPin>()({
   'mimir-distributed': { repository: 'https://grafana.github.io/helm-charts', chart: 'mimir-distributed', version: '6.0.6', docs: 'https://grafana.com/docs/helm-charts/mimir-distributed/latest/' },
   /** Grafana Tempo: the trace store (single binary), Tempo 2.9.0; the chart's final release in this repository, which marks it deprecated. */
   tempo: { repository: 'https://grafana.github.io/helm-charts', chart: 'tempo', version: '1.24.4', docs: 'https://github.com/grafana/helm-charts/tree/tempo-1.24.4/charts/tempo' },
+  /** Langfuse v3: LLM tracing and evaluation (`shared/charts/langfuse`). */
+  langfuse: { repository: 'https://langfuse.github.io/langfuse-k8s', chart: 'langfuse', version: '1.5.28', docs: 'https://langfuse.com/self-hosting/kubernetes-helm' },
 });
 
 /**

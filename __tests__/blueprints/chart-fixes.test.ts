@@ -13,11 +13,11 @@ import { renderedRelease, renderedValues } from '../support/render';
 describe('template-consumed values', () => {
   it('are listed only for paths the Blueprint sets, each with a template file of the chart as evidence', () => {
     const listed = BUILTIN_BLUEPRINTS.filter((cls) => cls.metadata.templateValues);
-    expect(listed.map((cls) => cls.metadata.name).sort()).toEqual(['cilium', 'crossplane', 'flux', 'gitea', 'hcloud-cloud-controller-manager', 'powerdns', 'sealed-secrets', 'seaweedfs']);
+    expect(listed.map((cls) => cls.metadata.name).sort()).toEqual(['cilium', 'crossplane', 'flux', 'gitea', 'hcloud-cloud-controller-manager', 'langfuse', 'powerdns', 'sealed-secrets', 'seaweedfs']);
     for (const cls of listed) {
       const paths = leaves(renderedValues(new cls())).map((l) => l.path.join('.'));
       for (const tv of cls.metadata.templateValues!) {
-        expect(tv.template).toMatch(/^templates\/[\w./-]+\.(yaml|tpl)$/);
+        expect(tv.template).toMatch(/^(charts\/[\w-]+\/)?templates\/[\w./-]+\.(yaml|tpl)$/);
         expect(tv.why.length).toBeGreaterThan(40);
         expect(paths.some((p) => p === tv.path || p.startsWith(`${tv.path}.`))).toBe(true);
       }

@@ -19,6 +19,7 @@ import {
   Keycloak,
   Loki,
   Mimir,
+  Langfuse,
   NatsJetstream,
   OpenBao,
   PowerDns,
@@ -76,6 +77,7 @@ const KIT: ReadonlyArray<{
   { cls: Loki, name: 'loki', slot: 22, release: 'loki', namespace: 'loki', pin: 'loki', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Mimir, name: 'mimir', slot: 23, release: 'mimir', namespace: 'mimir', pin: 'mimir-distributed', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Tempo, name: 'tempo', slot: 24, release: 'tempo', namespace: 'tempo', pin: 'tempo', podSecurity: 'restricted', crds: false, timeout: '15m' },
+  { cls: Langfuse, name: 'langfuse', slot: 26, release: 'langfuse', namespace: 'langfuse', pin: 'langfuse', podSecurity: 'restricted', crds: false, timeout: '15m' },
 ];
 
 describe('the built-in registry', () => {

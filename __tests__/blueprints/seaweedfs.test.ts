@@ -7,18 +7,20 @@ import { SeaweedFs } from '../../blueprints';
 import { S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY, SEAWEEDFS_S3_PORT } from '../../blueprints/platform/seaweedfs';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { componentMetadata } from '../../blueprints/common';
-import type { BlueprintMetadata } from '../../lib/blueprint';
+import type { Blueprint, BlueprintMetadata } from '../../lib/blueprint';
 import { Cluster } from '../../lib/cluster';
 import { BlueprintError } from '../../lib/errors';
 import { isS3Consumer, type S3Bucket, type S3BucketClaim, type S3Consumer } from '../../lib/services';
 import { chartPin } from '../../lib/versions';
-import { renderedValues, renderObjects, testCluster as kitCluster, type Json } from '../support/render';
-import type { Blueprint } from '../../lib/blueprint';
+import { renderedValues, renderObjects, testCluster as builtinCluster, type Json } from '../support/render';
 
-/** A test cluster holding `blueprints` and the other built-ins, without the built-in S3 consumers (Loki, Mimir, Tempo), so the toy consumers are the only ones. */
-function testCluster(attrs: Parameters<typeof kitCluster>[0], blueprints: readonly Blueprint[]): Cluster {
-  const cluster = kitCluster(attrs, blueprints);
-  return new Cluster(cluster, [...cluster.blueprints.values()].filter((bp) => blueprints.includes(bp) || !isS3Consumer(bp)));
+/**
+ * A test cluster whose only S3 consumers are the given Blueprints: the built-in consumers (Loki, Mimir, Tempo, Langfuse)
+ * are left out, so the toy consumers are all SeaweedFS sees.
+ */
+function testCluster(attrs: Parameters<typeof builtinCluster>[0], blueprints: readonly Blueprint[]): Cluster {
+  const all = builtinCluster(attrs, blueprints);
+  return new Cluster(all, [...all.blueprints.values()].filter((bp) => blueprints.includes(bp) || !isS3Consumer(bp)));
 }
 
 /** A toy S3 consumer: claims the given buckets and reads the first one while it is bound. */

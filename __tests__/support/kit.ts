@@ -27,4 +27,5 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   'hcloud-csi': ['hcloud-cloud-controller-manager'],
   'system-upgrade-controller': ['flux'],
   'external-secrets': ['cert-manager', 'openbao'],
+  langfuse: ['cert-manager', 'cnpg', 'external-secrets', 'keycloak', 'seaweedfs'],
 };
