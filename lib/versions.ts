@@ -99,6 +99,12 @@ export const CHARTS = pinTable<ChartPin>()({
   tempo: { repository: 'https://grafana.github.io/helm-charts', chart: 'tempo', version: '1.24.4', docs: 'https://github.com/grafana/helm-charts/tree/tempo-1.24.4/charts/tempo' },
   /** Langfuse v3: LLM tracing and evaluation (`shared/charts/langfuse`). */
   langfuse: { repository: 'https://langfuse.github.io/langfuse-k8s', chart: 'langfuse', version: '1.5.28', docs: 'https://langfuse.com/self-hosting/kubernetes-helm' },
+  /** OpenTelemetry Collector: the OTLP entry point (`shared/charts/opentelemetry`; `mode` and `image.repository` have no default). */
+  'opentelemetry-collector': { repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts', chart: 'opentelemetry-collector', version: '0.152.0', docs: 'https://github.com/open-telemetry/opentelemetry-helm-charts/tree/opentelemetry-collector-0.152.0/charts/opentelemetry-collector' },
+  /** Grafana Alloy: the node agent for pod logs and kubelet metrics (`shared/charts/alloy`). */
+  alloy: { repository: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.8.0', docs: 'https://grafana.com/docs/alloy/latest/' },
+  /** Grafana (the last release of grafana/helm-charts, `shared/charts/grafana`; the chart moved to grafana-community afterwards). */
+  grafana: { repository: 'https://grafana.github.io/helm-charts', chart: 'grafana', version: '10.5.15', docs: 'https://github.com/grafana/helm-charts/tree/grafana-10.5.15/charts/grafana' },
 });
 
 /**
@@ -175,6 +181,8 @@ export const IMAGES = imageTable({
   keycloakConfigCli: { repository: 'bitnamilegacy/keycloak-config-cli', tag: '6.4.0-debian-12-r11' },
   /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
+  /** The contrib distribution of the OpenTelemetry Collector (the `opentelemetry-collector` chart leaves `image.repository` empty; tag = the chart's appVersion). */
+  otelCollectorContrib: { repository: 'otel/opentelemetry-collector-contrib', tag: '0.150.1' },
 });
 
 /** Names of the pinned charts. */

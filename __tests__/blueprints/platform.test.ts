@@ -3,6 +3,7 @@
  * context, the catalog's dependency edges, typed props and the raw-values escape hatch.
  */
 import {
+  Alloy,
   BOOTSTRAP_KIT,
   BUILTIN_BLUEPRINTS,
   builtinCatalog,
@@ -14,6 +15,7 @@ import {
   ExternalSecrets,
   Flux,
   Gitea,
+  Grafana,
   HcloudCloudControllerManager,
   HcloudCsi,
   Keycloak,
@@ -22,6 +24,7 @@ import {
   Langfuse,
   NatsJetstream,
   OpenBao,
+  OpenTelemetry,
   PowerDns,
   SealedSecrets,
   SeaweedFs,
@@ -78,6 +81,9 @@ const KIT: ReadonlyArray<{
   { cls: Mimir, name: 'mimir', slot: 23, release: 'mimir', namespace: 'mimir', pin: 'mimir-distributed', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Tempo, name: 'tempo', slot: 24, release: 'tempo', namespace: 'tempo', pin: 'tempo', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Langfuse, name: 'langfuse', slot: 26, release: 'langfuse', namespace: 'langfuse', pin: 'langfuse', podSecurity: 'restricted', crds: false, timeout: '15m' },
+  { cls: OpenTelemetry, name: 'opentelemetry', slot: 20, release: 'opentelemetry', namespace: 'opentelemetry', pin: 'opentelemetry-collector', podSecurity: 'restricted', crds: false, timeout: '15m' },
+  { cls: Alloy, name: 'alloy', slot: 21, release: 'alloy', namespace: 'alloy', pin: 'alloy', podSecurity: 'restricted', crds: false, timeout: '15m' },
+  { cls: Grafana, name: 'grafana', slot: 25, release: 'grafana', namespace: 'grafana', pin: 'grafana', podSecurity: 'restricted', crds: false, timeout: '15m' },
 ];
 
 describe('the built-in registry', () => {

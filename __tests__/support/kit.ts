@@ -28,4 +28,7 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   'system-upgrade-controller': ['flux'],
   'external-secrets': ['cert-manager', 'openbao'],
   langfuse: ['cert-manager', 'cnpg', 'external-secrets', 'keycloak', 'seaweedfs'],
+  opentelemetry: ['cert-manager', 'loki', 'mimir', 'tempo'],
+  alloy: ['loki', 'mimir', 'opentelemetry'],
+  grafana: ['cert-manager', 'cnpg', 'external-secrets', 'keycloak', 'loki', 'mimir', 'tempo'],
 };

@@ -24,3 +24,6 @@ export * from './external-secrets';
 export * from './loki';
 export * from './mimir';
 export * from './tempo';
+export * from './opentelemetry';
+export * from './alloy';
+export * from './grafana';
