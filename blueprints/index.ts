@@ -22,6 +22,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Gitea,
   platform.PowerDns,
   platform.ExternalDns,
+  platform.Valkey,
   platform.SeaweedFs,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,

@@ -81,6 +81,8 @@ export const CHARTS = pinTable<ChartPin>()({
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   /** ExternalDNS: DNS records from Services and Ingresses. */
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
+  /** Not the reference pin (Bitnami valkey 5.5.1 was never published): the Valkey project's own chart (`shared/charts/valkey/valkey-0.9.4`, tag valkey-0.9.4 of valkey-io/valkey-helm). */
+  valkey: { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '0.9.4', docs: 'https://github.com/valkey-io/valkey-helm/tree/valkey-0.9.4/valkey' },
   /** SeaweedFS: the cluster's S3 endpoint (the `seaweedfs` chart, tag 4.22 of seaweedfs/seaweedfs). */
   seaweedfs: { repository: 'https://seaweedfs.github.io/seaweedfs/helm', chart: 'seaweedfs', version: '4.22.0', docs: 'https://github.com/seaweedfs/seaweedfs/tree/4.22/k8s/charts/seaweedfs' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */

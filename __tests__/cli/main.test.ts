@@ -43,7 +43,7 @@ describe('npm run synth', () => {
     spec.spec.regions[0].workerPools.reverse();
     spec.spec.ssh.allowedCidrs.reverse();
     expect(spec.spec.ssh.allowedCidrs.length).toBeGreaterThan(1);
-    spec.spec.blueprints = { install: ['gitea', 'system-upgrade-controller', 'cilium', 'hcloud-csi', 'external-dns', 'flux', 'cert-manager', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'hcloud-cloud-controller-manager', 'powerdns', 'seaweedfs'] };
+    spec.spec.blueprints = { install: ['gitea', 'system-upgrade-controller', 'cilium', 'hcloud-csi', 'external-dns', 'flux', 'cert-manager', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'hcloud-cloud-controller-manager', 'powerdns', 'seaweedfs', 'valkey'] };
     const dir = tmp();
     // Same base name in another folder: the GitOps README and headers name the spec by its base name.
     const file = join(dir, 'bank-dr.yaml');

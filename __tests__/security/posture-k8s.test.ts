@@ -74,6 +74,7 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   gitea: { ingress: ['anywhere:3000/TCP'], egress: ['internet:443/TCP'] },
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP'], egress: ['internet:80/TCP,443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
+  valkey: { ingress: ['cluster:6379/TCP'], egress: [] },
   seaweedfs: { ingress: [], egress: [] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
 };
