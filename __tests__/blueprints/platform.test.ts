@@ -8,8 +8,10 @@ import {
   builtinCatalog,
   CertManager,
   Cilium,
+  Cnpg,
   Crossplane,
   ExternalDns,
+  ExternalSecrets,
   Flux,
   Gitea,
   HcloudCloudControllerManager,
@@ -22,10 +24,13 @@ import {
   SeaweedFs,
   Spire,
   Valkey,
+  Velero,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
-import { validateManifests } from '../../scripts/k8s-validate';
+import { loadModel, validateManifests } from '../../scripts/k8s-validate';
+import { loadCrds, validateCustomResource } from '../../lib/chart-check';
+import { CHARTS_DIR } from '../support/charts';
 import { KIT_EDGES } from '../support/kit';
 import { find, renderObjects, type Json } from '../support/render';
 
@@ -64,8 +69,11 @@ const KIT: ReadonlyArray<{
   { cls: Gitea, name: 'gitea', slot: 10, release: 'gitea', namespace: 'gitea', pin: 'gitea', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: ExternalSecrets, name: 'external-secrets', slot: 15, release: 'external-secrets', namespace: 'external-secrets-system', pin: 'external-secrets', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Cnpg, name: 'cnpg', slot: 16, release: 'cnpg', namespace: 'cnpg-system', pin: 'cloudnative-pg', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Valkey, name: 'valkey', slot: 17, release: 'valkey', namespace: 'valkey', pin: 'valkey', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: Velero, name: 'velero', slot: 34, release: 'velero', namespace: 'velero', pin: 'velero', podSecurity: 'restricted', crds: true, timeout: '10m' },
 ];
 
 describe('the built-in registry', () => {
@@ -115,32 +123,38 @@ describe('catalog edges', () => {
   });
 
   it('declares dependencies as class references, not strings', () => {
-    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi]);
+    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, ExternalSecrets]);
     expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });
 
-  it('resolves gitea by adding keycloak, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
+  it('resolves gitea by adding keycloak, external-secrets (its generated Secrets) with OpenBao and SPIRE, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
     const r = catalog.resolve(['gitea']);
-    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keycloak', 'gitea']);
+    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea']);
     expect(r.added).toEqual([
-      { name: 'cert-manager', requiredBy: ['keycloak'] },
+      { name: 'cert-manager', requiredBy: ['external-secrets', 'keycloak', 'spire'] },
       { name: 'cilium', requiredBy: ['cert-manager', 'hcloud-cloud-controller-manager'] },
+      { name: 'external-secrets', requiredBy: ['gitea', 'keycloak'] },
       { name: 'hcloud-cloud-controller-manager', requiredBy: ['hcloud-csi'] },
-      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
+      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] },
       { name: 'keycloak', requiredBy: ['gitea'] },
+      { name: 'openbao', requiredBy: ['external-secrets'] },
+      { name: 'spire', requiredBy: ['openbao'] },
     ]);
   });
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
     const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(KIT.length + HETZNER_KIT.length);
+    expect(order).toHaveLength(Object.keys(KIT_EDGES).length);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }
     expect(catalog.resolve(BOOTSTRAP_KIT).added).toEqual([]);
   });
 });
+
+/** The CRDs in the chart data, for the custom resources a Blueprint renders in its own folder (the generated Secrets' external-secrets objects). */
+const crds = loadCrds(CHARTS_DIR);
 
 describe.each(KIT)('$name renders', (k) => {
   const objects = renderObjects(new k.cls());
@@ -205,8 +219,16 @@ describe.each(KIT)('$name renders', (k) => {
     for (const p of policies) expect(p.metadata).toMatchObject({ namespace: k.namespace, labels: { 'catalyst.openova.io/blueprint': k.name } });
   });
 
-  it('objects that pass the Kubernetes and Flux schemas', async () => {
-    expect(await validateManifests(objects)).toEqual([]);
+  it('objects that pass the Kubernetes and Flux schemas, and custom resources their CRDs', async () => {
+    const modelled: Json[] = [];
+    for (const o of objects) {
+      if (await loadModel(o.apiVersion, o.kind)) modelled.push(o);
+      else {
+        const { crdFiles, problems } = validateCustomResource(o, crds);
+        expect({ object: `${o.kind}/${o.metadata.name}`, hasCrd: crdFiles.length > 0, problems }).toEqual({ object: `${o.kind}/${o.metadata.name}`, hasCrd: true, problems: [] });
+      }
+    }
+    expect(await validateManifests(modelled)).toEqual([]);
   });
 
   it('values with no secret literal and none of the reference placeholders', () => {

@@ -5,6 +5,7 @@ import type { ValkeyConnection } from '../../lib/services';
 import { chartPin } from '../../lib/versions';
 import { allow, componentMetadata, helmFullname, propsField, resources, secretOrGenerated, wholeNumber } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
+import { ExternalSecrets } from './external-secrets';
 import { Flux } from './flux';
 import { HcloudCsi } from './hcloud-csi';
 
@@ -60,7 +61,8 @@ export interface ValkeyProps extends BlueprintProps {
  * Source: `CHARTS.valkey` (its `docs`, the chart folder of valkey-io/valkey-helm at the pinned tag);
  * reference catalog entry `valkey`, bootstrap kit slot 17.
  *
- * Dependencies: the reference's flux, and the Hetzner CSI driver (its data volume).
+ * Dependencies: the reference's flux, the Hetzner CSI driver (its data volume) and external-secrets
+ * (which generates the users Secret in-cluster).
  */
 export class Valkey extends HelmBlueprint<ValkeyProps> {
   /** The props a spec may set (`spec.blueprints.props.valkey`). */
@@ -71,7 +73,7 @@ export class Valkey extends HelmBlueprint<ValkeyProps> {
     passwordSecret: propsField.objectName().optional().describe('Existing Secret in namespace valkey with the default user\'s password under password; default: valkey-users, generated'),
   }) satisfies z.ZodType<ValkeyProps>;
 
-  /** Catalog metadata: chart `valkey` (valkey-io), namespace valkey, after flux and the Hetzner CSI driver (its volume). */
+  /** Catalog metadata: chart `valkey` (valkey-io), namespace valkey, after flux, the Hetzner CSI driver (its volume) and external-secrets (its generated password). */
   static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'valkey',
     title: 'Valkey',
@@ -80,7 +82,7 @@ export class Valkey extends HelmBlueprint<ValkeyProps> {
     summary: 'Redis-compatible key-value store for the caches, queues and sessions of platform services.',
     pin: chartPin('valkey'),
     podSecurity: 'the chart runs Valkey as UID 1000 with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',
-    dependsOn: [Flux, HcloudCsi],
+    dependsOn: [Flux, HcloudCsi, ExternalSecrets],
     placementModes: ['single-region'],
     resources: { cpuMillis: 100, memoryMiB: 128 },
     network: {
