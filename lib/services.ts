@@ -158,3 +158,19 @@ export interface SecretGenerator {
 export function isSecretGenerator(bp: Blueprint): bp is Blueprint & SecretGenerator {
   return typeof (bp as Partial<SecretGenerator>).renderGeneratedSecrets === 'function';
 }
+
+/** What a consumer needs to connect to the cluster's Valkey (a Redis-compatible key-value store). */
+export interface ValkeyConnection {
+  /** Host name of the primary's Service, e.g. `valkey.valkey.svc.cluster.local`. */
+  readonly host: string;
+  /** TCP port of the primary. */
+  readonly port: number;
+  /** Whether the server speaks TLS. */
+  readonly tls: boolean;
+  /** ACL user to authenticate as (`AUTH <username> <password>`). */
+  readonly username: string;
+  /** The user's password in the provider's namespace; copy it into the consumer's namespace. */
+  readonly password: SharedSecret;
+  /** Key of the password in `password`. */
+  readonly passwordKey: string;
+}

@@ -81,12 +81,16 @@ export const CHARTS = pinTable<ChartPin>()({
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   /** ExternalDNS: DNS records from Services and Ingresses. */
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
+  /** Not the reference pin (Bitnami valkey 5.5.1 was never published): the Valkey project's own chart (`shared/charts/valkey/valkey-0.9.4`, tag valkey-0.9.4 of valkey-io/valkey-helm). */
+  valkey: { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '0.9.4', docs: 'https://github.com/valkey-io/valkey-helm/tree/valkey-0.9.4/valkey' },
   /** CloudNativePG: the PostgreSQL operator (operator 1.29.0). */
   'cloudnative-pg': { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.28.0', docs: 'https://cloudnative-pg.io/documentation/1.29/' },
   /** SeaweedFS: the cluster's S3 endpoint (the `seaweedfs` chart, tag 4.22 of seaweedfs/seaweedfs). */
   seaweedfs: { repository: 'https://seaweedfs.github.io/seaweedfs/helm', chart: 'seaweedfs', version: '4.22.0', docs: 'https://github.com/seaweedfs/seaweedfs/tree/4.22/k8s/charts/seaweedfs' },
   /** External Secrets Operator: Secrets from OpenBao, other namespaces and password generators (2.4.1, API `external-secrets.io/v1`; the reference's 0.10.7 serves only v1beta1). */
   'external-secrets': { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.4.1', docs: 'https://external-secrets.io/latest/' },
+  /** Velero: backups of the cluster's objects (app 1.18.0). */
+  velero: { repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '12.0.1', docs: 'https://velero.io/docs/v1.18/' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
@@ -183,6 +187,8 @@ export const IMAGES = imageTable({
   giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
   /** The contrib distribution of the OpenTelemetry Collector (the `opentelemetry-collector` chart leaves `image.repository` empty; tag = the chart's appVersion). */
   otelCollectorContrib: { repository: 'otel/opentelemetry-collector-contrib', tag: '0.150.1' },
+  /** Velero's AWS object-store plugin, copied into the Velero server by an init container (the reference catalog's pin; plugin 1.14 pairs with Velero 1.18). */
+  veleroPluginForAws: { repository: 'docker.io/velero/velero-plugin-for-aws', tag: 'v1.14.0' },
 });
 
 /** Names of the pinned charts. */

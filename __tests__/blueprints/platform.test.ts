@@ -30,6 +30,8 @@ import {
   SeaweedFs,
   Spire,
   Tempo,
+  Valkey,
+  Velero,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
@@ -76,6 +78,7 @@ const KIT: ReadonlyArray<{
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: ExternalSecrets, name: 'external-secrets', slot: 15, release: 'external-secrets', namespace: 'external-secrets-system', pin: 'external-secrets', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Cnpg, name: 'cnpg', slot: 16, release: 'cnpg', namespace: 'cnpg-system', pin: 'cloudnative-pg', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Valkey, name: 'valkey', slot: 17, release: 'valkey', namespace: 'valkey', pin: 'valkey', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Loki, name: 'loki', slot: 22, release: 'loki', namespace: 'loki', pin: 'loki', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Mimir, name: 'mimir', slot: 23, release: 'mimir', namespace: 'mimir', pin: 'mimir-distributed', podSecurity: 'restricted', crds: false, timeout: '15m' },
@@ -84,6 +87,7 @@ const KIT: ReadonlyArray<{
   { cls: OpenTelemetry, name: 'opentelemetry', slot: 20, release: 'opentelemetry', namespace: 'opentelemetry', pin: 'opentelemetry-collector', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Alloy, name: 'alloy', slot: 21, release: 'alloy', namespace: 'alloy', pin: 'alloy', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Grafana, name: 'grafana', slot: 25, release: 'grafana', namespace: 'grafana', pin: 'grafana', podSecurity: 'restricted', crds: false, timeout: '15m' },
+  { cls: Velero, name: 'velero', slot: 34, release: 'velero', namespace: 'velero', pin: 'velero', podSecurity: 'restricted', crds: true, timeout: '10m' },
 ];
 
 describe('the built-in registry', () => {

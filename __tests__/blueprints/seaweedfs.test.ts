@@ -4,15 +4,16 @@
  * release name and namespace, and its values against the pinned chart.
  */
 import { SeaweedFs } from '../../blueprints';
-import { S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY, SEAWEEDFS_S3_PORT } from '../../blueprints/platform/seaweedfs';
+import { S3_ACCESS_KEY_ID_KEY, S3_CONFIG_KEY, S3_IDENTITIES_ANNOTATION, S3_SECRET_ACCESS_KEY_KEY, SEAWEEDFS_S3_PORT } from '../../blueprints/platform/seaweedfs';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { componentMetadata } from '../../blueprints/common';
 import type { Blueprint, BlueprintMetadata } from '../../lib/blueprint';
 import { Cluster } from '../../lib/cluster';
 import { BlueprintError } from '../../lib/errors';
 import { isS3Consumer, type S3Bucket, type S3BucketClaim, type S3Consumer } from '../../lib/services';
-import { chartPin } from '../../lib/versions';
-import { renderedValues, renderObjects, testCluster as builtinCluster, type Json } from '../support/render';
+import { CHARTS, chartPin } from '../../lib/versions';
+import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps } from '../support/props';
+import { find, renderedValues, renderObjects, testCluster as builtinCluster, type Json } from '../support/render';
 
 /**
  * A test cluster whose only S3 consumers are the given Blueprints: the built-in consumers (Loki, Mimir, Tempo, Langfuse)
@@ -66,16 +67,18 @@ describe('SeaweedFS buckets and identities', () => {
       ['alpha-archive', 'alpha'],
       ['alpha-data', 'alpha'],
       ['beta-data', 'beta'],
+      ['velero-backups', 'velero'],
     ]);
-    expect(renderedValues(seaweed, cluster).s3.createBuckets).toEqual([{ name: 'alpha-archive' }, { name: 'alpha-data' }, { name: 'beta-data' }]);
+    expect(renderedValues(seaweed, cluster).s3.createBuckets).toEqual([{ name: 'alpha-archive' }, { name: 'alpha-data' }, { name: 'beta-data' }, { name: 'velero-backups' }]);
   });
 
   it('gives each consumer its own identity on its own buckets, with keys generated in the SeaweedFS namespace', () => {
     expect(seaweed.identities(cluster)).toEqual([
       { consumer: 'alpha', buckets: ['alpha-archive', 'alpha-data'], secret: { name: 'seaweedfs-s3-alpha', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
       { consumer: 'beta', buckets: ['beta-data'], secret: { name: 'seaweedfs-s3-beta', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
+      { consumer: 'velero', buckets: ['velero-backups'], secret: { name: 'seaweedfs-s3-velero', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
     ]);
-    expect(seaweed.generatedSecrets(cluster).map((s) => s.name)).toEqual(['seaweedfs-s3-alpha', 'seaweedfs-s3-beta']);
+    expect(seaweed.generatedSecrets(cluster).map((s) => s.name)).toEqual(['seaweedfs-s3-alpha', 'seaweedfs-s3-beta', 'seaweedfs-s3-velero']);
   });
 
   it('hands a consumer its bucket with the endpoint and its own credentials, and records the edge', () => {
@@ -104,13 +107,14 @@ describe('SeaweedFS buckets and identities', () => {
     expect(rules.ingress?.map((r) => [r.peer, r.namespace, r.ports])).toEqual([
       ['namespace', 'alpha', [{ port: SEAWEEDFS_S3_PORT }]],
       ['namespace', 'beta', [{ port: SEAWEEDFS_S3_PORT }]],
+      ['namespace', 'velero', [{ port: SEAWEEDFS_S3_PORT }]],
     ]);
     expect(rules.egress).toEqual([]);
-    const lonely = testCluster({}, [seaweed]);
+    const lonely = new Cluster(cluster, [seaweed]);
     expect(seaweed.networkAllowances(lonely)).toEqual({ ingress: [], egress: [] });
     const policies = renderObjects(seaweed, cluster).filter((o) => o.kind === 'NetworkPolicy' && o.spec.ingress?.some((r: Json) => r.ports?.[0]?.port === SEAWEEDFS_S3_PORT));
     const sources = policies.flatMap((p) => p.spec.ingress.flatMap((r: Json) => r.from.map((f: Json) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])));
-    expect(sources.sort()).toEqual(['alpha', 'beta']);
+    expect(sources.sort()).toEqual(['alpha', 'beta', 'velero']);
   });
 
   it('refuses a bucket the consumer did not claim, naming consumer and bucket', () => {
@@ -138,6 +142,42 @@ describe('SeaweedFS buckets and identities', () => {
   });
 });
 
+describe('SeaweedFS identities config, built in-cluster', () => {
+  const seaweed = new SeaweedFs();
+  const cluster = testCluster({}, [seaweed, new Alpha(), new Beta()]);
+  const objects = renderObjects(seaweed, cluster);
+
+  it('templates one identity per consumer from its key Secret, allowed on its own buckets only, with no key in Git', () => {
+    const es = find(objects, 'ExternalSecret', 'seaweedfs-s3-identities');
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'seaweedfs-s3-identities' });
+    expect(es.spec.data).toContainEqual({ secretKey: 'alpha-AWS_ACCESS_KEY_ID', remoteRef: { key: 'seaweedfs-s3-alpha', property: 'AWS_ACCESS_KEY_ID' } });
+    const template: string = es.spec.target.template.data[S3_CONFIG_KEY];
+    const filled = JSON.parse(template.replace(/\{\{ index \. "([^"]+)" \| toJson \}\}/g, (_m, k: string) => JSON.stringify(`<${k}>`)));
+    expect(filled.identities.find((i: Json) => i.name === 'beta')).toEqual({
+      name: 'beta',
+      credentials: [{ accessKey: '<beta-AWS_ACCESS_KEY_ID>', secretKey: '<beta-AWS_SECRET_ACCESS_KEY>' }],
+      actions: ['Read:beta-data', 'Write:beta-data', 'List:beta-data', 'Tagging:beta-data'],
+    });
+    expect(filled.identities.map((i: Json) => i.name)).toEqual(['alpha', 'beta', 'velero']);
+  });
+
+  it('reads exactly the key Secrets, through a store on its own namespace', () => {
+    const role = find(objects, 'Role', 'seaweedfs-s3-identities');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['seaweedfs-s3-alpha', 'seaweedfs-s3-beta', 'seaweedfs-s3-velero'], verbs: ['get'] }]);
+    expect(find(objects, 'SecretStore', 'seaweedfs-s3-identities').spec.provider.kubernetes.remoteNamespace).toBe('seaweedfs');
+    const values = renderedValues(seaweed, cluster);
+    expect(values.s3).toMatchObject({ enabled: true, enableAuth: true, existingConfigSecret: 'seaweedfs-s3-identities' });
+    expect(values.s3.podAnnotations[S3_IDENTITIES_ANNOTATION]).toMatch(/^[0-9a-f]{16}$/);
+    expect(renderedValues(seaweed, testCluster({}, [seaweed])).s3.podAnnotations[S3_IDENTITIES_ANNOTATION]).not.toBe(values.s3.podAnnotations[S3_IDENTITIES_ANNOTATION]);
+  });
+
+  it('runs no S3 gateway while no Blueprint claims a bucket (an empty config would turn auth off)', () => {
+    const alone = new Cluster(cluster, [seaweed]);
+    expect(seaweed.identities(alone)).toEqual([]);
+    expect(seaweed.helmValues(alone).s3).toMatchObject({ enabled: false, createBuckets: [] });
+  });
+});
+
 describe('SeaweedFS endpoint, one source of truth', () => {
   it('follows a renamed release and namespace for every consumer', () => {
     class Storage extends SeaweedFs {
@@ -154,5 +194,27 @@ describe('SeaweedFS endpoint, one source of truth', () => {
       expect(got.credentials.namespace).toBe('storage');
     }
     expect(renderedValues(alpha, cluster).endpoint).toBe('http://objects-seaweedfs-s3.storage.svc.cluster.local:8333');
+  });
+});
+
+describe('SeaweedFS props from YAML and the pinned chart', () => {
+  it('sizes each role from props, on the cluster storage class unless told otherwise', () => {
+    const { blueprint } = fromYamlProps<SeaweedFs>('seaweedfs', { master: { replicas: 3 }, volume: { replicas: 2, storageSize: '200Gi', storageClass: 'fast' }, s3: { replicas: 2 } });
+    const values = renderedValues(blueprint);
+    expect(values.master).toMatchObject({ replicas: 3, data: { type: 'persistentVolumeClaim', size: '1Gi', storageClass: 'hcloud-volumes-encrypted' } });
+    expect(values.volume).toMatchObject({ replicas: 2, dataDirs: [{ name: 'data1', type: 'persistentVolumeClaim', size: '200Gi', storageClass: 'fast', maxVolumes: 0 }] });
+    expect(values.filer.data.size).toBe('5Gi');
+    expect(values.s3.replicas).toBe(2);
+    expect(blueprintPropsProblems('seaweedfs', { volume: { storageSize: 'huge' } })[0]).toMatchObject({ path: 'spec.blueprints.props.seaweedfs.volume.storageSize', value: 'huge' });
+    expect(blueprintPropsProblems('seaweedfs', { replication: '001' })[0]?.path).toBe('spec.blueprints.props.seaweedfs.replication');
+  });
+
+  it('replaces the chart\'s hostPath storage and listens on the S3 port the endpoint names', () => {
+    const chart = chartValues('seaweedfs', 'seaweedfs', CHARTS.seaweedfs.version);
+    expect(chart.s3.port).toBe(SEAWEEDFS_S3_PORT);
+    expect(chart.master.data.type).toBe('hostPath');
+    expect(chart.volume.dataDirs[0].type).toBe('hostPath');
+    expect(chart.global.seaweedfs.createClusterRole).toBe(true);
+    expect(chartValueProblems(new SeaweedFs())).toEqual([]);
   });
 });

@@ -75,7 +75,9 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:80/TCP,443/TCP', 'node-subnet:6443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
   cnpg: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8000/TCP,5432/TCP', 'namespace:langfuse:8000/TCP,5432/TCP', 'namespace:grafana:8000/TCP,5432/TCP'] },
-  seaweedfs: { ingress: ['namespace:langfuse:8333/TCP', 'namespace:loki:8333/TCP', 'namespace:mimir:8333/TCP', 'namespace:tempo:8333/TCP'], egress: [] },
+  valkey: { ingress: ['cluster:6379/TCP'], egress: [] },
+  seaweedfs: { ingress: ['namespace:langfuse:8333/TCP', 'namespace:loki:8333/TCP', 'namespace:mimir:8333/TCP', 'namespace:tempo:8333/TCP', 'namespace:velero:8333/TCP'], egress: [] },
+  velero: { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:seaweedfs:8333/TCP'] },
   loki: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
   mimir: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
   tempo: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
@@ -192,7 +194,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'grafana', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'spire-system', 'system-upgrade']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'grafana', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'spire-system', 'system-upgrade', 'velero']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
 import { z } from 'zod';
-import type { Blueprint, BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances } from '../../lib/blueprint';
+import type { Blueprint, BlueprintConstruct, BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { BlueprintError } from '../../lib/errors';
 import { isS3Consumer, type S3Bucket, type S3BucketClaim, type SharedSecret } from '../../lib/services';
 import { chartPin } from '../../lib/versions';
 import { allow, componentMetadata, helmFullname, propsField, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
+import { blueprintLabels } from '../namespace';
+import { SECRET_REFRESH_INTERVAL } from '../secrets';
 import { CertManager } from './cert-manager';
+import { ExternalSecrets } from './external-secrets';
 import { Flux } from './flux';
 import { HcloudCsi } from './hcloud-csi';
 
@@ -32,6 +38,15 @@ export const S3_SECRET_ACCESS_KEY_KEY = 'AWS_SECRET_ACCESS_KEY';
  * objects. No `Admin`, so a consumer can neither delete its bucket nor touch another's.
  */
 export const S3_BUCKET_ACTIONS = ['Read', 'Write', 'List', 'Tagging'] as const;
+
+/** API version of the ExternalSecret and SecretStore kinds (the external-secrets Blueprint's CRDs). */
+const ESO_API = 'external-secrets.io/v1';
+
+/** Key of the identities config in its Secret: what the chart mounts for `s3.existingConfigSecret` (values.yaml comment on `existingConfigSecret`). */
+export const S3_CONFIG_KEY = 'seaweedfs_s3_config';
+
+/** Annotation on the S3 gateway pods carrying a digest of the identities (names and buckets, no keys), so a changed set restarts them: the gateway reads its config file at start and on SIGHUP only. */
+export const S3_IDENTITIES_ANNOTATION = 'catalyst.openova.io/s3-identities';
 
 /** User and group of the `seaweed` account in the SeaweedFS image (docker/Dockerfile.go_build at tag 4.22). */
 const SEAWEEDFS_UID = 1000;
@@ -112,7 +127,8 @@ const DEFAULT_SIZE = { master: '1Gi', volume: '50Gi', filer: '5Gi' } as const;
  * reference catalog entry `seaweedfs`, bootstrap kit slot 18.
  *
  * Dependencies: the reference's flux and cert-manager, plus the Hetzner CSI driver (the servers'
- * data volumes).
+ * data volumes) and external-secrets (the consumers' generated keys and the identities config
+ * built from them).
  */
 export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
   /** The props a spec may set (`spec.blueprints.props.seaweedfs`). */
@@ -126,7 +142,7 @@ export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
     s3: z.strictObject({ replicas: propsField.replicas().optional().describe('S3 gateway replicas; default 1') }).optional().describe('The S3 gateway'),
   }) satisfies z.ZodType<SeaweedFsProps>;
 
-  /** Catalog metadata: chart `seaweedfs`, namespace seaweedfs, after flux, cert-manager and the Hetzner CSI driver (its volumes). */
+  /** Catalog metadata: chart `seaweedfs`, namespace seaweedfs, after flux, cert-manager, the Hetzner CSI driver (its volumes) and external-secrets (its keys). */
   static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'seaweedfs',
     title: 'SeaweedFS',
@@ -135,7 +151,7 @@ export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
     summary: 'The one S3 endpoint of the cluster: a bucket and an identity per consumer.',
     pin: chartPin('seaweedfs'),
     podSecurity: 'the curated values run every SeaweedFS server as non-root with no capabilities and the RuntimeDefault seccomp profile, on volumes instead of the chart\'s default hostPath',
-    dependsOn: [Flux, CertManager, HcloudCsi],
+    dependsOn: [Flux, CertManager, HcloudCsi, ExternalSecrets],
     placementModes: ['single-region'],
     resources: { cpuMillis: 400, memoryMiB: 768 },
     kitSlot: 18,
@@ -251,7 +267,10 @@ export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
    * storage class (the chart defaults to hostPath, which Pod Security `restricted` forbids), logs in
    * `emptyDir`, every pod non-root as the image's `seaweed` user (UID/GID 1000, docker/Dockerfile.go_build)
    * with no capabilities, and the standalone S3 gateway (`s3.enabled`, not the filer-embedded one, so
-   * it scales on its own) with authentication on, creating every claimed bucket.
+   * it scales on its own) with authentication on, reading the identities config built in-cluster
+   * (`s3.existingConfigSecret`, see `render`) and creating every claimed bucket. The gateway runs
+   * only while a consumer claims a bucket: SeaweedFS turns authentication off when its config holds
+   * no identity, so an empty config must never be served.
    *
    * Off: the chart's ClusterRole (`global.seaweedfs.createClusterRole`, a "hack" granting the
    * service account every verb on pods in all namespaces; no SeaweedFS server calls the Kubernetes
@@ -262,6 +281,8 @@ export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
   protected curatedValues(cluster: Cluster): Record<string, unknown> {
     const p = this.props;
     const pvc = (role: keyof typeof DEFAULT_SIZE) => ({ type: 'persistentVolumeClaim', size: p[role]?.storageSize ?? DEFAULT_SIZE[role], storageClass: p[role]?.storageClass ?? cluster.storageClass });
+    const identities = this.identities(cluster);
+    const digest = createHash('sha256').update(JSON.stringify(identities.map((i) => [i.consumer, i.buckets]))).digest('hex').slice(0, 16);
     const secure = {
       podSecurityContext: { enabled: true, ...restrictedPodSecurityContext({ user: SEAWEEDFS_UID }) },
       containerSecurityContext: { enabled: true, ...restrictedContainerSecurityContext({ readOnlyRootFilesystem: false }) },
@@ -279,10 +300,12 @@ export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
       },
       filer: { replicas: p.filer?.replicas ?? 1, data: pvc('filer'), logs: { type: 'emptyDir' }, resources: resources('100m', '256Mi', '1Gi'), ...secure },
       s3: {
-        enabled: true,
+        enabled: identities.length > 0,
         replicas: p.s3?.replicas ?? 1,
         port: SEAWEEDFS_S3_PORT,
         enableAuth: true,
+        existingConfigSecret: this.identitiesSecretName,
+        podAnnotations: { [S3_IDENTITIES_ANNOTATION]: digest },
         createBuckets: this.claimedBuckets(cluster).map(({ bucket }) => ({ name: bucket })),
         createBucketsHook: { resources: resources('50m', '64Mi', '256Mi') },
         logs: { type: 'emptyDir' },
@@ -290,6 +313,88 @@ export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
         ...secure,
       },
     };
+  }
+
+  /** Name of the Secret holding the identities config the S3 gateway reads (`s3.existingConfigSecret`), e.g. `seaweedfs-s3-identities`. */
+  get identitiesSecretName(): string {
+    return `${this.s3ServiceName}-identities`;
+  }
+
+  /**
+   * The identities config (`S3_CONFIG_KEY`) as an external-secrets template: one identity per
+   * consumer, named after it, with its keys read from its Secret and `S3_BUCKET_ACTIONS` on each of
+   * its buckets. Keys appear only as template references (`{{ index . "<consumer>-<key>" | toJson }}`),
+   * never as values.
+   */
+  identitiesTemplate(cluster: Cluster): string {
+    const ref = (consumer: string, key: string) => `@@${consumer}-${key}@@`;
+    const config = {
+      identities: this.identities(cluster).map((i) => ({
+        name: i.consumer,
+        credentials: [{ accessKey: ref(i.consumer, S3_ACCESS_KEY_ID_KEY), secretKey: ref(i.consumer, S3_SECRET_ACCESS_KEY_KEY) }],
+        actions: i.buckets.flatMap((bucket) => S3_BUCKET_ACTIONS.map((action) => `${action}:${bucket}`)),
+      })),
+    };
+    return JSON.stringify(config, null, 2).replace(/"@@([a-z0-9-]+-AWS_[A-Z_]+)@@"/g, (_m, name: string) => `{{ index . "${name}" | toJson }}`);
+  }
+
+  /**
+   * The chart's objects, plus, when a consumer claims a bucket, what builds the identities config
+   * in-cluster from the consumers' key Secrets: a ServiceAccount allowed to `get` exactly those
+   * Secrets (Role with `resourceNames`), a `SecretStore` of provider `kubernetes` on the SeaweedFS
+   * namespace authenticating as it, and an `ExternalSecret` writing `identitiesSecretName` from the
+   * `identitiesTemplate`, read again every `SECRET_REFRESH_INTERVAL`.
+   */
+  protected render(scope: BlueprintConstruct, cluster: Cluster): void {
+    super.render(scope, cluster);
+    const identities = this.identities(cluster);
+    if (identities.length === 0) return;
+    const namespace = this.metadata.namespace;
+    const labels = blueprintLabels(this, cluster);
+    const name = this.identitiesSecretName;
+    const group = new Construct(scope, 's3-identities');
+    new ApiObject(group, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels }, automountServiceAccountToken: false });
+    new ApiObject(group, 'role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name, namespace, labels },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: identities.map((i) => i.secret.name), verbs: ['get'] }],
+    });
+    new ApiObject(group, 'role-binding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    });
+    new ApiObject(group, 'store', {
+      apiVersion: ESO_API,
+      kind: 'SecretStore',
+      metadata: { name, namespace, labels },
+      spec: {
+        provider: {
+          kubernetes: {
+            remoteNamespace: namespace,
+            server: { url: 'https://kubernetes.default.svc', caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
+            auth: { serviceAccount: { name } },
+          },
+        },
+      },
+    });
+    new ApiObject(group, 'external-secret', {
+      apiVersion: ESO_API,
+      kind: 'ExternalSecret',
+      metadata: { name, namespace, labels },
+      spec: {
+        refreshPolicy: 'Periodic',
+        refreshInterval: SECRET_REFRESH_INTERVAL,
+        secretStoreRef: { kind: 'SecretStore', name },
+        target: { name, creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { engineVersion: 'v2', metadata: { labels }, data: { [S3_CONFIG_KEY]: this.identitiesTemplate(cluster) } } },
+        data: identities.flatMap((i) =>
+          [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY].map((key) => ({ secretKey: `${i.consumer}-${key}`, remoteRef: { key: i.secret.name, property: key } })),
+        ),
+      },
+    });
   }
 
   /**
