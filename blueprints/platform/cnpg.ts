@@ -104,6 +104,11 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
     kitSlot: 16,
   });
 
+  /** The PostgreSQL image of every database cluster (`IMAGES.cnpgPostgresql`), whose psql clients may use too. */
+  get postgresImage(): string {
+    return `${IMAGES.cnpgPostgresql.repository}:${IMAGES.cnpgPostgresql.tag}`;
+  }
+
   /** Values: operator replicas and requests, CRDs with the chart, every namespace watched, PodMonitor off. */
   protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     return {
@@ -223,7 +228,7 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
       metadata: { name: db.cluster, namespace: db.namespace, labels },
       spec: {
         instances,
-        imageName: `${IMAGES.cnpgPostgresql.repository}:${IMAGES.cnpgPostgresql.tag}`,
+        imageName: this.postgresImage,
         enablePDB: instances > 1,
         bootstrap: { initdb: { database: db.database, owner: db.user } },
         storage: { size: options.storageSize ?? POSTGRES_DEFAULT_STORAGE, storageClass: cluster.storageClass },
