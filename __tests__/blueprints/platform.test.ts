@@ -11,6 +11,7 @@ import {
   Cnpg,
   Crossplane,
   ExternalDns,
+  ExternalSecrets,
   Flux,
   Gitea,
   HcloudCloudControllerManager,
@@ -42,6 +43,9 @@ function leaves(value: unknown, path = ''): Array<[string, unknown]> {
 /** The Blueprints after the reference kit's twelve slots: Hetzner integration and upgrades (issue 9). */
 const HETZNER_KIT = ['hcloud-cloud-controller-manager', 'hcloud-csi', 'system-upgrade-controller'];
 
+/** The platform services of issue 11 (reference kit slots 14-35), each tested in its own file. */
+const SERVICES_KIT = ['external-secrets'];
+
 /** Facts from the bootstrap kit (slot, release, namespace) and the chart pin of every Blueprint. */
 const KIT: ReadonlyArray<{
   cls: BlueprintClass;
@@ -72,7 +76,7 @@ const KIT: ReadonlyArray<{
 
 describe('the built-in registry', () => {
   it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, and the kit lists the same names', () => {
-    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
+    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT, ...SERVICES_KIT];
     expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual(names);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
     expect(builtinCatalog().names()).toEqual([...names].sort());
@@ -117,26 +121,29 @@ describe('catalog edges', () => {
   });
 
   it('declares dependencies as class references, not strings', () => {
-    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi]);
+    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, ExternalSecrets]);
     expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });
 
-  it('resolves gitea by adding keycloak, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
+  it('resolves gitea by adding keycloak, external-secrets (its generated Secrets) with OpenBao and SPIRE, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
     const r = catalog.resolve(['gitea']);
-    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keycloak', 'gitea']);
+    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea']);
     expect(r.added).toEqual([
-      { name: 'cert-manager', requiredBy: ['keycloak'] },
+      { name: 'cert-manager', requiredBy: ['external-secrets', 'keycloak', 'spire'] },
       { name: 'cilium', requiredBy: ['cert-manager', 'hcloud-cloud-controller-manager'] },
+      { name: 'external-secrets', requiredBy: ['gitea', 'keycloak'] },
       { name: 'hcloud-cloud-controller-manager', requiredBy: ['hcloud-csi'] },
-      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
+      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] },
       { name: 'keycloak', requiredBy: ['gitea'] },
+      { name: 'openbao', requiredBy: ['external-secrets'] },
+      { name: 'spire', requiredBy: ['openbao'] },
     ]);
   });
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
     const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(KIT.length + HETZNER_KIT.length);
+    expect(order).toHaveLength(Object.keys(KIT_EDGES).length);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }
@@ -144,6 +151,7 @@ describe('catalog edges', () => {
   });
 });
 
+/** The CRDs in the chart data, for the custom resources a Blueprint renders in its own folder (the generated Secrets' external-secrets objects). */
 const crds = loadCrds(CHARTS_DIR);
 
 describe.each(KIT)('$name renders', (k) => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { CertManager, Cnpg, ExternalDns, POWERDNS_SCHEMA_FILE, POWERDNS_SCHEMA_LOADER, PowerDns } from '../../blueprints';
+import { CertManager, Cnpg, ExternalDns, ExternalSecrets, POWERDNS_SCHEMA_FILE, POWERDNS_SCHEMA_LOADER, PowerDns } from '../../blueprints';
 import { IMAGES } from '../../lib/versions';
 import { Sovereign } from '../../app/sovereign';
 import { checkValues, findChartDir, loadChart, loadCrds, validateCustomResource } from '../../lib/chart-check';
@@ -151,7 +151,7 @@ describe('PowerDNS network', () => {
   it('opens the API to the namespace of the cluster\'s ExternalDNS, and only when the cluster has one', () => {
     const api = policies(new PowerDns()).get('allow-ingress-namespace-external-dns-8081')!;
     expect(api.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'external-dns' } } }], ports: [{ port: 8081, protocol: 'TCP' }] }]);
-    const without = Cluster.fromAttributes(SOLO_ATTRIBUTES, [new CertManager(), new Cnpg(), new PowerDns()]);
+    const without = Cluster.fromAttributes(SOLO_ATTRIBUTES, [new CertManager(), new Cnpg(), new ExternalSecrets(), new PowerDns()]);
     const names = [...policies(without.blueprint(PowerDns), without).keys()];
     expect(names.filter((n) => n.startsWith('allow-ingress-'))).toEqual(['allow-ingress-cluster-5353', 'allow-ingress-namespace-cnpg-system-5432-8000']);
   });

@@ -19,3 +19,4 @@ export * from './seaweedfs';
 export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';
+export * from './external-secrets';

@@ -12,6 +12,7 @@ import { postgresPropsField, type PostgresConsumer, type PostgresOptions } from 
 import { CertManager } from './cert-manager';
 import { Cnpg } from './cnpg';
 import { ExternalDns } from './external-dns';
+import { ExternalSecrets } from './external-secrets';
 
 /** Port of the PowerDNS REST API / webserver (the chart's `powerdns.webserver.bindPort` default). */
 export const POWERDNS_API_PORT = 8081;
@@ -147,7 +148,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresCo
     pin: CHARTS.powerdns,
     kitSlot: 11,
     podSecurity: 'the curated values run the server as the image\'s pdns user (UID 953) with no capabilities and the RuntimeDefault seccomp profile, and the post-render patch gives the zone-creation Job the same posture',
-    dependsOn: [CertManager, Cnpg],
+    dependsOn: [CertManager, Cnpg, ExternalSecrets],
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 384 },
     timeout: '15m',
