@@ -110,7 +110,7 @@ describe('PowerDNS database (CloudNativePG)', () => {
   });
 
   it('depends on CloudNativePG, and sizes its database from props.database', () => {
-    expect(PowerDns.metadata.dependsOn).toEqual([CertManager, Cnpg]);
+    expect(PowerDns.metadata.dependsOn).toEqual([CertManager, Cnpg, ExternalSecrets]);
     const pg = find(renderObjects(new PowerDns({ database: { instances: 2, storageSize: '5Gi' } })), 'Cluster', 'powerdns-pg');
     expect(pg.spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '5Gi' } });
   });
