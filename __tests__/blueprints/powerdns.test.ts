@@ -109,6 +109,17 @@ describe('PowerDNS database (CloudNativePG)', () => {
     expect(find(objects, 'HelmRelease', 'bp-powerdns').spec.postRenderers[0].kustomize.patches.map((p: Json) => p.target.kind)).toEqual(['Job']);
   });
 
+  it('backs its database up to SeaweedFS when props.database.backups is on, claiming its bucket', () => {
+    const pdns = new PowerDns({ database: { backups: true } });
+    const cluster = testCluster({}, [pdns]);
+    expect(pdns.s3Buckets(cluster)).toEqual([{ bucket: 'powerdns-pg-backups', purpose: 'PostgreSQL base backups and WAL archive (CloudNativePG)' }]);
+    const objects = renderObjects(pdns, cluster);
+    expect(find(objects, 'Cluster', 'powerdns-pg').spec.backup.barmanObjectStore.destinationPath).toBe('s3://powerdns-pg-backups/');
+    expect(find(objects, 'ScheduledBackup', 'powerdns-pg-daily').spec.cluster).toEqual({ name: 'powerdns-pg' });
+    expect(new PowerDns().s3Buckets(ctx)).toEqual([]);
+    expect(new PowerDns({ databaseSecret: 'x', database: { backups: true } }).s3Buckets(ctx)).toEqual([]);
+  });
+
   it('depends on CloudNativePG, and sizes its database from props.database', () => {
     expect(PowerDns.metadata.dependsOn).toEqual([CertManager, Cnpg, ExternalSecrets]);
     const pg = find(renderObjects(new PowerDns({ database: { instances: 2, storageSize: '5Gi' } })), 'Cluster', 'powerdns-pg');

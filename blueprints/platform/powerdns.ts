@@ -4,11 +4,11 @@ import type { Cluster } from '../../lib/cluster';
 import { ApiObject } from 'cdk8s';
 import { CHARTS, IMAGES } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
-import type { SecretKeyRef } from '../../lib/services';
+import type { S3BucketClaim, S3Consumer, SecretKeyRef } from '../../lib/services';
 import { allow, componentMetadata, propsField, resources, restrictedContainerSecurityContext } from '../common';
 import { blueprintLabels } from '../namespace';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
-import { postgresPropsField, type PostgresConsumer, type PostgresOptions } from '../postgres';
+import { cnpgBackupBucket, postgresPropsField, type PostgresConsumer, type PostgresOptions } from '../postgres';
 import { CertManager } from './cert-manager';
 import { Cnpg } from './cnpg';
 import { ExternalDns } from './external-dns';
@@ -125,7 +125,7 @@ export interface PowerDnsProps extends BlueprintProps {
  * Source: chart `powerdns` (`CHARTS.powerdns`, https://schich.tel/helm-charts; sources at
  * https://github.com/pschichtel/helm-charts/tree/main/charts/powerdns); reference kit slot 11.
  */
-export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresConsumer {
+export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresConsumer, S3Consumer {
   /** The props a spec may set (`spec.blueprints.props.powerdns`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     replicas: z.number().int().min(1).max(9).optional().describe('PowerDNS server replicas (default 3)'),
@@ -199,6 +199,11 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresCo
   /** Whether the Blueprint runs its own CloudNativePG database: unless `props.databaseSecret` names an external one. */
   usesCnpg(_cluster: Cluster): boolean {
     return this.props.databaseSecret === undefined;
+  }
+
+  /** The backup bucket of its database when `props.database.backups` is on (and the database is its own), else none. */
+  s3Buckets(cluster: Cluster): readonly S3BucketClaim[] {
+    return this.usesCnpg(cluster) && this.props.database?.backups === true ? [cnpgBackupBucket(this)] : [];
   }
 
   /** The Secret with the database connection: `props.databaseSecret`, else the one CloudNativePG writes for this Blueprint's database. */
@@ -298,7 +303,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresCo
     const api = client ? [allow.namespace(client, [this.apiPort], `ExternalDNS writes records through the REST API (chart value powerdns.webserver.bindPort, ${this.apiPort})`)] : [];
     const checks = this.props.luaRecords === false ? [] : [allow.internet([80, 443], 'health checks of LUA records (ifurlup) against the HTTP and HTTPS targets they answer with')];
     const own = { ingress: [...api, ...(base.ingress ?? [])], egress: [...(base.egress ?? []), ...checks] };
-    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, own) : own;
+    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, own, this.props.database) : own;
   }
 
   /** The release (see `HelmBlueprint.render`) and, unless the props name an external database, its CloudNativePG database. */
