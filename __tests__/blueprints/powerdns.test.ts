@@ -120,7 +120,7 @@ describe('PowerDNS database (CloudNativePG)', () => {
     expect(new PowerDns({ databaseSecret: 'x', database: { backups: true } }).s3Buckets(ctx)).toEqual([]);
   });
 
-  it('depends on CloudNativePG, and sizes its database from props.database', () => {
+  it('depends on CloudNativePG (and external-secrets, for its API key), and sizes its database from props.database', () => {
     expect(PowerDns.metadata.dependsOn).toEqual([CertManager, Cnpg, ExternalSecrets]);
     const pg = find(renderObjects(new PowerDns({ database: { instances: 2, storageSize: '5Gi' } })), 'Cluster', 'powerdns-pg');
     expect(pg.spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '5Gi' } });
