@@ -181,6 +181,11 @@ export const IMAGES = imageTable({
    * the in-tree backups need.
    */
   cnpgPostgresql: { repository: 'ghcr.io/cloudnative-pg/postgresql', tag: '18.3-system-trixie' },
+  /**
+   * PowerDNS Authoritative of the `powerdns` chart (its default repository and appVersion). Pinned
+   * because the schema init container copies the gpgsql schema out of the very image the server runs.
+   */
+  powerdns: { repository: 'docker.io/powerdns/pdns-auth-50', tag: '5.0.3' },
   /** keycloak-config-cli of the `keycloak` chart's realm import Job, from `bitnamilegacy` (the chart's `keycloakConfigCli.image.tag`). */
   keycloakConfigCli: { repository: 'bitnamilegacy/keycloak-config-cli', tag: '6.4.0-debian-12-r11' },
   /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */

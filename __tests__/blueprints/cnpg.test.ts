@@ -7,13 +7,14 @@
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Cnpg, Flux, HcloudCsi } from '../../blueprints';
+import { Cnpg, Flux, HcloudCsi, SeaweedFs } from '../../blueprints';
 import { componentMetadata } from '../../blueprints/common';
 import { renderNamespace } from '../../blueprints/namespace';
 import { cnpgBackupBucket, postgresPropsField, type PostgresConsumer, type PostgresOptions } from '../../blueprints/postgres';
 import { Blueprint, type BlueprintConstruct, type BlueprintMetadata, type BlueprintProps, type NetworkAllowances } from '../../lib/blueprint';
 import { checkValues, findChartDir, loadChart, loadCrds, validateCustomResource } from '../../lib/chart-check';
 import type { Cluster } from '../../lib/cluster';
+import type { S3BucketClaim, S3Consumer } from '../../lib/services';
 import { CHARTS } from '../../lib/versions';
 import { CHARTS_DIR } from '../support/charts';
 import { blueprintPropsProblems, fromYamlProps } from '../support/props';
@@ -23,10 +24,11 @@ import { find, renderedValues, renderObjects, testCluster, type Json } from '../
 interface ToyProps extends BlueprintProps {
   readonly database?: PostgresOptions;
   readonly external?: boolean;
+  readonly claimBucket?: boolean;
 }
 
 /** A consumer as the real ones are written: it declares its database and renders it through the API. */
-class ToyApp extends Blueprint<ToyProps> implements PostgresConsumer {
+class ToyApp extends Blueprint<ToyProps> implements PostgresConsumer, S3Consumer {
   static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'toy-app',
     category: 'test',
@@ -43,9 +45,13 @@ class ToyApp extends Blueprint<ToyProps> implements PostgresConsumer {
     return this.props.external !== true;
   }
 
+  s3Buckets(_cluster: Cluster): readonly S3BucketClaim[] {
+    return this.props.database?.backups === true && this.props.claimBucket !== false ? [cnpgBackupBucket(this)] : [];
+  }
+
   override networkAllowances(cluster: Cluster): NetworkAllowances {
     const base = super.networkAllowances(cluster);
-    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, base) : base;
+    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, base, this.props.database) : base;
   }
 
   protected render(scope: BlueprintConstruct, cluster: Cluster): void {
@@ -189,16 +195,56 @@ describe('a consumer database (Cnpg.database and Cnpg.render)', () => {
     expect(cnpg.withDatabaseNetwork(cluster, toy, merged)).toEqual(merged);
   });
 
-  it('refuses a consumer that does not declare its database or its traffic, and backups while no S3 endpoint exists', () => {
+  it('refuses a consumer that does not declare its database or its traffic', () => {
     const undeclared = new Undeclared();
     expect(() => renderObjects(undeclared, testCluster({}, [undeclared]))).toThrow(
       'Blueprint undeclared renders a CloudNativePG database but does not declare it: implement PostgresConsumer (blueprints/postgres.ts) with usesCnpg(cluster) returning true whenever it calls Cnpg.render, so the operator may reach its instances',
     );
     const unreachable = new Unreachable();
     expect(() => renderObjects(unreachable, testCluster({}, [unreachable]))).toThrow(
-      /Blueprint unreachable renders a CloudNativePG database, but its network allowances lack the CloudNativePG operator \(namespace cnpg-system\) polls .*; the instance manager .*: return cluster\.blueprint\(Cnpg\)\.withDatabaseNetwork\(cluster, this, allowances\) from its networkAllowances$/,
+      /Blueprint unreachable renders a CloudNativePG database, but its network allowances lack the CloudNativePG operator \(namespace cnpg-system\) polls .*; the instance manager .*: return cluster\.blueprint\(Cnpg\)\.withDatabaseNetwork\(cluster, this, allowances, this\.props\.database\) from its networkAllowances$/,
     );
-    expect(() => consumer({ database: { backups: true } })).toThrow('Blueprint toy-app: props.database.backups is true, but this build has no S3 endpoint Blueprint to back up to; set backups to false');
+  });
+});
+
+describe('database backups to SeaweedFS', () => {
+  it('archive WAL and take daily base backups into the consumer\'s own bucket, with its own keys copied into its namespace', () => {
+    const { toy, cluster, objects } = consumer({ database: { backups: true } });
+    const bucket = cluster.blueprint(SeaweedFs).bucket(cluster, toy, 'toy-app-pg-backups');
+    expect(toy.s3Buckets(cluster)).toEqual([cnpgBackupBucket(toy)]);
+    const pg = find(objects, 'Cluster', 'toy-app-pg');
+    expect(pg.spec.backup).toEqual({
+      barmanObjectStore: {
+        destinationPath: 's3://toy-app-pg-backups/',
+        endpointURL: bucket.endpoint,
+        s3Credentials: { accessKeyId: { name: 'toy-app-pg-s3', key: bucket.accessKeyIdKey }, secretAccessKey: { name: 'toy-app-pg-s3', key: bucket.secretAccessKeyKey } },
+        wal: { compression: 'gzip' },
+        data: { compression: 'gzip' },
+      },
+      retentionPolicy: '30d',
+    });
+    const scheduled = find(objects, 'ScheduledBackup', 'toy-app-pg-daily');
+    expect(scheduled.metadata.namespace).toBe('toys');
+    expect(scheduled.spec).toEqual({ schedule: '0 0 3 * * *', cluster: { name: 'toy-app-pg' }, method: 'barmanObjectStore', backupOwnerReference: 'self', immediate: true });
+    for (const o of [pg, scheduled]) expect(validateCustomResource(o, crds)).toEqual({ crdFiles: [expect.stringMatching(/postgresql\.cnpg\.io_/)], problems: [] });
+    const copy = find(objects, 'ExternalSecret', 'toy-app-pg-s3');
+    expect(copy.metadata.namespace).toBe('toys');
+    expect(JSON.stringify(copy.spec)).toContain(bucket.credentials.name);
+  });
+
+  it('let the database pods reach the S3 gateway, and record the consumer\'s edge to SeaweedFS', () => {
+    const toy = new ToyApp({ database: { backups: true } });
+    const cluster = testCluster({}, [toy]);
+    const objects = renderObjects(toy, cluster);
+    expect(find(objects, 'NetworkPolicy', 'allow-egress-namespace-seaweedfs-8333').spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'seaweedfs' } } }], ports: [{ port: 8333, protocol: 'TCP' }] }]);
+    expect(cluster.references.get('toy-app')).toEqual(expect.arrayContaining(['cnpg', 'seaweedfs']));
+    expect(renderObjects(new ToyApp(), testCluster()).filter((o) => o.kind === 'ScheduledBackup' || o.metadata.name === 'allow-egress-namespace-seaweedfs-8333')).toEqual([]);
+  });
+
+  it('fail, naming the bucket, for a consumer that turns backups on without claiming its bucket', () => {
+    expect(() => consumer({ database: { backups: true }, claimBucket: false })).toThrow(
+      'Blueprint toy-app asks SeaweedFS for the S3 bucket "toy-app-pg-backups", but it claims none; add { bucket: \'toy-app-pg-backups\', purpose: \'...\' } to toy-app\'s s3Buckets',
+    );
   });
 });
 

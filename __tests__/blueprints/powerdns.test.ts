@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { CertManager, Cnpg, ExternalDns, ExternalSecrets, PowerDns } from '../../blueprints';
+import { CertManager, Cnpg, ExternalDns, ExternalSecrets, POWERDNS_SCHEMA_FILE, POWERDNS_SCHEMA_LOADER, PowerDns } from '../../blueprints';
+import { IMAGES } from '../../lib/versions';
 import { Sovereign } from '../../app/sovereign';
 import { checkValues, findChartDir, loadChart, loadCrds, validateCustomResource } from '../../lib/chart-check';
 import { Cluster } from '../../lib/cluster';
@@ -66,6 +67,57 @@ describe('PowerDNS database (CloudNativePG)', () => {
     const refs = renderedValues(pdns).powerdns.db;
     expect(refs).toMatchObject({ host: { name: db.secret, key: 'host' }, port: { name: db.secret, key: 'port' }, name: { name: db.secret, key: 'dbname' }, username: { name: db.secret, key: 'username' }, password: { name: db.secret, key: 'password' } });
     expect(pg.spec.bootstrap.initdb).toEqual({ database: db.database, owner: db.user });
+  });
+
+  it('loads the gpgsql schema before the server starts: copied from the server image, loaded once with the server\'s own credentials', () => {
+    const pdns = ctx.blueprint(PowerDns);
+    const values = renderedValues(pdns);
+    const image = `${IMAGES.powerdns.repository}:${IMAGES.powerdns.tag}`;
+    expect(values.image).toEqual({ repository: IMAGES.powerdns.repository, tag: IMAGES.powerdns.tag });
+    const [copy, load] = values.initContainers;
+    expect(copy).toMatchObject({ name: 'schema-file', image, command: ['cp', POWERDNS_SCHEMA_FILE, '/schema/schema.pgsql.sql'], volumeMounts: [{ name: 'pdns-schema', mountPath: '/schema' }] });
+    expect(load).toMatchObject({ name: 'schema-load', image: ctx.blueprint(Cnpg).postgresImage, command: ['psql', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', '/loader/load.sql'] });
+    expect(load.volumeMounts).toEqual([{ name: 'pdns-schema', mountPath: '/schema', readOnly: true }, { name: POWERDNS_SCHEMA_LOADER, mountPath: '/loader', readOnly: true }]);
+    // psql connects with exactly the Secret keys the chart hands the server
+    const db = values.powerdns.db;
+    expect(Object.fromEntries(load.env.map((e: Json) => [e.name, e.valueFrom.secretKeyRef]))).toEqual({ PGHOST: db.host, PGPORT: db.port, PGDATABASE: db.name, PGUSER: db.username, PGPASSWORD: db.password });
+    for (const c of [copy, load]) expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+
+    const objects = renderObjects(pdns, ctx);
+    const loader = find(objects, 'ConfigMap', POWERDNS_SCHEMA_LOADER);
+    expect(loader.metadata.namespace).toBe('powerdns');
+    expect(loader.data['load.sql'].split('\n')).toEqual([
+      '-- Loads the PowerDNS gpgsql schema once (catalyst-cdk, Blueprint powerdns).',
+      'SELECT pg_advisory_xact_lock(1885630067);',
+      "SELECT to_regclass('public.domains') IS NULL AS missing \\gset",
+      '\\if :missing',
+      '\\i /schema/schema.pgsql.sql',
+      '\\endif',
+      '',
+    ]);
+    const patches = find(objects, 'HelmRelease', 'bp-powerdns').spec.postRenderers[0].kustomize.patches;
+    const deployment = patches.find((p: Json) => p.target.kind === 'Deployment');
+    expect(deployment.target).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment', name: pdns.serviceName });
+    expect(parse(deployment.patch).spec.template.spec.volumes).toEqual([{ name: 'pdns-schema', emptyDir: { sizeLimit: '16Mi' } }, { name: POWERDNS_SCHEMA_LOADER, configMap: { name: POWERDNS_SCHEMA_LOADER } }]);
+  });
+
+  it('leaves an external database\'s schema alone: no init containers, no loader, no volume patch', () => {
+    const external = new PowerDns({ databaseSecret: 'pdns-db' });
+    expect(renderedValues(external).initContainers).toBeUndefined();
+    const objects = renderObjects(external);
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(find(objects, 'HelmRelease', 'bp-powerdns').spec.postRenderers[0].kustomize.patches.map((p: Json) => p.target.kind)).toEqual(['Job']);
+  });
+
+  it('backs its database up to SeaweedFS when props.database.backups is on, claiming its bucket', () => {
+    const pdns = new PowerDns({ database: { backups: true } });
+    const cluster = testCluster({}, [pdns]);
+    expect(pdns.s3Buckets(cluster)).toEqual([{ bucket: 'powerdns-pg-backups', purpose: 'PostgreSQL base backups and WAL archive (CloudNativePG)' }]);
+    const objects = renderObjects(pdns, cluster);
+    expect(find(objects, 'Cluster', 'powerdns-pg').spec.backup.barmanObjectStore.destinationPath).toBe('s3://powerdns-pg-backups/');
+    expect(find(objects, 'ScheduledBackup', 'powerdns-pg-daily').spec.cluster).toEqual({ name: 'powerdns-pg' });
+    expect(new PowerDns().s3Buckets(ctx)).toEqual([]);
+    expect(new PowerDns({ databaseSecret: 'x', database: { backups: true } }).s3Buckets(ctx)).toEqual([]);
   });
 
   it('depends on CloudNativePG (and external-secrets, for its API key), and sizes its database from props.database', () => {

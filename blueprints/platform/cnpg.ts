@@ -9,9 +9,11 @@ import { chartPin, IMAGES } from '../../lib/versions';
 import { allow, componentMetadata, resources, wholeNumber } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { blueprintLabels } from '../namespace';
-import { isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, type PostgresOptions } from '../postgres';
+import { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, type PostgresOptions } from '../postgres';
+import { copySecret } from '../secrets';
 import { Flux } from './flux';
 import { HcloudCsi } from './hcloud-csi';
+import { SEAWEEDFS_S3_PORT, SeaweedFs } from './seaweedfs';
 
 /** API version of the CloudNativePG custom resources (`Cluster`, `ScheduledBackup`). */
 export const CNPG_API_VERSION = 'postgresql.cnpg.io/v1';
@@ -25,8 +27,11 @@ export const CNPG_STATUS_PORT = 8000;
 /** PostgreSQL's port in every instance pod and on the `-rw`/`-ro`/`-r` Services. */
 export const POSTGRES_PORT = 5432;
 
-/** Label the operator sets on every pod of a database cluster to the Cluster's name. */
-export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
+/** How long base backups and WAL stay in the backup bucket (`spec.backup.retentionPolicy`, a CNPG duration). */
+export const CNPG_BACKUP_RETENTION = '30d';
+
+/** When the daily base backup runs: 03:00 UTC (a six-field cron expression, seconds first, as `ScheduledBackup` takes it). */
+export const CNPG_BACKUP_SCHEDULE = '0 0 3 * * *';
 
 /** Props of the CloudNativePG Blueprint (the operator). */
 export interface CnpgProps extends BlueprintProps {
@@ -104,6 +109,11 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
     kitSlot: 16,
   });
 
+  /** The PostgreSQL image of every database cluster (`IMAGES.cnpgPostgresql`), whose psql clients may use too. */
+  get postgresImage(): string {
+    return `${IMAGES.cnpgPostgresql.repository}:${IMAGES.cnpgPostgresql.tag}`;
+  }
+
   /** Values: operator replicas and requests, CRDs with the chart, every namespace watched, PodMonitor off. */
   protected curatedValues(_ctx: Cluster): Record<string, unknown> {
     return {
@@ -144,14 +154,20 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
    * What the namespace of a consumer's database must allow, as namespace-wide rules like every
    * Blueprint's: ingress from the operator's namespace to the instance manager's status port and to
    * PostgreSQL, and egress to the API server, through which the instance manager in every database
-   * pod watches its Cluster, reports its status and reads its Secrets.
+   * pod watches its Cluster, reports its status and reads its Secrets; with backups on, egress to
+   * the S3 port of the SeaweedFS namespace (WAL archiving and base backups).
    * The consumer argument keeps the call the same as `render`'s.
    * @param cluster the cluster the consumer is bound into
+   * @param options the consumer's database props. @default no backups
    */
-  databaseNetwork(cluster: Cluster, _consumer: Blueprint): Required<NetworkAllowances> {
+  databaseNetwork(cluster: Cluster, _consumer: Blueprint, options: PostgresOptions = {}): Required<NetworkAllowances> {
+    const s3 = options.backups === true ? cluster.blueprint(SeaweedFs) : undefined;
     return {
       ingress: [allow.namespace(this.metadata.namespace, [CNPG_STATUS_PORT, POSTGRES_PORT], `the CloudNativePG operator (namespace ${this.metadata.namespace}) polls the instance manager of the database pods (${CNPG_STATUS_PORT}) and connects to PostgreSQL (${POSTGRES_PORT})`)],
-      egress: [allow.apiserver(`the instance manager in every database pod watches its Cluster, reports its status and reads its Secrets through the API server (port ${cluster.kubernetes.apiPort})`)],
+      egress: [
+        allow.apiserver(`the instance manager in every database pod watches its Cluster, reports its status and reads its Secrets through the API server (port ${cluster.kubernetes.apiPort})`),
+        ...(s3 ? [allow.namespace(s3.metadata.namespace, [SEAWEEDFS_S3_PORT], `the database pods archive WAL and write base backups to the backup bucket through the SeaweedFS S3 gateway (${SEAWEEDFS_S3_PORT})`)] : []),
+      ],
     };
   }
 
@@ -163,19 +179,49 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
    * @param cluster the cluster the consumer is bound into
    * @param consumer the consumer Blueprint
    * @param allowances the consumer's own allowances (e.g. `super.networkAllowances(cluster)`)
+   * @param options the consumer's database props (`props.database`). @default no backups
    */
-  withDatabaseNetwork(cluster: Cluster, consumer: Blueprint, allowances: NetworkAllowances): NetworkAllowances {
-    const add = this.uncoveredDatabaseNetwork(cluster, consumer, allowances);
+  withDatabaseNetwork(cluster: Cluster, consumer: Blueprint, allowances: NetworkAllowances, options: PostgresOptions = {}): NetworkAllowances {
+    const add = this.uncoveredDatabaseNetwork(cluster, consumer, allowances, options);
     return { ingress: [...(allowances.ingress ?? []), ...add.ingress], egress: [...(allowances.egress ?? []), ...add.egress] };
   }
 
   /** The rules of `databaseNetwork` that `allowances` does not cover. */
-  private uncoveredDatabaseNetwork(cluster: Cluster, consumer: Blueprint, allowances: NetworkAllowances): Required<NetworkAllowances> {
-    const need = this.databaseNetwork(cluster, consumer);
+  private uncoveredDatabaseNetwork(cluster: Cluster, consumer: Blueprint, allowances: NetworkAllowances, options: PostgresOptions): Required<NetworkAllowances> {
+    const need = this.databaseNetwork(cluster, consumer, options);
     const apiPort = cluster.kubernetes.apiPort;
     return {
       ingress: need.ingress.filter((r) => !covered(allowances.ingress ?? [], r, false, apiPort)),
       egress: need.egress.filter((r) => !covered(allowances.egress ?? [], r, true, apiPort)),
+    };
+  }
+
+  /**
+   * The `spec.backup` of a consumer's Cluster: Barman Cloud to the consumer's backup bucket
+   * (`cnpgBackupBucket`) at the SeaweedFS endpoint, with the consumer's own S3 keys copied into its
+   * namespace (`copySecret`, Secret `<cluster>-s3`), gzip-compressed WAL and base backups, kept
+   * `CNPG_BACKUP_RETENTION`.
+   *
+   * In-tree `barmanObjectStore`, not the Barman Cloud plugin: CloudNativePG deprecates the in-tree
+   * support from 1.26 and removes it in 1.31 (1.29.2 release notes), but the plugin is a separate
+   * component (its own chart or manifests, an `ObjectStore` CRD and cert-manager TLS between plugin
+   * and operator) whose CRDs the chart data here lacks, so an `ObjectStore` could not be validated.
+   * Move to the plugin (`spec.plugins` + `ObjectStore`, same bucket layout) before the operator pin
+   * reaches 1.31.
+   * @throws BlueprintError (from SeaweedFS) when the consumer does not claim its backup bucket in `s3Buckets`
+   */
+  private backup(scope: Construct, cluster: Cluster, consumer: Blueprint, db: PostgresDatabase): Record<string, unknown> {
+    const bucket = cluster.blueprint(SeaweedFs).bucket(cluster, consumer, cnpgBackupBucket(consumer).bucket);
+    const secret = copySecret(scope, cluster, bucket.credentials, { name: `${db.cluster}-s3` });
+    return {
+      barmanObjectStore: {
+        destinationPath: `s3://${bucket.bucket}/`,
+        endpointURL: bucket.endpoint,
+        s3Credentials: { accessKeyId: { name: secret, key: bucket.accessKeyIdKey }, secretAccessKey: { name: secret, key: bucket.secretAccessKeyKey } },
+        wal: { compression: 'gzip' },
+        data: { compression: 'gzip' },
+      },
+      retentionPolicy: CNPG_BACKUP_RETENTION,
     };
   }
 
@@ -198,11 +244,15 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
    * @param scope the consumer's construct (its main folder: the CRDs come from this Blueprint)
    * @param cluster the cluster the consumer is bound into
    * @param consumer the consumer Blueprint; it must implement `PostgresConsumer` and return true from `usesCnpg`
-   * @param options instances, storage size, backups. @default one instance of 10Gi, no backups
+   * @param options instances, storage size, backups (`props.database`). @default one instance of 10Gi, no backups
    * @returns the database's connection facts (as `database` returns them)
+   * With `options.backups`, also the backup configuration (see `backup`) and a daily
+   * `ScheduledBackup` (`CNPG_BACKUP_SCHEDULE`, a first backup right away); the consumer then claims
+   * `cnpgBackupBucket(consumer)` in its `s3Buckets`.
    * @throws BlueprintError when the consumer does not implement `PostgresConsumer` or says it uses no
    *   CloudNativePG database (the operator would not be allowed to reach it), when its network
-   *   allowances lack `databaseNetwork`'s rules, or when backups are on
+   *   allowances lack `databaseNetwork`'s rules, or (from SeaweedFS) with backups on when it does not
+   *   claim its backup bucket
    */
   override render(scope: Construct, cluster: Cluster, consumer: Blueprint, options?: PostgresOptions): PostgresDatabase;
   override render(scope: Construct, cluster: Cluster, consumer?: Blueprint, options: PostgresOptions = {}): void | PostgresDatabase {
@@ -210,9 +260,6 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
     const who = `Blueprint ${consumer.metadata.name}`;
     if (!isPostgresConsumer(consumer) || !consumer.usesCnpg(cluster)) {
       throw new BlueprintError(`${who} renders a CloudNativePG database but does not declare it: implement PostgresConsumer (blueprints/postgres.ts) with usesCnpg(cluster) returning true whenever it calls Cnpg.render, so the operator may reach its instances`);
-    }
-    if (options.backups === true) {
-      throw new BlueprintError(`${who}: props.database.backups is true, but this build has no S3 endpoint Blueprint to back up to; set backups to false`);
     }
     const db = this.database(cluster, consumer);
     const instances = options.instances ?? POSTGRES_DEFAULT_INSTANCES;
@@ -223,18 +270,27 @@ export class Cnpg extends HelmBlueprint<CnpgProps> {
       metadata: { name: db.cluster, namespace: db.namespace, labels },
       spec: {
         instances,
-        imageName: `${IMAGES.cnpgPostgresql.repository}:${IMAGES.cnpgPostgresql.tag}`,
+        imageName: this.postgresImage,
         enablePDB: instances > 1,
         bootstrap: { initdb: { database: db.database, owner: db.user } },
         storage: { size: options.storageSize ?? POSTGRES_DEFAULT_STORAGE, storageClass: cluster.storageClass },
         resources: resources('100m', '256Mi', '1Gi'),
         monitoring: { enablePodMonitor: false },
+        ...(options.backups === true ? { backup: this.backup(scope, cluster, consumer, db) } : {}),
       },
     });
-    const uncovered = this.uncoveredDatabaseNetwork(cluster, consumer, consumer.networkAllowances(cluster));
+    if (options.backups === true) {
+      new ApiObject(scope, 'cnpg-scheduled-backup', {
+        apiVersion: CNPG_API_VERSION,
+        kind: 'ScheduledBackup',
+        metadata: { name: `${db.cluster}-daily`, namespace: db.namespace, labels },
+        spec: { schedule: CNPG_BACKUP_SCHEDULE, cluster: { name: db.cluster }, method: 'barmanObjectStore', backupOwnerReference: 'self', immediate: true },
+      });
+    }
+    const uncovered = this.uncoveredDatabaseNetwork(cluster, consumer, consumer.networkAllowances(cluster), options);
     const missing = [...uncovered.ingress, ...uncovered.egress];
     if (missing.length > 0) {
-      throw new BlueprintError(`${who} renders a CloudNativePG database, but its network allowances lack ${missing.map((r) => r.reason).join('; ')}: return cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, allowances) from its networkAllowances`);
+      throw new BlueprintError(`${who} renders a CloudNativePG database, but its network allowances lack ${missing.map((r) => r.reason).join('; ')}: return cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, allowances, this.props.database) from its networkAllowances`);
     }
     return db;
   }

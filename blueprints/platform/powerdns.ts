@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { BlueprintConstruct, BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
-import { CHARTS } from '../../lib/versions';
+import { ApiObject } from 'cdk8s';
+import { CHARTS, IMAGES } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
-import type { SecretKeyRef } from '../../lib/services';
-import { allow, componentMetadata, propsField, resources } from '../common';
+import type { S3BucketClaim, S3Consumer, SecretKeyRef } from '../../lib/services';
+import { allow, componentMetadata, propsField, resources, restrictedContainerSecurityContext } from '../common';
+import { blueprintLabels } from '../namespace';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
-import { postgresPropsField, type PostgresConsumer, type PostgresOptions } from '../postgres';
+import { cnpgBackupBucket, postgresPropsField, type PostgresConsumer, type PostgresOptions } from '../postgres';
 import { CertManager } from './cert-manager';
 import { Cnpg } from './cnpg';
 import { ExternalDns } from './external-dns';
@@ -20,6 +22,38 @@ export const POWERDNS_DNS_PORT = 5353;
 
 /** Name of the Job the chart runs once to create the zone (templates/create-zone-if-not-exists-sh-job.yaml), and of its one container. */
 export const POWERDNS_CREATE_ZONE_JOB = 'create-zone-if-not-exist-sh';
+
+/**
+ * Where the PowerDNS image keeps the PostgreSQL schema of its gpgsql backend: the build installs
+ * `modules/gpgsqlbackend/schema.pgsql.sql` as documentation (`dist_doc_DATA`) under the default
+ * prefix `/usr/local` (Dockerfile-auth of PowerDNS/pdns at the image's tag).
+ */
+export const POWERDNS_SCHEMA_FILE = '/usr/local/share/doc/pdns/schema.pgsql.sql';
+
+/** Name of the ConfigMap with the SQL that loads the schema once, and of its volume in the server pod. */
+export const POWERDNS_SCHEMA_LOADER = 'powerdns-schema-loader';
+
+/** Name of the emptyDir volume the schema file is copied into for the loader. */
+const SCHEMA_VOLUME = 'pdns-schema';
+
+/** Key of the advisory lock the schema loader holds: `pdns` in ASCII, a key no other client of the database uses. */
+const SCHEMA_LOCK_KEY = 0x70646e73;
+
+/**
+ * The loader the `schema-load` init container runs with psql in one transaction: it takes an
+ * advisory lock (so replicas starting together load the schema once; the others wait, then skip)
+ * and loads the image's schema only when the database has no `domains` table yet. It never drops or
+ * alters anything: an existing schema, also an older one, is left as it is.
+ */
+const SCHEMA_LOADER_SQL = [
+  '-- Loads the PowerDNS gpgsql schema once (catalyst-cdk, Blueprint powerdns).',
+  `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY});`,
+  "SELECT to_regclass('public.domains') IS NULL AS missing \\gset",
+  '\\if :missing',
+  `\\i /schema/schema.pgsql.sql`,
+  '\\endif',
+  '',
+].join('\n');
 
 /** Default Secret holding the PowerDNS API key, generated in the PowerDNS and in the ExternalDNS namespace. */
 export const POWERDNS_API_KEY_SECRET: SecretKeyRef = { name: 'powerdns-api-credentials', key: 'api-key' };
@@ -68,8 +102,12 @@ export interface PowerDnsProps extends BlueprintProps {
  *
  * Database: its own CloudNativePG cluster in this namespace (`cluster.blueprint(Cnpg).render`, one
  * instance by default, `props.database`), whose connection Secret the operator writes; the chart
- * reads host, port, name, user and password from it, so no name is repeated here. `databaseSecret`
- * names an external database instead.
+ * reads host, port, name, user and password from it, so no name is repeated here. The image creates
+ * a schema for SQLite only, so two init containers load the gpgsql schema: one copies it out of the
+ * server's own image (`POWERDNS_SCHEMA_FILE`), the other runs psql as the database owner with a
+ * loader that takes an advisory lock and loads it only into a database without it (it never changes
+ * an existing schema: upgrades across PowerDNS schema versions stay a manual step with upstream's
+ * upgrade scripts). `databaseSecret` names an external database instead, which must hold the schema.
  *
  * Network: the API accepts ExternalDNS's namespace only, and only when the cluster has ExternalDNS;
  * DNS (5353 behind Service port 53) accepts the cluster; the namespace allows what its database
@@ -87,7 +125,7 @@ export interface PowerDnsProps extends BlueprintProps {
  * Source: chart `powerdns` (`CHARTS.powerdns`, https://schich.tel/helm-charts; sources at
  * https://github.com/pschichtel/helm-charts/tree/main/charts/powerdns); reference kit slot 11.
  */
-export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresConsumer {
+export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresConsumer, S3Consumer {
   /** The props a spec may set (`spec.blueprints.props.powerdns`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     replicas: z.number().int().min(1).max(9).optional().describe('PowerDNS server replicas (default 3)'),
@@ -163,6 +201,11 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresCo
     return this.props.databaseSecret === undefined;
   }
 
+  /** The backup bucket of its database when `props.database.backups` is on (and the database is its own), else none. */
+  s3Buckets(cluster: Cluster): readonly S3BucketClaim[] {
+    return this.usesCnpg(cluster) && this.props.database?.backups === true ? [cnpgBackupBucket(this)] : [];
+  }
+
   /** The Secret with the database connection: `props.databaseSecret`, else the one CloudNativePG writes for this Blueprint's database. */
   databaseSecret(cluster: Cluster): string {
     return this.props.databaseSecret ?? cluster.blueprint(Cnpg).database(cluster, this).secret;
@@ -175,6 +218,8 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresCo
     const extra = [...(p.dnssec ?? true ? ['gpgsql-dnssec=yes'] : []), ...(p.luaRecords ?? true ? ['enable-lua-records=yes'] : [])];
     return {
       replicaCount: p.replicas ?? 3,
+      image: { repository: IMAGES.powerdns.repository, tag: IMAGES.powerdns.tag },
+      ...(this.usesCnpg(ctx) ? { initContainers: this.schemaInitContainers(ctx, db) } : {}),
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       podSecurityContext: { runAsNonRoot: true, runAsUser: 953, seccompProfile: { type: 'RuntimeDefault' } },
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
@@ -196,11 +241,53 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresCo
     };
   }
 
-  /** Requests and a restricted security context for the zone-creation Job; UID 100 is `curl_user` of its `curlimages/curl` image, so the kubelet can verify `runAsNonRoot`. */
-  protected postRenderPatches(_ctx: Cluster): HelmPostRenderPatch[] {
+  /**
+   * The init containers that load the gpgsql schema into the Blueprint's own database before the
+   * server starts (the image creates a schema for SQLite only): `schema-file` copies
+   * `POWERDNS_SCHEMA_FILE` out of the server's own image, so the schema always matches the server
+   * version, and `schema-load` runs the loader (`POWERDNS_SCHEMA_LOADER`) with the psql of the
+   * database's PostgreSQL image, connecting with the keys of the database Secret the server reads.
+   */
+  private schemaInitContainers(ctx: Cluster, secret: string): Record<string, unknown>[] {
+    const securityContext = restrictedContainerSecurityContext();
+    const env = ([['PGHOST', 'host'], ['PGPORT', 'port'], ['PGDATABASE', 'dbname'], ['PGUSER', 'username'], ['PGPASSWORD', 'password']] as const).map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } }));
+    return [
+      {
+        name: 'schema-file',
+        image: `${IMAGES.powerdns.repository}:${IMAGES.powerdns.tag}`,
+        command: ['cp', POWERDNS_SCHEMA_FILE, '/schema/schema.pgsql.sql'],
+        volumeMounts: [{ name: SCHEMA_VOLUME, mountPath: '/schema' }],
+        resources: resources('10m', '16Mi', '64Mi'),
+        securityContext,
+      },
+      {
+        name: 'schema-load',
+        image: ctx.blueprint(Cnpg).postgresImage,
+        command: ['psql', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', '/loader/load.sql'],
+        env,
+        volumeMounts: [
+          { name: SCHEMA_VOLUME, mountPath: '/schema', readOnly: true },
+          { name: POWERDNS_SCHEMA_LOADER, mountPath: '/loader', readOnly: true },
+        ],
+        resources: resources('10m', '32Mi', '128Mi'),
+        securityContext,
+      },
+    ];
+  }
+
+  /**
+   * Requests and a restricted security context for the zone-creation Job (UID 100 is `curl_user` of
+   * its `curlimages/curl` image, so the kubelet can verify `runAsNonRoot`); with its own database,
+   * the server Deployment's volumes for the schema init containers (the chart has no value for
+   * extra volumes).
+   */
+  protected postRenderPatches(ctx: Cluster): HelmPostRenderPatch[] {
     const container = { name: POWERDNS_CREATE_ZONE_JOB, resources: resources('10m', '16Mi', '64Mi'), securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true } };
     const securityContext = { runAsNonRoot: true, runAsUser: 100, runAsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } };
-    return [{ target: { apiVersion: 'batch/v1', kind: 'Job', name: POWERDNS_CREATE_ZONE_JOB }, patch: { spec: { template: { spec: { securityContext, containers: [container] } } } } }];
+    const job = { target: { apiVersion: 'batch/v1', kind: 'Job', name: POWERDNS_CREATE_ZONE_JOB }, patch: { spec: { template: { spec: { securityContext, containers: [container] } } } } };
+    if (!this.usesCnpg(ctx)) return [job];
+    const volumes = [{ name: SCHEMA_VOLUME, emptyDir: { sizeLimit: '16Mi' } }, { name: POWERDNS_SCHEMA_LOADER, configMap: { name: POWERDNS_SCHEMA_LOADER } }];
+    return [job, { target: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.serviceName }, patch: { spec: { template: { spec: { volumes } } } } }];
   }
 
   /**
@@ -216,13 +303,20 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresCo
     const api = client ? [allow.namespace(client, [this.apiPort], `ExternalDNS writes records through the REST API (chart value powerdns.webserver.bindPort, ${this.apiPort})`)] : [];
     const checks = this.props.luaRecords === false ? [] : [allow.internet([80, 443], 'health checks of LUA records (ifurlup) against the HTTP and HTTPS targets they answer with')];
     const own = { ingress: [...api, ...(base.ingress ?? [])], egress: [...(base.egress ?? []), ...checks] };
-    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, own) : own;
+    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, own, this.props.database) : own;
   }
 
   /** The release (see `HelmBlueprint.render`) and, unless the props name an external database, its CloudNativePG database. */
   protected override render(chart: BlueprintConstruct, ctx: Cluster): void {
     super.render(chart, ctx);
-    if (this.usesCnpg(ctx)) ctx.blueprint(Cnpg).render(chart, ctx, this, this.props.database);
+    if (!this.usesCnpg(ctx)) return;
+    ctx.blueprint(Cnpg).render(chart, ctx, this, this.props.database);
+    new ApiObject(chart, 'schema-loader', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: POWERDNS_SCHEMA_LOADER, namespace: this.namespace, labels: blueprintLabels(this, ctx) },
+      data: { 'load.sql': SCHEMA_LOADER_SQL },
+    });
   }
 
   /** Generates the API key Secret at bootstrap unless the props name your own; ExternalDNS declares the same Secret in its namespace and the Sovereign gives both one value. The database Secret comes from CloudNativePG (or is yours). */
