@@ -25,6 +25,12 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,
+  platform.Kyverno,
+  platform.Vpa,
+  platform.Trivy,
+  platform.Falco,
+  platform.Sigstore,
+  platform.Keda,
 ];
 
 /**

@@ -85,6 +85,21 @@ export const CHARTS = pinTable<ChartPin>()({
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
   'hcloud-csi': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-csi', version: '2.22.1', docs: 'https://github.com/hetznercloud/csi-driver/tree/v2.22.1/chart' },
+  /** Kyverno: admission policies (validate, mutate, generate) and policy reports. */
+  kyverno: { repository: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', version: '3.8.0', docs: 'https://kyverno.io/docs/installation/methods/' },
+  /** Vertical Pod Autoscaler (cowboysysop chart): recommender, updater and admission controller. */
+  'vertical-pod-autoscaler': { repository: 'https://cowboysysop.github.io/charts/', chart: 'vertical-pod-autoscaler', version: '11.1.1', docs: 'https://github.com/cowboysysop/charts/tree/master/charts/vertical-pod-autoscaler' },
+  /** Trivy Operator: continuous vulnerability, configuration, RBAC and exposed-secret scans. */
+  'trivy-operator': { repository: 'https://aquasecurity.github.io/helm-charts/', chart: 'trivy-operator', version: '0.32.1', docs: 'https://aquasecurity.github.io/trivy-operator/latest/getting-started/installation/helm/' },
+  /** Falco: runtime threat detection from system calls. */
+  falco: { repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '8.0.2', docs: 'https://falco.org/docs/setup/kubernetes/' },
+  /** Sigstore policy-controller: admission of container images by their cosign signatures. */
+  'policy-controller': { repository: 'https://sigstore.github.io/helm-charts', chart: 'policy-controller', version: '0.10.6', docs: 'https://docs.sigstore.dev/policy-controller/overview/' },
+  /**
+   * Not pinned by the reference catalog (KEDA is README-only there): the newest release before the
+   * catalog snapshot (`shared/charts/index.json`, tag v2.19.0 of kedacore/charts).
+   */
+  keda: { repository: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.19.0', docs: 'https://keda.sh/docs/2.19/deploy/' },
 });
 
 /**

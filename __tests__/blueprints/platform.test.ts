@@ -20,6 +20,12 @@ import {
   PowerDns,
   SealedSecrets,
   Spire,
+  Falco,
+  Keda,
+  Kyverno,
+  Sigstore,
+  Trivy,
+  Vpa,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
@@ -64,16 +70,30 @@ const KIT: ReadonlyArray<{
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 
+/** The policy, security and scaling slots of the reference kit (issue 11), with the same facts. */
+const POLICY_KIT: typeof KIT = [
+  { cls: Kyverno, name: 'kyverno', slot: 27, release: 'kyverno', namespace: 'kyverno', pin: 'kyverno', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Vpa, name: 'vpa', slot: 29, release: 'vpa', namespace: 'vpa', pin: 'vertical-pod-autoscaler', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Trivy, name: 'trivy', slot: 30, release: 'trivy', namespace: 'trivy-system', pin: 'trivy-operator', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Falco, name: 'falco', slot: 31, release: 'falco', namespace: 'falco', pin: 'falco', podSecurity: 'privileged', crds: false, timeout: '10m' },
+  { cls: Sigstore, name: 'sigstore', slot: 32, release: 'sigstore', namespace: 'sigstore-system', pin: 'policy-controller', podSecurity: 'restricted', crds: true, timeout: '10m' },
+];
+
+/** Mandatory Blueprints outside the kit. */
+const MANDATORY = [Keda];
+
 describe('the built-in registry', () => {
-  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, and the kit lists the same names', () => {
-    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
-    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual(names);
+  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, the later kit slots, the mandatory ones; the kit lists all but the mandatory', () => {
+    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT, ...POLICY_KIT.map((k) => k.name)];
+    const mandatory = MANDATORY.map((c) => c.metadata.name);
+    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...mandatory]);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
-    expect(builtinCatalog().names()).toEqual([...names].sort());
+    expect(builtinCatalog().names()).toEqual([...names, ...mandatory].sort());
+    for (const c of MANDATORY) expect(c.metadata.tier).toBe('mandatory');
   });
 
   it('has the kit facts in every metadata: tier, release, namespace, chart pin, sources', () => {
-    for (const k of KIT) {
+    for (const k of [...KIT, ...POLICY_KIT]) {
       const m = k.cls.metadata;
       expect({ name: m.name, tier: m.tier, releaseName: m.releaseName, namespace: m.namespace, chart: m.chart }).toEqual({
         name: k.name,
@@ -130,7 +150,7 @@ describe('catalog edges', () => {
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
     const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(15);
+    expect(order).toHaveLength(20);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }
@@ -138,7 +158,7 @@ describe('catalog edges', () => {
   });
 });
 
-describe.each(KIT)('$name renders', (k) => {
+describe.each([...KIT, ...POLICY_KIT])('$name renders', (k) => {
   const objects = renderObjects(new k.cls());
   const release = find(objects, 'HelmRelease', `bp-${k.name}`);
   const pin = CHARTS[k.pin];

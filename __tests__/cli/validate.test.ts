@@ -36,7 +36,7 @@ describe('validate', () => {
     expect(r.out.split('\n')).toEqual([
       expect.stringMatching(/^terraform  solo-hz-fsn-mgt-prod: \d+ resources, largest user_data \d+ bytes$/),
       expect.stringMatching(/^gitops     clusters\/hz-fsn-mgt-prod: \d+ objects in \d+ files$/),
-      `valid ${SOLO}: Sovereign solo, 15 Blueprints; nothing written`,
+      `valid ${SOLO}: Sovereign solo, 20 Blueprints; nothing written`,
       '',
     ]);
     const out = join(tmp(), 'out');

@@ -21,4 +21,10 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   'hcloud-cloud-controller-manager': ['cilium'],
   'hcloud-csi': ['hcloud-cloud-controller-manager'],
   'system-upgrade-controller': ['flux'],
+  kyverno: ['cilium'],
+  vpa: [],
+  trivy: ['cert-manager'],
+  falco: ['cilium'],
+  sigstore: ['cert-manager'],
+  keda: [],
 };
