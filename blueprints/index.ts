@@ -22,14 +22,15 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Gitea,
   platform.PowerDns,
   platform.ExternalDns,
-  platform.HcloudCloudControllerManager,
-  platform.HcloudCsi,
-  platform.SystemUpgradeController,
+  platform.SeaweedFs,
   platform.Kyverno,
   platform.Vpa,
   platform.Trivy,
   platform.Falco,
   platform.Sigstore,
+  platform.HcloudCloudControllerManager,
+  platform.HcloudCsi,
+  platform.SystemUpgradeController,
   platform.Keda,
 ];
 

@@ -81,6 +81,8 @@ export const CHARTS = pinTable<ChartPin>()({
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   /** ExternalDNS: DNS records from Services and Ingresses. */
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
+  /** SeaweedFS: the cluster's S3 endpoint (the `seaweedfs` chart, tag 4.22 of seaweedfs/seaweedfs). */
+  seaweedfs: { repository: 'https://seaweedfs.github.io/seaweedfs/helm', chart: 'seaweedfs', version: '4.22.0', docs: 'https://github.com/seaweedfs/seaweedfs/tree/4.22/k8s/charts/seaweedfs' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
@@ -165,6 +167,8 @@ export const IMAGES = imageTable({
   keycloak: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
   /** PostgreSQL of the `keycloak` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   keycloakPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r0' },
+  /** keycloak-config-cli of the `keycloak` chart's realm import Job, from `bitnamilegacy` (the chart's `keycloakConfigCli.image.tag`). */
+  keycloakConfigCli: { repository: 'bitnamilegacy/keycloak-config-cli', tag: '6.4.0-debian-12-r11' },
   /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
 });

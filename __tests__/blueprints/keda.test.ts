@@ -1,6 +1,6 @@
 /**
- * The KEDA Blueprint (tier mandatory, not in the default kit): the chart check on a tree that
- * installs it, the one external-metrics APIService it registers and that nothing else claims, its
+ * The KEDA Blueprint (tier mandatory: in every Sovereign, not listed in the kit): the chart check on
+ * the tree of the default spec, the one external-metrics APIService it registers and that nothing else claims, its
  * values, ports and requests against the pinned chart and its CRDs, and its props from YAML.
  */
 import { readFileSync } from 'node:fs';
@@ -10,29 +10,29 @@ import { Sovereign } from '../../app/sovereign';
 import { BOOTSTRAP_KIT, BUILTIN_BLUEPRINTS, Keda } from '../../blueprints';
 import { KEDA_METRICS_API_PORT, KEDA_WEBHOOK_PORT } from '../../blueprints/platform/keda';
 import { checkTree, loadCrds, validateCustomResource } from '../../lib/chart-check';
-import type { SpecError } from '../../lib/errors';
 import { CHARTS } from '../../lib/versions';
 import { treeObjects, UNVALIDATED_KINDS } from '../../scripts/check-charts';
 import { loadModel, validateManifest } from '../../scripts/k8s-validate';
 import { CHARTS_DIR } from '../support/charts';
-import { blueprintPropsProblems, chartValueProblems, chartValues } from '../support/props';
+import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 import { renderObjects, renderedValues, type Json } from '../support/render';
 import { ROOT } from '../support/synth';
 
 const chart = chartValues('keda', 'keda', CHARTS.keda.version);
 
-/** The solo example installing the bootstrap kit and KEDA, with `props` for KEDA. */
+/** The solo example installing only Flux (KEDA comes as a mandatory Blueprint), with `props` for KEDA. */
 function soloWithKeda(props: Record<string, unknown> = {}): Sovereign {
   const solo = parse(readFileSync(join(ROOT, 'examples/solo.yaml'), 'utf8'));
-  return Sovereign.fromYaml(stringify({ ...solo, spec: { ...solo.spec, blueprints: { install: [...BOOTSTRAP_KIT, 'keda'], props: { keda: props } } } }));
+  return Sovereign.fromYaml(stringify({ ...solo, spec: { ...solo.spec, blueprints: { install: ['flux'], props: { keda: props } } } }));
 }
 
 describe('KEDA', () => {
   const values = renderedValues(new Keda());
 
-  it('is mandatory outside the kit, pinned to the chart the chart index chose', () => {
+  it('is mandatory outside the kit list, pinned to the chart the chart index chose', () => {
     expect(Keda.metadata.tier).toBe('mandatory');
     expect(BOOTSTRAP_KIT).not.toContain('keda');
+    expect(soloWithKeda().blueprints.map((p) => p.blueprint.metadata.name)).toContain('keda');
     expect(BUILTIN_BLUEPRINTS.at(-1)).toBe(Keda);
     expect(CHARTS.keda).toMatchObject({ repository: 'https://kedacore.github.io/charts', chart: 'keda' });
   });
@@ -72,7 +72,7 @@ describe('KEDA', () => {
 });
 
 describe('KEDA in a synthesized tree', () => {
-  const sovereign = soloWithKeda({ replicas: 2 });
+  const { sovereign } = fromYamlProps<Keda>('keda', { replicas: 2 });
   const files = sovereign.gitopsTree().files;
 
   it('gets its folder and Flux Kustomization, with its props applied', () => {
@@ -97,20 +97,13 @@ describe('KEDA in a synthesized tree', () => {
 });
 
 describe('KEDA props from YAML', () => {
-  it('refuses props for KEDA unless the spec installs it', () => {
-    expect(blueprintPropsProblems('keda', { replicas: 2 })).toEqual([
-      { path: 'spec.blueprints.props.keda', value: 'keda', message: 'sets props for a Blueprint that is not installed (neither in spec.blueprints.install nor a dependency of one); add keda to spec.blueprints.install or remove these props' },
-    ]);
+  it('takes props from a spec that does not list it, since every Sovereign installs it', () => {
+    expect(blueprintPropsProblems('keda', { replicas: 2 })).toEqual([]);
+    expect(treeValues(soloWithKeda({ webhookFailurePolicy: 'Fail' }), 'keda').webhooks.failurePolicy).toBe('Fail');
   });
 
   it('rejects four replicas and a failure policy in the wrong case', () => {
-    let problems: unknown;
-    try {
-      soloWithKeda({ replicas: 4, webhookFailurePolicy: 'fail' });
-    } catch (err) {
-      problems = (err as SpecError).problems.map((p) => ({ path: p.path, value: p.value, message: p.message }));
-    }
-    expect(problems).toEqual([
+    expect(blueprintPropsProblems('keda', { replicas: 4, webhookFailurePolicy: 'fail' })).toEqual([
       { path: 'spec.blueprints.props.keda.replicas', value: 4, message: 'must be a whole number from 1 to 3' },
       { path: 'spec.blueprints.props.keda.webhookFailurePolicy', value: 'fail', message: 'must be written "Fail": names are case-sensitive' },
     ]);

@@ -6,7 +6,7 @@
  * requests against the pinned chart, and its props from YAML.
  */
 import { join } from 'node:path';
-import { BOOTSTRAP_KIT, BUILTIN_BLUEPRINTS, Kyverno, Vpa } from '../../blueprints';
+import { Kyverno, Vpa } from '../../blueprints';
 import { CLUSTER_POLICY_API_VERSION, K3S_NAMESPACES, KYVERNO_POLICIES, KYVERNO_WEBHOOK_PORT, SKIP_PDB_ANNOTATION } from '../../blueprints/platform/kyverno';
 import { loadCrds, validateCustomResource } from '../../lib/chart-check';
 import { LABELS } from '../../lib/naming';
@@ -48,7 +48,7 @@ describe('Kyverno', () => {
   it('never matches a Namespace catalyst-cdk renders: each carries the Sovereign label the selector excludes', () => {
     const { sovereign } = fromYamlProps<Kyverno>('kyverno', {});
     const namespaces = [...sovereign.gitopsTree().files.values()].flatMap((text) => yamlDocs(text)).filter((o) => o.kind === 'Namespace') as Json[];
-    const owned = BUILTIN_BLUEPRINTS.filter((c) => BOOTSTRAP_KIT.includes(c.metadata.name) && c.metadata.ownsNamespace !== false).map((c) => c.metadata.namespace);
+    const owned = sovereign.blueprints.map((p) => p.blueprint.metadata).filter((m) => m.ownsNamespace !== false).map((m) => m.namespace);
     expect(namespaces.map((ns) => ns.metadata.name).sort()).toEqual([...new Set([...owned, 'flux-system'])].sort());
     for (const ns of namespaces) expect(ns.metadata.labels[LABELS.sovereign]).toBe('solo.example.org');
   });

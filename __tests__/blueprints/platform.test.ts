@@ -19,6 +19,7 @@ import {
   OpenBao,
   PowerDns,
   SealedSecrets,
+  SeaweedFs,
   Spire,
   Falco,
   Keda,
@@ -68,10 +69,7 @@ const KIT: ReadonlyArray<{
   { cls: Gitea, name: 'gitea', slot: 10, release: 'gitea', namespace: 'gitea', pin: 'gitea', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
-];
-
-/** The policy, security and scaling slots of the reference kit (issue 11), with the same facts. */
-const POLICY_KIT: typeof KIT = [
+  { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Kyverno, name: 'kyverno', slot: 27, release: 'kyverno', namespace: 'kyverno', pin: 'kyverno', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Vpa, name: 'vpa', slot: 29, release: 'vpa', namespace: 'vpa', pin: 'vertical-pod-autoscaler', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Trivy, name: 'trivy', slot: 30, release: 'trivy', namespace: 'trivy-system', pin: 'trivy-operator', podSecurity: 'restricted', crds: true, timeout: '10m' },
@@ -83,8 +81,8 @@ const POLICY_KIT: typeof KIT = [
 const MANDATORY = [Keda];
 
 describe('the built-in registry', () => {
-  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, the later kit slots, the mandatory ones; the kit lists all but the mandatory', () => {
-    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT, ...POLICY_KIT.map((k) => k.name)];
+  it('registers the reference kit Blueprints in slot order, then the Hetzner integration and upgrades, then the mandatory ones; the kit lists all but the mandatory', () => {
+    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
     const mandatory = MANDATORY.map((c) => c.metadata.name);
     expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...mandatory]);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
@@ -93,7 +91,7 @@ describe('the built-in registry', () => {
   });
 
   it('has the kit facts in every metadata: tier, release, namespace, chart pin, sources', () => {
-    for (const k of [...KIT, ...POLICY_KIT]) {
+    for (const k of KIT) {
       const m = k.cls.metadata;
       expect({ name: m.name, tier: m.tier, releaseName: m.releaseName, namespace: m.namespace, chart: m.chart }).toEqual({
         name: k.name,
@@ -150,7 +148,7 @@ describe('catalog edges', () => {
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
     const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(20);
+    expect(order).toHaveLength(KIT.length + HETZNER_KIT.length);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }
@@ -158,7 +156,7 @@ describe('catalog edges', () => {
   });
 });
 
-describe.each([...KIT, ...POLICY_KIT])('$name renders', (k) => {
+describe.each(KIT)('$name renders', (k) => {
   const objects = renderObjects(new k.cls());
   const release = find(objects, 'HelmRelease', `bp-${k.name}`);
   const pin = CHARTS[k.pin];

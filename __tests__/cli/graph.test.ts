@@ -4,7 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOOTSTRAP_KIT, builtinCatalog } from '../../index';
+import { builtinCatalog } from '../../index';
 import { jsonOf, runCli, soloSpecIn, tmpDir } from '../support/cli';
 import { ROOT } from '../support/synth';
 
@@ -41,7 +41,7 @@ describe('graph', () => {
     expect(r.err).toBe('');
     const g = await graphviz(r.out);
     const names = g.objects.map((o) => o.name);
-    expect([...names].sort()).toEqual([...BOOTSTRAP_KIT].sort());
+    expect([...names].sort()).toEqual(builtinCatalog().names());
     expect((g.edges ?? []).map((e) => `${names[e.tail]} -> ${names[e.head]}`).sort()).toEqual(catalogEdges(names));
   });
 
@@ -50,8 +50,8 @@ describe('graph', () => {
     expect(r.code).toBe(0);
     const g = await graphviz(r.out);
     const dashed = g.objects.filter((o) => o.style === 'dashed').map((o) => o.name).sort();
-    expect(dashed).toEqual(['cert-manager', 'cilium', 'flux', 'hcloud-cloud-controller-manager', 'powerdns']);
-    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cilium', 'external-dns', 'flux', 'hcloud-cloud-controller-manager', 'powerdns']);
+    expect(dashed).toEqual(['cert-manager', 'cilium', 'flux', 'hcloud-cloud-controller-manager', 'keda', 'powerdns']);
+    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cilium', 'external-dns', 'flux', 'hcloud-cloud-controller-manager', 'keda', 'powerdns']);
   });
 
   it('Mermaid (the default): a top-down flowchart, one node per Blueprint in install order, one arrow per edge', () => {
@@ -65,6 +65,7 @@ describe('graph', () => {
         '  cert_manager["cert-manager"]',
         '  hcloud_cloud_controller_manager["hcloud-cloud-controller-manager"]',
         '  flux["flux"]',
+        '  keda["keda"]',
         '  powerdns["powerdns"]',
         '  external_dns["external-dns"]',
         '  cilium --> cert_manager',
@@ -75,7 +76,7 @@ describe('graph', () => {
         '  cilium --> hcloud_cloud_controller_manager',
         '  cert_manager --> powerdns',
         '  classDef added stroke-dasharray: 4 4',
-        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,powerdns added',
+        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,keda,powerdns added',
         '',
       ].join('\n'),
     );
@@ -91,7 +92,9 @@ describe('graph', () => {
     const ids = new Map(defined.map((m) => [m[1]!, m[2]!]));
     const arrows = lines.map((l) => /^ {2}([a-z0-9_]+) --> ([a-z0-9_]+)$/.exec(l)).filter((m) => m !== null);
     expect(arrows.map((m) => `${ids.get(m[1]!)} -> ${ids.get(m[2]!)}`).sort()).toEqual(catalogEdges([...ids.values()]));
-    expect(lines.every((l, i) => i === 0 || l.startsWith('  %%') || /^ {2}[a-z0-9_]+(\["[a-z0-9-]+"\]| --> [a-z0-9_]+)$/.test(l))).toBe(true);
+    // the mandatory Blueprints (KEDA) are added to every selection, so the default spec has the added class too
+    expect(lines.slice(-2)).toEqual(['  classDef added stroke-dasharray: 4 4', '  class keda added']);
+    expect(lines.slice(0, -2).every((l, i) => i === 0 || l.startsWith('  %%') || /^ {2}[a-z0-9_]+(\["[a-z0-9-]+"\]| --> [a-z0-9_]+)$/.test(l))).toBe(true);
   });
 
   it('--json: nodes in install order, edges, the rendered text', () => {
@@ -112,6 +115,7 @@ describe('graph', () => {
         { name: 'hcloud-cloud-controller-manager', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'flux', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'hcloud-csi', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak'] } },
+        { name: 'keda', tier: 'mandatory', added: { requiredBy: ['mandatory'] } },
         { name: 'keycloak', tier: 'bootstrap-kit', added: { requiredBy: ['gitea'] } },
         { name: 'gitea', tier: 'bootstrap-kit' },
       ],

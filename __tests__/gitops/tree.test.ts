@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BOOTSTRAP_KIT, BUILTIN_BLUEPRINTS } from '../../blueprints';
+import { BUILTIN_BLUEPRINTS } from '../../blueprints';
 import { CHARTS } from '../../lib/versions';
 import { kustomizeBuild } from '../support/kustomize';
 import { loadCrds, validateCustomResource } from '../../lib/chart-check';
@@ -19,11 +19,8 @@ const CLUSTERS: Record<(typeof EXAMPLES)[number], string[]> = {
 /** Blueprints with a `-config` stage of custom resources. */
 const CONFIG_STAGES = ['cert-manager', 'cilium', 'system-upgrade-controller', 'kyverno', 'sigstore'];
 
-/** The kit's edges: `KIT_EDGES` without the mandatory Blueprints, which the examples do not install. */
-const KIT_TREE_EDGES = Object.fromEntries(Object.entries(KIT_EDGES).filter(([bp]) => BOOTSTRAP_KIT.includes(bp)));
-
 /** Blueprints that install a Helm chart (all but the system-upgrade-controller, which installs Git manifests). */
-const HELM_BLUEPRINTS = Object.keys(KIT_TREE_EDGES).filter((bp) => bp !== 'system-upgrade-controller');
+const HELM_BLUEPRINTS = Object.keys(KIT_EDGES).filter((bp) => bp !== 'system-upgrade-controller');
 
 /** Blueprints in `kube-system`, which no Blueprint polices. */
 const KUBE_SYSTEM = ['cilium', 'sealed-secrets', 'hcloud-cloud-controller-manager', 'hcloud-csi'];
@@ -44,7 +41,7 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
   it('has one folder per cluster with flux-system and one folder per Blueprint', () => {
     const folders = [...new Set([...ex.gitops.keys()].map((p) => p.split('/').slice(0, 3).join('/')))].sort();
     const expected = CLUSTERS[name]
-      .flatMap((c) => [`${c}/flux-system`, ...Object.keys(KIT_TREE_EDGES).map((bp) => `${c}/bp-${bp}`), ...CONFIG_STAGES.map((bp) => `${c}/bp-${bp}-config`), `${c}/kustomization.yaml`, `${c}/README.md`, `${c}/catalyst-cdk.json`])
+      .flatMap((c) => [`${c}/flux-system`, ...Object.keys(KIT_EDGES).map((bp) => `${c}/bp-${bp}`), ...CONFIG_STAGES.map((bp) => `${c}/bp-${bp}-config`), `${c}/kustomization.yaml`, `${c}/README.md`, `${c}/catalyst-cdk.json`])
       .sort();
     expect(folders).toEqual(expected);
   });
@@ -52,7 +49,7 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
   it('has a Flux Kustomization per Blueprint whose dependsOn are exactly the Blueprint graph edges', () => {
     for (const cluster of CLUSTERS[name]) {
       const ks = fluxKustomizations(ex.gitops, cluster);
-      for (const [bp, deps] of Object.entries(KIT_TREE_EDGES)) {
+      for (const [bp, deps] of Object.entries(KIT_EDGES)) {
         const k = ks.get(`bp-${bp}`);
         expect(k).toBeDefined();
         expect(k.spec).toMatchObject({ path: `./${cluster}/bp-${bp}`, prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
@@ -129,7 +126,7 @@ describe.each(EXAMPLES)('%s GitOps tree', (name) => {
       expect(kinds).toContain('GitRepository/flux-system');
       expect(kinds).toContain('Kustomization/bp-external-dns');
       expect(kinds).toContain('Namespace/flux-system');
-      for (const bp of Object.keys(KIT_TREE_EDGES)) {
+      for (const bp of Object.keys(KIT_EDGES)) {
         const folder = kustomizeBuild(join(ex.dir, 'gitops', cluster, `bp-${bp}`));
         expect(folder.ok).toBe(true);
         const policies = yamlDocs(folder.stdout).filter((d) => d.kind === 'NetworkPolicy').map((d) => (d.metadata as { name: string }).name);

@@ -283,3 +283,21 @@ describe('products', () => {
     expect(() => builtinCatalog().with(Broken)).toThrow(/metadata\.kind "product" is set together with chart or manifests/);
   });
 });
+
+describe('tiers', () => {
+  class Audit extends HelmBlueprint {
+    static readonly metadata: BlueprintMetadata = podinfoMetadata('audit', 'A toy mandatory Blueprint.', { tier: 'mandatory' });
+    protected curatedValues(): Record<string, unknown> {
+      return {};
+    }
+  }
+
+  it('installs a mandatory Blueprint whatever the selection, and reports it as added for mandatory', () => {
+    const spec = stringify({ ...solo, spec: { ...solo.spec, blueprints: { install: ['sealed-secrets'] } } });
+    const sovereign = Sovereign.fromYaml(spec, { catalog: builtinCatalog().with(Audit) });
+    expect(sovereign.blueprints.map((p) => p.blueprint.metadata.name)).toContain('audit');
+    expect(sovereign.added).toContainEqual({ name: 'audit', requiredBy: ['mandatory'] });
+    const listed = Sovereign.fromYaml(stringify({ ...solo, spec: { ...solo.spec, blueprints: { install: ['sealed-secrets', 'audit'] } } }), { catalog: builtinCatalog().with(Audit) });
+    expect(listed.added.map((a) => a.name)).not.toContain('audit');
+  });
+});

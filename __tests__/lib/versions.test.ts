@@ -122,13 +122,13 @@ describe('the version manifest', () => {
     }
   });
 
-  describe('used by the built-in Blueprints (the 20 of the kit in examples/solo.yaml; KEDA, mandatory, in its own test\'s tree)', () => {
+  describe('used by the built-in Blueprints (all of them in examples/solo.yaml: the kit and the mandatory ones)', () => {
     const ex = synthExample('solo');
     const objects = [...ex.gitops].filter(([path]) => path.endsWith('.yaml')).flatMap(([, text]) => yamlDocs(text)) as Record<string, any>[];
 
     it('every chart: a metadata.chart or a chart a Blueprint also installs (spire-crds), at its pinned version', () => {
       const releases = objects.filter((o) => o.kind === 'HelmRelease').map((o) => `${o.spec.chart.spec.chart} ${o.spec.chart.spec.version}`);
-      for (const m of blueprints.filter((b) => b.tier === 'bootstrap-kit')) expect({ name: m.name, inTree: [...ex.gitops.keys()].some((p) => p.includes(`/bp-${m.name}/`)) }).toEqual({ name: m.name, inTree: true });
+      for (const m of blueprints) expect({ name: m.name, inTree: [...ex.gitops.keys()].some((p) => p.includes(`/bp-${m.name}/`)) }).toEqual({ name: m.name, inTree: true });
       const used = new Set([...blueprints.flatMap((m) => (m.chart ? [`${m.chart.chart} ${m.chart.version}`] : [])), ...releases]);
       expect([...used].sort()).toEqual(Object.values(CHARTS).map((p) => `${p.chart} ${p.version}`).sort());
       expect(releases).toContain(`spire-crds ${CHARTS['spire-crds'].version}`);

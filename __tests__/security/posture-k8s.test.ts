@@ -74,12 +74,14 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   gitea: { ingress: ['anywhere:3000/TCP'], egress: ['internet:443/TCP'] },
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP'], egress: ['internet:80/TCP,443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
+  seaweedfs: { ingress: [], egress: [] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
   kyverno: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP'] },
   vpa: { ingress: ['node-subnet:8000/TCP'], egress: ['node-subnet:6443/TCP'] },
   trivy: { ingress: [], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
   falco: { ingress: [], egress: ['internet:443/TCP'] },
   sigstore: { ingress: ['node-subnet:8443/TCP'], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
+  keda: { ingress: ['node-subnet:6443/TCP,9443/TCP'], egress: ['node-subnet:6443/TCP'] },
 };
 
 /** Namespace → Blueprint whose policies it carries, for the Blueprints of a Sovereign. */
@@ -184,7 +186,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'crossplane-system', 'external-dns', 'flux-system', 'kyverno', 'openbao', 'sigstore-system', 'spire-system', 'system-upgrade', 'trivy-system', 'vpa']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'crossplane-system', 'external-dns', 'flux-system', 'keda', 'kyverno', 'openbao', 'sigstore-system', 'spire-system', 'system-upgrade', 'trivy-system', 'vpa']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

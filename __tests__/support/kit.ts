@@ -18,6 +18,7 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   gitea: ['hcloud-csi', 'keycloak'],
   powerdns: ['cert-manager'],
   'external-dns': ['cert-manager', 'powerdns'],
+  seaweedfs: ['cert-manager', 'flux', 'hcloud-csi'],
   'hcloud-cloud-controller-manager': ['cilium'],
   'hcloud-csi': ['hcloud-cloud-controller-manager'],
   'system-upgrade-controller': ['flux'],

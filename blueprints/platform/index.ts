@@ -14,6 +14,7 @@ export * from './keycloak';
 export * from './gitea';
 export * from './powerdns';
 export * from './external-dns';
+export * from './seaweedfs';
 export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';
