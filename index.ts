@@ -80,6 +80,7 @@ export type { TemplateValue } from './lib/chart-check/values';
 export { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from './blueprints/git-manifests';
 export { ProductBlueprint, type ProductBlueprintMetadata } from './blueprints/product';
 export { blueprintLabels, renderNamespace } from './blueprints/namespace';
+export { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, postgresPropsField, type PostgresConsumer, type PostgresOptions } from './blueprints/postgres';
 export * from './blueprints/common';
 export type { FileTree, Manifest, ValueNote } from './lib/gitops';
 export { LABELS } from './lib/naming';

@@ -326,7 +326,7 @@ export class Sovereign {
   /**
    * Builds the cdktf stacks into `app`, one per region; the standby region's stack depends on the primary's.
    * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit
-   * @throws CatalogError when Blueprints declare one generated Secret with different keys
+   * @throws CatalogError when Blueprints declare one bootstrap Secret with different keys
    */
   buildStacks(app: App): RegionStack[] {
     const stacks: RegionStack[] = [];
@@ -338,7 +338,7 @@ export class Sovereign {
         createsSshKeys: region.index === 0,
         preinstall: this.preinstalls(cluster),
         fluxSync: toMultiDocYaml(fluxSyncManifests(ctx)),
-        generatedSecrets: mergeGeneratedSecrets(this.blueprints.flatMap((p) => p.blueprint.generatedSecrets(cluster))),
+        bootstrapSecrets: mergeBootstrapSecrets(this.blueprints.flatMap((p) => p.blueprint.bootstrapSecrets(cluster))),
       });
       if (stacks[0]) stack.addDependency(stacks[0]);
       stacks.push(stack);
@@ -459,7 +459,7 @@ export class Sovereign {
  *
  * @throws CatalogError when two declarations of one name disagree on the keys
  */
-export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): GeneratedSecret[] {
+export function mergeBootstrapSecrets(secrets: readonly GeneratedSecret[]): GeneratedSecret[] {
   const byName = new Map<string, GeneratedSecret>();
   for (const s of secrets) {
     const prev = byName.get(s.name);
@@ -468,7 +468,7 @@ export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): Gene
       continue;
     }
     const keys = (x: GeneratedSecret) => JSON.stringify([[...x.randomKeys].sort(), Object.entries(x.fixed ?? {}).sort()]);
-    if (keys(prev) !== keys(s)) throw new CatalogError(`Blueprints declare the generated Secret "${s.name}" with different keys; use one layout or another name`);
+    if (keys(prev) !== keys(s)) throw new CatalogError(`Blueprints declare the bootstrap Secret "${s.name}" with different keys; use one layout or another name`);
     byName.set(s.name, { ...prev, namespaces: [...new Set([...prev.namespaces, ...s.namespaces])].sort() });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));

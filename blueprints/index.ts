@@ -22,6 +22,8 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Gitea,
   platform.PowerDns,
   platform.ExternalDns,
+  platform.ExternalSecrets,
+  platform.Cnpg,
   platform.SeaweedFs,
   platform.Kyverno,
   platform.Vpa,

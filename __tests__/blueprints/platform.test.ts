@@ -8,8 +8,10 @@ import {
   builtinCatalog,
   CertManager,
   Cilium,
+  Cnpg,
   Crossplane,
   ExternalDns,
+  ExternalSecrets,
   Flux,
   Gitea,
   HcloudCloudControllerManager,
@@ -30,7 +32,9 @@ import {
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
-import { validateManifests } from '../../scripts/k8s-validate';
+import { loadModel, validateManifests } from '../../scripts/k8s-validate';
+import { loadCrds, validateCustomResource } from '../../lib/chart-check';
+import { CHARTS_DIR } from '../support/charts';
 import { KIT_EDGES } from '../support/kit';
 import { find, renderObjects, type Json } from '../support/render';
 
@@ -44,6 +48,9 @@ function leaves(value: unknown, path = ''): Array<[string, unknown]> {
 
 /** The Blueprints after the reference kit's twelve slots: Hetzner integration and upgrades (issue 9). */
 const HETZNER_KIT = ['hcloud-cloud-controller-manager', 'hcloud-csi', 'system-upgrade-controller'];
+
+/** The platform services of issue 11 (reference kit slots 14-35), each tested in its own file. */
+const SERVICES_KIT = ['external-secrets'];
 
 /** Facts from the bootstrap kit (slot, release, namespace) and the chart pin of every Blueprint. */
 const KIT: ReadonlyArray<{
@@ -69,6 +76,7 @@ const KIT: ReadonlyArray<{
   { cls: Gitea, name: 'gitea', slot: 10, release: 'gitea', namespace: 'gitea', pin: 'gitea', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: Cnpg, name: 'cnpg', slot: 16, release: 'cnpg', namespace: 'cnpg-system', pin: 'cloudnative-pg', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: Kyverno, name: 'kyverno', slot: 27, release: 'kyverno', namespace: 'kyverno', pin: 'kyverno', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Vpa, name: 'vpa', slot: 29, release: 'vpa', namespace: 'vpa', pin: 'vertical-pod-autoscaler', podSecurity: 'restricted', crds: true, timeout: '10m' },
@@ -81,8 +89,8 @@ const KIT: ReadonlyArray<{
 const MANDATORY = [Keda];
 
 describe('the built-in registry', () => {
-  it('registers the reference kit Blueprints in slot order, then the Hetzner integration and upgrades, then the mandatory ones; the kit lists all but the mandatory', () => {
-    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
+  it('registers the reference kit Blueprints in slot order (external-secrets at slot 15), then the Hetzner integration and upgrades, then the mandatory ones; the kit lists all but the mandatory', () => {
+    const names = [...KIT.slice(0, 12).map((k) => k.name), ...SERVICES_KIT, ...KIT.slice(12).map((k) => k.name), ...HETZNER_KIT];
     const mandatory = MANDATORY.map((c) => c.metadata.name);
     expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...mandatory]);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
@@ -129,32 +137,39 @@ describe('catalog edges', () => {
   });
 
   it('declares dependencies as class references, not strings', () => {
-    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi]);
+    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, ExternalSecrets]);
     expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });
 
-  it('resolves gitea by adding keycloak, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
+  it('resolves gitea by adding keycloak, external-secrets (its generated Secrets) with OpenBao and SPIRE, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
     const r = catalog.resolve(['gitea']);
-    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keycloak', 'gitea']);
+    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea']);
     expect(r.added).toEqual([
-      { name: 'cert-manager', requiredBy: ['keycloak'] },
+      { name: 'cert-manager', requiredBy: ['external-secrets', 'keycloak', 'spire'] },
       { name: 'cilium', requiredBy: ['cert-manager', 'hcloud-cloud-controller-manager'] },
+      { name: 'external-secrets', requiredBy: ['gitea', 'keycloak'] },
       { name: 'hcloud-cloud-controller-manager', requiredBy: ['hcloud-csi'] },
-      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
+      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] },
       { name: 'keycloak', requiredBy: ['gitea'] },
+      { name: 'openbao', requiredBy: ['external-secrets'] },
+      { name: 'spire', requiredBy: ['openbao'] },
     ]);
   });
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
-    const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(KIT.length + HETZNER_KIT.length);
+    // the kit and the mandatory Blueprints, as every Sovereign installs them
+    const order = catalog.resolve([...BOOTSTRAP_KIT, ...MANDATORY.map((c) => c.metadata.name)]).ordered.map((c) => c.metadata.name);
+    expect(order).toHaveLength(Object.keys(KIT_EDGES).length);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }
     expect(catalog.resolve(BOOTSTRAP_KIT).added).toEqual([]);
   });
 });
+
+/** The CRDs in the chart data, for the custom resources a Blueprint renders in its own folder (the generated Secrets' external-secrets objects). */
+const crds = loadCrds(CHARTS_DIR);
 
 describe.each(KIT)('$name renders', (k) => {
   const objects = renderObjects(new k.cls());
@@ -219,8 +234,13 @@ describe.each(KIT)('$name renders', (k) => {
     for (const p of policies) expect(p.metadata).toMatchObject({ namespace: k.namespace, labels: { 'catalyst.openova.io/blueprint': k.name } });
   });
 
-  it('objects that pass the Kubernetes and Flux schemas', async () => {
-    expect(await validateManifests(objects)).toEqual([]);
+  it('objects that pass the Kubernetes and Flux schemas, and custom resources their CRDs', async () => {
+    const modelled: Json[] = [];
+    for (const o of objects) {
+      if (await loadModel(o.apiVersion, o.kind)) modelled.push(o);
+      else expect({ object: `${o.kind}/${o.metadata.name}`, ...validateCustomResource(o, crds) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, crdFiles: [expect.any(String)], problems: [] });
+    }
+    expect(await validateManifests(modelled)).toEqual([]);
   });
 
   it('values with no secret literal and none of the reference placeholders', () => {

@@ -50,8 +50,8 @@ describe('graph', () => {
     expect(r.code).toBe(0);
     const g = await graphviz(r.out);
     const dashed = g.objects.filter((o) => o.style === 'dashed').map((o) => o.name).sort();
-    expect(dashed).toEqual(['cert-manager', 'cilium', 'flux', 'hcloud-cloud-controller-manager', 'keda', 'powerdns']);
-    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cilium', 'external-dns', 'flux', 'hcloud-cloud-controller-manager', 'keda', 'powerdns']);
+    expect(dashed).toEqual(['cert-manager', 'cilium', 'cnpg', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
+    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cilium', 'cnpg', 'external-dns', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
   });
 
   it('Mermaid (the default): a top-down flowchart, one node per Blueprint in install order, one arrow per edge', () => {
@@ -65,18 +65,35 @@ describe('graph', () => {
         '  cert_manager["cert-manager"]',
         '  hcloud_cloud_controller_manager["hcloud-cloud-controller-manager"]',
         '  flux["flux"]',
+        '  hcloud_csi["hcloud-csi"]',
+        '  cnpg["cnpg"]',
         '  keda["keda"]',
+        '  spire["spire"]',
+        '  openbao["openbao"]',
+        '  external_secrets["external-secrets"]',
         '  powerdns["powerdns"]',
         '  external_dns["external-dns"]',
         '  cilium --> cert_manager',
+        '  flux --> cnpg',
+        '  hcloud_csi --> cnpg',
         '  cert_manager --> external_dns',
+        '  external_secrets --> external_dns',
         '  powerdns --> external_dns',
+        '  cert_manager --> external_secrets',
+        '  openbao --> external_secrets',
         '  cert_manager --> flux',
         '  hcloud_cloud_controller_manager --> flux',
         '  cilium --> hcloud_cloud_controller_manager',
+        '  hcloud_cloud_controller_manager --> hcloud_csi',
+        '  hcloud_csi --> openbao',
+        '  spire --> openbao',
         '  cert_manager --> powerdns',
+        '  cnpg --> powerdns',
+        '  external_secrets --> powerdns',
+        '  cert_manager --> spire',
+        '  hcloud_csi --> spire',
         '  classDef added stroke-dasharray: 4 4',
-        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,keda,powerdns added',
+        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,hcloud_csi,cnpg,keda,spire,openbao,external_secrets,powerdns added',
         '',
       ].join('\n'),
     );
@@ -111,24 +128,35 @@ describe('graph', () => {
       format: 'dot',
       nodes: [
         { name: 'cilium', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
-        { name: 'cert-manager', tier: 'bootstrap-kit', added: { requiredBy: ['flux', 'keycloak'] } },
+        { name: 'cert-manager', tier: 'bootstrap-kit', added: { requiredBy: ['external-secrets', 'flux', 'keycloak', 'spire'] } },
         { name: 'hcloud-cloud-controller-manager', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'flux', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
-        { name: 'hcloud-csi', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak'] } },
+        { name: 'hcloud-csi', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] } },
         { name: 'keda', tier: 'mandatory', added: { requiredBy: ['mandatory'] } },
+        { name: 'spire', tier: 'bootstrap-kit', added: { requiredBy: ['openbao'] } },
+        { name: 'openbao', tier: 'bootstrap-kit', added: { requiredBy: ['external-secrets'] } },
+        { name: 'external-secrets', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak'] } },
         { name: 'keycloak', tier: 'bootstrap-kit', added: { requiredBy: ['gitea'] } },
         { name: 'gitea', tier: 'bootstrap-kit' },
       ],
       edges: [
         { from: 'cilium', to: 'cert-manager' },
+        { from: 'cert-manager', to: 'external-secrets' },
+        { from: 'openbao', to: 'external-secrets' },
         { from: 'cert-manager', to: 'flux' },
         { from: 'hcloud-cloud-controller-manager', to: 'flux' },
+        { from: 'external-secrets', to: 'gitea' },
         { from: 'hcloud-csi', to: 'gitea' },
         { from: 'keycloak', to: 'gitea' },
         { from: 'cilium', to: 'hcloud-cloud-controller-manager' },
         { from: 'hcloud-cloud-controller-manager', to: 'hcloud-csi' },
         { from: 'cert-manager', to: 'keycloak' },
+        { from: 'external-secrets', to: 'keycloak' },
         { from: 'hcloud-csi', to: 'keycloak' },
+        { from: 'hcloud-csi', to: 'openbao' },
+        { from: 'spire', to: 'openbao' },
+        { from: 'cert-manager', to: 'spire' },
+        { from: 'hcloud-csi', to: 'spire' },
       ],
       text: runCli(['graph', spec, '--format', 'dot']).out,
     });

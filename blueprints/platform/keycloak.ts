@@ -7,6 +7,7 @@ import { chartPin, IMAGES } from '../../lib/versions';
 import { allow, bitnamiPreset, componentMetadata, propsField, resources, secretOrGenerated } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
+import { ExternalSecrets } from './external-secrets';
 import { HcloudCsi } from './hcloud-csi';
 
 /** Keycloak's HTTP port inside the pod: the chart's default `containerPorts.http`. */
@@ -109,7 +110,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     summary: 'Identity provider for the people using the Sovereign, over OIDC and SAML.',
     pin: chartPin('keycloak'),
     podSecurity: 'the Bitnami charts run Keycloak and PostgreSQL as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',
-    dependsOn: [CertManager, HcloudCsi],
+    dependsOn: [CertManager, HcloudCsi, ExternalSecrets],
     placementModes: ['active-hotstandby', 'single-region'],
     resources: { cpuMillis: 450, memoryMiB: 1024 },
     network: {
