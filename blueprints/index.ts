@@ -34,9 +34,15 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Alloy,
   platform.Grafana,
   platform.Velero,
+  platform.Kyverno,
+  platform.Vpa,
+  platform.Trivy,
+  platform.Falco,
+  platform.Sigstore,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,
+  platform.Keda,
 ];
 
 /**

@@ -109,6 +109,21 @@ export const CHARTS = pinTable<ChartPin>()({
   alloy: { repository: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.8.0', docs: 'https://grafana.com/docs/alloy/latest/' },
   /** Grafana (the last release of grafana/helm-charts, `shared/charts/grafana`; the chart moved to grafana-community afterwards). */
   grafana: { repository: 'https://grafana.github.io/helm-charts', chart: 'grafana', version: '10.5.15', docs: 'https://github.com/grafana/helm-charts/tree/grafana-10.5.15/charts/grafana' },
+  /** Kyverno: admission policies (validate, mutate, generate) and policy reports. */
+  kyverno: { repository: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', version: '3.8.0', docs: 'https://kyverno.io/docs/installation/methods/' },
+  /** Vertical Pod Autoscaler (cowboysysop chart): recommender, updater and admission controller. */
+  'vertical-pod-autoscaler': { repository: 'https://cowboysysop.github.io/charts/', chart: 'vertical-pod-autoscaler', version: '11.1.1', docs: 'https://github.com/cowboysysop/charts/tree/master/charts/vertical-pod-autoscaler' },
+  /** Trivy Operator: continuous vulnerability, configuration, RBAC and exposed-secret scans. */
+  'trivy-operator': { repository: 'https://aquasecurity.github.io/helm-charts/', chart: 'trivy-operator', version: '0.32.1', docs: 'https://aquasecurity.github.io/trivy-operator/latest/getting-started/installation/helm/' },
+  /** Falco: runtime threat detection from system calls. */
+  falco: { repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '8.0.2', docs: 'https://falco.org/docs/setup/kubernetes/' },
+  /** Sigstore policy-controller: admission of container images by their cosign signatures. */
+  'policy-controller': { repository: 'https://sigstore.github.io/helm-charts', chart: 'policy-controller', version: '0.10.6', docs: 'https://docs.sigstore.dev/policy-controller/overview/' },
+  /**
+   * Not pinned by the reference catalog (KEDA is README-only there): the newest release before the
+   * catalog snapshot (`shared/charts/index.json`, tag v2.19.0 of kedacore/charts).
+   */
+  keda: { repository: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.19.0', docs: 'https://keda.sh/docs/2.19/deploy/' },
 });
 
 /**

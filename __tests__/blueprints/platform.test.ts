@@ -32,6 +32,12 @@ import {
   Tempo,
   Valkey,
   Velero,
+  Falco,
+  Keda,
+  Kyverno,
+  Sigstore,
+  Trivy,
+  Vpa,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
@@ -88,14 +94,24 @@ const KIT: ReadonlyArray<{
   { cls: Alloy, name: 'alloy', slot: 21, release: 'alloy', namespace: 'alloy', pin: 'alloy', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Grafana, name: 'grafana', slot: 25, release: 'grafana', namespace: 'grafana', pin: 'grafana', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: Velero, name: 'velero', slot: 34, release: 'velero', namespace: 'velero', pin: 'velero', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Kyverno, name: 'kyverno', slot: 27, release: 'kyverno', namespace: 'kyverno', pin: 'kyverno', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Vpa, name: 'vpa', slot: 29, release: 'vpa', namespace: 'vpa', pin: 'vertical-pod-autoscaler', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Trivy, name: 'trivy', slot: 30, release: 'trivy', namespace: 'trivy-system', pin: 'trivy-operator', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Falco, name: 'falco', slot: 31, release: 'falco', namespace: 'falco', pin: 'falco', podSecurity: 'privileged', crds: false, timeout: '10m' },
+  { cls: Sigstore, name: 'sigstore', slot: 32, release: 'sigstore', namespace: 'sigstore-system', pin: 'policy-controller', podSecurity: 'restricted', crds: true, timeout: '10m' },
 ];
 
+/** Mandatory Blueprints outside the kit. */
+const MANDATORY = [Keda];
+
 describe('the built-in registry', () => {
-  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, and the kit lists the same names', () => {
+  it('registers the reference kit Blueprints in slot order, then the Hetzner integration and upgrades, then the mandatory ones; the kit lists all but the mandatory', () => {
     const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
-    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual(names);
+    const mandatory = MANDATORY.map((c) => c.metadata.name);
+    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...mandatory]);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
-    expect(builtinCatalog().names()).toEqual([...names].sort());
+    expect(builtinCatalog().names()).toEqual([...names, ...mandatory].sort());
+    for (const c of MANDATORY) expect(c.metadata.tier).toBe('mandatory');
   });
 
   it('has the kit facts in every metadata: tier, release, namespace, chart pin, sources', () => {
@@ -158,7 +174,8 @@ describe('catalog edges', () => {
   });
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
-    const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
+    // the kit and the mandatory Blueprints, as every Sovereign installs them
+    const order = catalog.resolve([...BOOTSTRAP_KIT, ...MANDATORY.map((c) => c.metadata.name)]).ordered.map((c) => c.metadata.name);
     expect(order).toHaveLength(Object.keys(KIT_EDGES).length);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));

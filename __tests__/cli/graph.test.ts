@@ -50,8 +50,8 @@ describe('graph', () => {
     expect(r.code).toBe(0);
     const g = await graphviz(r.out);
     const dashed = g.objects.filter((o) => o.style === 'dashed').map((o) => o.name).sort();
-    expect(dashed).toEqual(['cert-manager', 'cilium', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'openbao', 'powerdns', 'spire']);
-    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cilium', 'external-dns', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'openbao', 'powerdns', 'spire']);
+    expect(dashed).toEqual(['cert-manager', 'cilium', 'cnpg', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
+    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cilium', 'cnpg', 'external-dns', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
   });
 
   it('Mermaid (the default): a top-down flowchart, one node per Blueprint in install order, one arrow per edge', () => {
@@ -66,12 +66,16 @@ describe('graph', () => {
         '  hcloud_cloud_controller_manager["hcloud-cloud-controller-manager"]',
         '  flux["flux"]',
         '  hcloud_csi["hcloud-csi"]',
+        '  cnpg["cnpg"]',
+        '  keda["keda"]',
         '  spire["spire"]',
         '  openbao["openbao"]',
         '  external_secrets["external-secrets"]',
         '  powerdns["powerdns"]',
         '  external_dns["external-dns"]',
         '  cilium --> cert_manager',
+        '  flux --> cnpg',
+        '  hcloud_csi --> cnpg',
         '  cert_manager --> external_dns',
         '  external_secrets --> external_dns',
         '  powerdns --> external_dns',
@@ -84,11 +88,12 @@ describe('graph', () => {
         '  hcloud_csi --> openbao',
         '  spire --> openbao',
         '  cert_manager --> powerdns',
+        '  cnpg --> powerdns',
         '  external_secrets --> powerdns',
         '  cert_manager --> spire',
         '  hcloud_csi --> spire',
         '  classDef added stroke-dasharray: 4 4',
-        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,hcloud_csi,spire,openbao,external_secrets,powerdns added',
+        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,hcloud_csi,cnpg,keda,spire,openbao,external_secrets,powerdns added',
         '',
       ].join('\n'),
     );
@@ -104,7 +109,9 @@ describe('graph', () => {
     const ids = new Map(defined.map((m) => [m[1]!, m[2]!]));
     const arrows = lines.map((l) => /^ {2}([a-z0-9_]+) --> ([a-z0-9_]+)$/.exec(l)).filter((m) => m !== null);
     expect(arrows.map((m) => `${ids.get(m[1]!)} -> ${ids.get(m[2]!)}`).sort()).toEqual(catalogEdges([...ids.values()]));
-    expect(lines.every((l, i) => i === 0 || l.startsWith('  %%') || /^ {2}[a-z0-9_]+(\["[a-z0-9-]+"\]| --> [a-z0-9_]+)$/.test(l))).toBe(true);
+    // the mandatory Blueprints (KEDA) are added to every selection, so the default spec has the added class too
+    expect(lines.slice(-2)).toEqual(['  classDef added stroke-dasharray: 4 4', '  class keda added']);
+    expect(lines.slice(0, -2).every((l, i) => i === 0 || l.startsWith('  %%') || /^ {2}[a-z0-9_]+(\["[a-z0-9-]+"\]| --> [a-z0-9_]+)$/.test(l))).toBe(true);
   });
 
   it('--json: nodes in install order, edges, the rendered text', () => {
@@ -125,6 +132,7 @@ describe('graph', () => {
         { name: 'hcloud-cloud-controller-manager', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'flux', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'hcloud-csi', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] } },
+        { name: 'keda', tier: 'mandatory', added: { requiredBy: ['mandatory'] } },
         { name: 'spire', tier: 'bootstrap-kit', added: { requiredBy: ['openbao'] } },
         { name: 'openbao', tier: 'bootstrap-kit', added: { requiredBy: ['external-secrets'] } },
         { name: 'external-secrets', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak'] } },

@@ -17,7 +17,7 @@ const CLUSTERS: Record<(typeof EXAMPLES)[number], string[]> = {
 };
 
 /** Blueprints with a `-config` stage of custom resources. */
-const CONFIG_STAGES = ['cert-manager', 'cilium', 'external-secrets', 'system-upgrade-controller', 'velero'];
+const CONFIG_STAGES = ['cert-manager', 'cilium', 'external-secrets', 'kyverno', 'sigstore', 'system-upgrade-controller', 'velero'];
 
 /** Blueprints that install a Helm chart (all but the system-upgrade-controller, which installs Git manifests). */
 const HELM_BLUEPRINTS = Object.keys(KIT_EDGES).filter((bp) => bp !== 'system-upgrade-controller');

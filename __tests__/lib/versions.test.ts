@@ -122,7 +122,7 @@ describe('the version manifest', () => {
     }
   });
 
-  describe('used by the built-in Blueprints (all 16 in examples/solo.yaml)', () => {
+  describe('used by the built-in Blueprints (all of them in examples/solo.yaml: the kit and the mandatory ones)', () => {
     const ex = synthExample('solo');
     const objects = [...ex.gitops].filter(([path]) => path.endsWith('.yaml')).flatMap(([, text]) => yamlDocs(text)) as Record<string, any>[];
 

@@ -90,6 +90,12 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
     egress: ['namespace:mimir:8080/TCP', 'namespace:loki:3100/TCP', 'namespace:tempo:3200/TCP', 'internet:443/TCP', 'node-subnet:6443/TCP'],
   },
   langfuse: { ingress: ['anywhere:3000/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['namespace:seaweedfs:8333/TCP', 'internet:443/TCP', 'node-subnet:6443/TCP'] },
+  kyverno: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP'] },
+  vpa: { ingress: ['node-subnet:8000/TCP'], egress: ['node-subnet:6443/TCP'] },
+  trivy: { ingress: [], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
+  falco: { ingress: [], egress: ['internet:443/TCP'] },
+  sigstore: { ingress: ['node-subnet:8443/TCP'], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
+  keda: { ingress: ['node-subnet:6443/TCP,9443/TCP'], egress: ['node-subnet:6443/TCP'] },
 };
 
 /** Namespace → Blueprint whose policies it carries, for the Blueprints of a Sovereign. */
@@ -194,7 +200,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'grafana', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'spire-system', 'system-upgrade', 'velero']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'grafana', 'keda', 'kyverno', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'sigstore-system', 'spire-system', 'system-upgrade', 'trivy-system', 'velero', 'vpa']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

@@ -33,4 +33,10 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   opentelemetry: ['cert-manager', 'loki', 'mimir', 'tempo'],
   alloy: ['loki', 'mimir', 'opentelemetry'],
   grafana: ['cert-manager', 'cnpg', 'external-secrets', 'keycloak', 'loki', 'mimir', 'tempo'],
+  kyverno: ['cilium'],
+  vpa: [],
+  trivy: ['cert-manager'],
+  falco: ['cilium'],
+  sigstore: ['cert-manager'],
+  keda: [],
 };
