@@ -87,6 +87,8 @@ export const CHARTS = pinTable<ChartPin>()({
   seaweedfs: { repository: 'https://seaweedfs.github.io/seaweedfs/helm', chart: 'seaweedfs', version: '4.22.0', docs: 'https://github.com/seaweedfs/seaweedfs/tree/4.22/k8s/charts/seaweedfs' },
   /** External Secrets Operator: Secrets from OpenBao, other namespaces and password generators (2.4.1, API `external-secrets.io/v1`; the reference's 0.10.7 serves only v1beta1). */
   'external-secrets': { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.4.1', docs: 'https://external-secrets.io/latest/' },
+  /** Stakater Reloader: rolling restarts when Secrets and ConfigMaps change. */
+  reloader: { repository: 'https://stakater.github.io/stakater-charts', chart: 'reloader', version: '2.2.11', docs: 'https://github.com/stakater/Reloader' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */

@@ -36,7 +36,7 @@ describe('validate', () => {
     expect(r.out.split('\n')).toEqual([
       expect.stringMatching(/^terraform  solo-hz-fsn-mgt-prod: \d+ resources, largest user_data \d+ bytes$/),
       expect.stringMatching(/^gitops     clusters\/hz-fsn-mgt-prod: \d+ objects in \d+ files$/),
-      `valid ${SOLO}: Sovereign solo, 17 Blueprints; nothing written`,
+      `valid ${SOLO}: Sovereign solo, 19 Blueprints; nothing written`,
       '',
     ]);
     const out = join(tmp(), 'out');
@@ -61,16 +61,19 @@ describe('validate', () => {
       command: 'validate',
       spec,
       sovereign: 'solo',
-      blueprints: ['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'flux', 'hcloud-csi', 'keycloak', 'gitea'],
+      blueprints: ['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'flux', 'hcloud-csi', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea'],
       stacks: [{ name: 'solo-hz-fsn-mgt-prod', resources: expect.any(Number), largestUserDataBytes: expect.any(Number) }],
       clusters: [{ name: 'hz-fsn-mgt-prod', path: 'clusters/hz-fsn-mgt-prod', objects: expect.any(Number), files: expect.any(Number) }],
       added: [
-        { name: 'cert-manager', requiredBy: ['flux', 'keycloak'] },
+        { name: 'cert-manager', requiredBy: ['external-secrets', 'flux', 'keycloak', 'spire'] },
         { name: 'cilium', requiredBy: ['bootstrap'] },
+        { name: 'external-secrets', requiredBy: ['gitea', 'keycloak'] },
         { name: 'flux', requiredBy: ['bootstrap'] },
         { name: 'hcloud-cloud-controller-manager', requiredBy: ['bootstrap'] },
-        { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
+        { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] },
         { name: 'keycloak', requiredBy: ['gitea'] },
+        { name: 'openbao', requiredBy: ['external-secrets'] },
+        { name: 'spire', requiredBy: ['openbao'] },
       ],
       warnings: [{ path: 'spec.kubernetes.apiAllowedCidrs[0]', value: '0.0.0.0/0', message: 'opens the Kubernetes API (6443) to the whole internet' }],
     });

@@ -24,4 +24,5 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   'hcloud-csi': ['hcloud-cloud-controller-manager'],
   'system-upgrade-controller': ['flux'],
   'external-secrets': ['cert-manager', 'openbao'],
+  reloader: [],
 };

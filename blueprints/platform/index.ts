@@ -20,3 +20,4 @@ export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';
 export * from './external-secrets';
+export * from './reloader';
