@@ -78,6 +78,7 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   seaweedfs: { ingress: [], egress: [] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
   'external-secrets': { ingress: ['node-subnet:10250/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:openbao:8200/TCP'] },
+  reloader: { ingress: [], egress: ['node-subnet:6443/TCP'] },
 };
 
 /** Namespace → Blueprint whose policies it carries, for the Blueprints of a Sovereign. */
@@ -182,7 +183,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'openbao', 'powerdns', 'spire-system', 'system-upgrade']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'openbao', 'powerdns', 'reloader', 'spire-system', 'system-upgrade']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });
