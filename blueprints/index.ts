@@ -39,6 +39,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Trivy,
   platform.Falco,
   platform.Sigstore,
+  platform.Reloader,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,

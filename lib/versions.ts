@@ -91,6 +91,8 @@ export const CHARTS = pinTable<ChartPin>()({
   'external-secrets': { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.4.1', docs: 'https://external-secrets.io/latest/' },
   /** Velero: backups of the cluster's objects (app 1.18.0). */
   velero: { repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '12.0.1', docs: 'https://velero.io/docs/v1.18/' },
+  /** Stakater Reloader: rolling restarts when Secrets and ConfigMaps change. */
+  reloader: { repository: 'https://stakater.github.io/stakater-charts', chart: 'reloader', version: '2.2.11', docs: 'https://github.com/stakater/Reloader' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */

@@ -5,6 +5,8 @@
  * the edge every user gets to external-secrets, the errors for a missing or impossible generator, the
  * props from YAML, and every object against the pinned chart's values and CRDs.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { ExternalSecrets, Gitea, HcloudCsi, Keycloak, OpenBao, PowerDns } from '../../blueprints';
 import { EXTERNAL_SECRETS_WEBHOOK_PORT } from '../../blueprints/platform/external-secrets';
@@ -15,6 +17,7 @@ import { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { CHARTS_DIR } from '../support/charts';
 import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
+import { ROOT } from '../support/synth';
 import { bindObjects, find, renderConfigObjects, renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
 
 const crds = loadCrds(CHARTS_DIR);
@@ -250,6 +253,24 @@ describe('the OpenBao ClusterSecretStore and openBaoSecret', () => {
     expect(crdProblems(objects)).toEqual([]);
     const noStore = testCluster({}, [new Reader(), new ExternalSecrets({ openBaoStore: false })]);
     expect(() => bindObjects(noStore.blueprint(Reader), noStore)).toThrow(/openBaoSecret dynadot-api reads OpenBao path dynadot\/api, but external-secrets renders no OpenBao ClusterSecretStore/);
+  });
+});
+
+describe('the OpenBao setup an operator runs once', () => {
+  it('creates exactly the auth mount, role, KV mount and policy the store names, for the controller\'s ServiceAccount', () => {
+    const eso = new ExternalSecrets({ openBaoKvMount: 'platform' });
+    const vault = find(renderConfigObjects(eso), 'ClusterSecretStore', 'openbao').spec.provider.vault;
+    const commands = eso.openBaoSetupCommands();
+    expect(commands).toContain(`bao auth enable -path=${vault.auth.kubernetes.mountPath} kubernetes`);
+    expect(commands).toContain(`bao secrets enable -path=${vault.path} kv-v2`);
+    const role = commands.find((c) => c.startsWith(`bao write auth/${vault.auth.kubernetes.mountPath}/role/${vault.auth.kubernetes.role} `))!;
+    expect(role).toContain(`bound_service_account_names=${vault.auth.kubernetes.serviceAccountRef.name} bound_service_account_namespaces=${vault.auth.kubernetes.serviceAccountRef.namespace} policies=external-secrets`);
+    expect(commands.find((c) => c.includes('bao policy write external-secrets'))).toContain('path "platform/data/*" { capabilities = ["read"] }');
+  });
+
+  it('are the commands the README shows', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const command of new ExternalSecrets().openBaoSetupCommands()) expect(readme).toContain(`\n${command}\n`);
   });
 });
 

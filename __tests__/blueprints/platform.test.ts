@@ -26,6 +26,7 @@ import {
   OpenBao,
   OpenTelemetry,
   PowerDns,
+  Reloader,
   SealedSecrets,
   SeaweedFs,
   Spire,
@@ -99,6 +100,7 @@ const KIT: ReadonlyArray<{
   { cls: Trivy, name: 'trivy', slot: 30, release: 'trivy', namespace: 'trivy-system', pin: 'trivy-operator', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Falco, name: 'falco', slot: 31, release: 'falco', namespace: 'falco', pin: 'falco', podSecurity: 'privileged', crds: false, timeout: '10m' },
   { cls: Sigstore, name: 'sigstore', slot: 32, release: 'sigstore', namespace: 'sigstore-system', pin: 'policy-controller', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: Reloader, name: 'reloader', slot: 28, release: 'reloader', namespace: 'reloader', pin: 'reloader', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 
 /** Mandatory Blueprints outside the kit. */

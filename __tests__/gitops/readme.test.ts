@@ -48,7 +48,7 @@ describe.each(EXAMPLES)('%s GitOps tree for reviewers', (name) => {
       const folders = [...new Set([...ex.gitops.keys()].filter((p) => p.startsWith(`${cluster.path}/bp-`) && !p.includes('-config/')).map((p) => p.split('/')[2]))];
       expect(rows.map((r) => r.split('`')[1])).toEqual(ex.sovereign.blueprints.map((b) => `bp-${b.blueprint.metadata.name}/`));
       expect(rows.length).toBe(folders.length);
-      expect(rows).toContain('| `bp-external-dns/` | ExternalDNS | `external-dns` | `bp-cert-manager`, `bp-powerdns` |');
+      expect(rows).toContain('| `bp-external-dns/` | ExternalDNS | `external-dns` | `bp-cert-manager`, `bp-external-secrets`, `bp-powerdns` |');
     }
   });
 

@@ -39,4 +39,5 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   falco: ['cilium'],
   sigstore: ['cert-manager'],
   keda: [],
+  reloader: [],
 };

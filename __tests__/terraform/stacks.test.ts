@@ -205,23 +205,14 @@ describe('solo: one region, one control plane server, two workers', () => {
     expect(sync).toContain('url: https://git.example.org/platform/solo-gitops.git');
   });
 
-  it('generates the Secrets the Blueprints read on the node, with one value shared by PowerDNS and ExternalDNS', () => {
+  it('generates on the node only the Secrets needed before the in-cluster generator runs (the CSI LUKS passphrase), from /dev/urandom, before Flux', () => {
     const script = writtenFile(resources(tf, 'hcloud_server').control_plane_1!, '/usr/local/sbin/catalyst-bootstrap.sh');
     const ensures = script.split('\n').filter((l) => l.startsWith('ensure_secret '));
-    expect(ensures.map((l) => l.split(' ').slice(1, 3).join('/'))).toEqual([
-      'gitea/gitea-admin',
-      'gitea/gitea-postgresql',
-      'kube-system/hcloud-csi-encryption',
-      'keycloak/keycloak-admin',
-      'keycloak/keycloak-postgresql',
-      'external-dns/powerdns-api-credentials',
-      'powerdns/powerdns-api-credentials',
-    ]);
-    const apiKeys = ensures.filter((l) => l.includes('powerdns-api-credentials')).map((l) => /api-key="\$(\w+)"/.exec(l)![1]);
-    expect(new Set(apiKeys).size).toBe(1);
-    expect(script).toContain(`${apiKeys[0]}=$(random_value)`);
+    expect(ensures.map((l) => l.split(' ').slice(1, 3).join('/'))).toEqual(['kube-system/hcloud-csi-encryption']);
+    const value = /encryption-passphrase="\$(\w+)"/.exec(ensures[0]!)![1];
+    expect(script).toContain(`${value}=$(random_value)`);
     expect(script).toContain('random_value() { head -c 96 /dev/urandom');
-    expect(script.indexOf('ensure_secret powerdns')).toBeLessThan(script.indexOf('flux-sync.yaml'));
+    expect(script.indexOf('ensure_secret kube-system')).toBeLessThan(script.indexOf('flux-sync.yaml'));
   });
 
   it('pre-installs Cilium with exactly the values its HelmRelease adopts', () => {

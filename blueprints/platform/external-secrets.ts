@@ -131,7 +131,7 @@ export class ExternalSecrets extends HelmBlueprint<ExternalSecretsProps> impleme
       `bao auth enable -path=${authMount} kubernetes`,
       `bao write auth/${authMount}/config kubernetes_host=https://kubernetes.default.svc:443`,
       `bao secrets enable -path=${kvMount} kv-v2`,
-      `printf 'path "${kvMount}/data/*" { capabilities = ["read"] }\npath "${kvMount}/metadata/*" { capabilities = ["read", "list"] }\n' | bao policy write ${policy} -`,
+      `printf 'path "${kvMount}/data/*" { capabilities = ["read"] }\\npath "${kvMount}/metadata/*" { capabilities = ["read", "list"] }\\n' | bao policy write ${policy} -`,
       `bao write auth/${authMount}/role/${role} bound_service_account_names=${this.serviceAccountName} bound_service_account_namespaces=${this.metadata.namespace} policies=${policy} ttl=1h`,
     ];
   }

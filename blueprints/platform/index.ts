@@ -35,3 +35,4 @@ export * from './trivy';
 export * from './falco';
 export * from './sigstore';
 export * from './keda';
+export * from './reloader';
