@@ -25,6 +25,8 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,
+  platform.SyftGrype,
+  platform.CertManagerDynadotWebhook,
 ];
 
 /**

@@ -38,6 +38,12 @@ function leaves(value: unknown, path = ''): Array<[string, unknown]> {
 /** The Blueprints after the reference kit's twelve slots: Hetzner integration and upgrades (issue 9). */
 const HETZNER_KIT = ['hcloud-cloud-controller-manager', 'hcloud-csi', 'system-upgrade-controller'];
 
+/** The platform services of issue 11 after those: the reference kit's slots 14-35 in slot order. */
+const SERVICES_KIT = ['syft-grype'];
+
+/** The mandatory Blueprints outside the kit (issue 11), registered last. */
+const MANDATORY = ['cert-manager-dynadot-webhook'];
+
 /** Facts from the bootstrap kit (slot, release, namespace) and the chart pin of every Blueprint. */
 const KIT: ReadonlyArray<{
   cls: BlueprintClass;
@@ -65,11 +71,11 @@ const KIT: ReadonlyArray<{
 ];
 
 describe('the built-in registry', () => {
-  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, and the kit lists the same names', () => {
-    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
-    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual(names);
+  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, then the platform services, and the kit lists the same names (the mandatory ones last, outside the kit)', () => {
+    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT, ...SERVICES_KIT];
+    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...MANDATORY]);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
-    expect(builtinCatalog().names()).toEqual([...names].sort());
+    expect(builtinCatalog().names()).toEqual([...names, ...MANDATORY].sort());
   });
 
   it('has the kit facts in every metadata: tier, release, namespace, chart pin, sources', () => {
@@ -130,7 +136,8 @@ describe('catalog edges', () => {
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
     const order = catalog.resolve(BOOTSTRAP_KIT).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(15);
+    expect(order).toEqual(expect.arrayContaining([...BOOTSTRAP_KIT]));
+    expect(order).toHaveLength(BOOTSTRAP_KIT.length);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }

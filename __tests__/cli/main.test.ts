@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
-import { BlueprintMetadata, builtinCatalog, CertManager, HelmBlueprint, Sovereign } from '../../index';
+import { BlueprintMetadata, BOOTSTRAP_KIT, builtinCatalog, CertManager, HelmBlueprint, Sovereign } from '../../index';
 import { CliResult, OVERSIZED_CILIUM_VALUES, runCli, soloSpecIn } from '../support/cli';
 import { readTree, ROOT } from '../support/synth';
 import { podinfoMetadata } from '../support/blueprints';
@@ -43,7 +43,8 @@ describe('npm run synth', () => {
     spec.spec.regions[0].workerPools.reverse();
     spec.spec.ssh.allowedCidrs.reverse();
     expect(spec.spec.ssh.allowedCidrs.length).toBeGreaterThan(1);
-    spec.spec.blueprints = { install: ['gitea', 'system-upgrade-controller', 'cilium', 'hcloud-csi', 'external-dns', 'flux', 'cert-manager', 'crossplane', 'sealed-secrets', 'spire', 'nats-jetstream', 'openbao', 'keycloak', 'hcloud-cloud-controller-manager', 'powerdns'] };
+    // The whole kit, listed in another order.
+    spec.spec.blueprints = { install: ['gitea', 'system-upgrade-controller', 'cilium', ...BOOTSTRAP_KIT.filter((n) => !['gitea', 'system-upgrade-controller', 'cilium'].includes(n)).reverse()] };
     const dir = tmp();
     // Same base name in another folder: the GitOps README and headers name the spec by its base name.
     const file = join(dir, 'bank-dr.yaml');

@@ -4,6 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BOOTSTRAP_KIT } from '../../blueprints';
 import { jsonOf, OVERSIZED_CILIUM_VALUES, runCli, soloSpecIn, tmpDir, type CliResult } from '../support/cli';
 import { ROOT } from '../support/synth';
 
@@ -36,7 +37,7 @@ describe('validate', () => {
     expect(r.out.split('\n')).toEqual([
       expect.stringMatching(/^terraform  solo-hz-fsn-mgt-prod: \d+ resources, largest user_data \d+ bytes$/),
       expect.stringMatching(/^gitops     clusters\/hz-fsn-mgt-prod: \d+ objects in \d+ files$/),
-      `valid ${SOLO}: Sovereign solo, 15 Blueprints; nothing written`,
+      `valid ${SOLO}: Sovereign solo, ${BOOTSTRAP_KIT.length} Blueprints; nothing written`,
       '',
     ]);
     const out = join(tmp(), 'out');

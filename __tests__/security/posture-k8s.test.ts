@@ -75,6 +75,8 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP'], egress: ['internet:80/TCP,443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
+  'syft-grype': { ingress: [], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
+  'cert-manager-dynadot-webhook': { ingress: ['node-subnet:4443/TCP'], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
 };
 
 /** Namespace → Blueprint whose policies it carries, for the Blueprints of a Sovereign. */
@@ -179,7 +181,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'crossplane-system', 'external-dns', 'flux-system', 'openbao', 'spire-system', 'system-upgrade']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'crossplane-system', 'external-dns', 'flux-system', 'openbao', 'spire-system', 'syft-grype', 'system-upgrade']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

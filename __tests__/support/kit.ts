@@ -21,4 +21,5 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   'hcloud-cloud-controller-manager': ['cilium'],
   'hcloud-csi': ['hcloud-cloud-controller-manager'],
   'system-upgrade-controller': ['flux'],
+  'syft-grype': ['cert-manager', 'hcloud-csi'],
 };

@@ -17,3 +17,5 @@ export * from './external-dns';
 export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';
+export * from './syft-grype';
+export * from './cert-manager-dynadot-webhook';
