@@ -26,6 +26,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.HcloudCsi,
   platform.SystemUpgradeController,
   platform.SyftGrype,
+  platform.Coraza,
   platform.CertManagerDynadotWebhook,
 ];
 

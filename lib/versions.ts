@@ -162,6 +162,16 @@ export const IMAGES = imageTable({
    * that added it (openova-io/openova#291) and the only one that changed its sources since.
    */
   certManagerDynadotWebhook: { repository: 'ghcr.io/openova-io/openova/cert-manager-dynadot-webhook', tag: '5502d9a' },
+  /**
+   * coraza-spoa, the Coraza WAF as an HAProxy SPOE agent with the OWASP Core Rule Set v4 built in:
+   * the reference's image and tag (its CI tags releases without a `v`, `.github/workflows/container-image.yaml`).
+   */
+  corazaSpoa: { repository: 'ghcr.io/corazawaf/coraza-spoa', tag: '0.7.0' },
+  /**
+   * HAProxy (Docker official image, Alpine variant) in front of coraza-spoa: the 3.0 LTS line, which
+   * coraza-spoa's own FTW tests run against at v0.7.0 (`ftw/docker-compose.yml`).
+   */
+  haproxy: { repository: 'docker.io/library/haproxy', tag: '3.0.10-alpine' },
   /** Keycloak of the `keycloak` chart, from `bitnamilegacy` (the chart's `image.tag`). */
   keycloak: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
   /** PostgreSQL of the `keycloak` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */

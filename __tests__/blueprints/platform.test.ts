@@ -39,7 +39,7 @@ function leaves(value: unknown, path = ''): Array<[string, unknown]> {
 const HETZNER_KIT = ['hcloud-cloud-controller-manager', 'hcloud-csi', 'system-upgrade-controller'];
 
 /** The platform services of issue 11 after those: the reference kit's slots 14-35 in slot order. */
-const SERVICES_KIT = ['syft-grype'];
+const SERVICES_KIT = ['syft-grype', 'coraza'];
 
 /** The mandatory Blueprints outside the kit (issue 11), registered last. */
 const MANDATORY = ['cert-manager-dynadot-webhook'];

@@ -76,6 +76,7 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
   'syft-grype': { ingress: [], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
+  coraza: { ingress: ['anywhere:8080/TCP'], egress: [] },
   'cert-manager-dynadot-webhook': { ingress: ['node-subnet:4443/TCP'], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
 };
 

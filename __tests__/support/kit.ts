@@ -22,4 +22,5 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   'hcloud-csi': ['hcloud-cloud-controller-manager'],
   'system-upgrade-controller': ['flux'],
   'syft-grype': ['cert-manager', 'hcloud-csi'],
+  coraza: ['cert-manager', 'cilium'],
 };

@@ -18,4 +18,5 @@ export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';
 export * from './syft-grype';
+export * from './coraza';
 export * from './cert-manager-dynadot-webhook';
