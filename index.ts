@@ -82,6 +82,7 @@ export { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type Manifes
 export { ProductBlueprint, type ProductBlueprintMetadata } from './blueprints/product';
 export { imageRef, RenderedBlueprint, type RenderedBlueprintMetadata, type RenderedObjectMeta } from './blueprints/rendered';
 export { blueprintLabels, renderNamespace } from './blueprints/namespace';
+export { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, postgresPropsField, type PostgresConsumer, type PostgresOptions } from './blueprints/postgres';
 export * from './blueprints/common';
 export type { FileTree, Manifest, ValueNote } from './lib/gitops';
 export { LABELS } from './lib/naming';

@@ -60,8 +60,8 @@ export interface RegionStackProps {
   readonly preinstall: readonly HelmPreinstall[];
   /** Flux GitRepository + Kustomization applied at bootstrap (multi-document YAML). */
   readonly fluxSync: string;
-  /** Secrets the Blueprints need, generated on the node at bootstrap. */
-  readonly generatedSecrets: readonly GeneratedSecret[];
+  /** Secrets the Blueprints need before the in-cluster secret generator runs (`Blueprint.bootstrapSecrets`), generated on the node at bootstrap. */
+  readonly bootstrapSecrets: readonly GeneratedSecret[];
 }
 
 /** Where k3s writes the admin kubeconfig on a server (mode 0600, `write-kubeconfig-mode`). */
@@ -198,7 +198,7 @@ export class RegionStack extends TerraformStack {
       agentToken: { placeholder: 'CATALYST_K3S_AGENT_TOKEN', expression: agentToken.result, maxLength: JOIN_TOKEN_LENGTH },
       hcloudToken: { placeholder: 'CATALYST_HCLOUD_TOKEN', expression: Fn.jsonencode(hcloudToken.stringValue), maxLength: HCLOUD_TOKEN_MAX },
       etcdSnapshots: this.etcdSnapshots(spec, ctx),
-      bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets, generatedSecrets: props.generatedSecrets },
+      bootstrap: { helmVersion: NODE_SOFTWARE.helm, preinstall: props.preinstall, manifests: props.fluxSync, secretManifests, secrets, bootstrapSecrets: props.bootstrapSecrets },
     });
 
     const lb = this.cluster.loadBalancer.loadBalancer;

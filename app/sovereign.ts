@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { App } from 'cdktf';
-import { propsSchemaOf, type Blueprint, type BlueprintClass, type GeneratedSecret } from '../lib/blueprint';
+import { propsSchemaOf, type Blueprint, type BlueprintClass, type BlueprintMetadata, type GeneratedSecret } from '../lib/blueprint';
 import type { AddedDependency, Catalog, Resolution } from '../lib/catalog';
 import { Cluster, clusterInfoOf } from '../lib/cluster';
 import { ClusterContext, clusterContext } from '../lib/context';
@@ -88,7 +88,11 @@ export interface GitopsTree {
 export interface BlueprintSelection {
   /** The resolved selection, dependencies first. */
   readonly resolution: Resolution;
-  /** Pre-installed Blueprints neither selected nor given, reported as added for `bootstrap`. */
+  /**
+   * Blueprints installed whatever the selection says, neither selected nor given: the pre-installed
+   * ones, reported as added for `bootstrap`, and those of tier `mandatory`, reported as added for
+   * `mandatory`.
+   */
   readonly forBootstrap: AddedDependency[];
 }
 
@@ -191,19 +195,24 @@ function specCatalog(catalog: Catalog, options: SovereignOptions): BlueprintName
 
 /**
  * The Blueprints a Sovereign installs, the one place of that rule: the spec's selection, the
- * Blueprints given as instances, and every Blueprint cloud-init pre-installs (`preinstalled`), with
- * their dependency closure.
+ * Blueprints given as instances, every Blueprint cloud-init pre-installs (`preinstalled`) and every
+ * Blueprint of tier `mandatory`, with their dependency closure.
  *
  * @param selection the spec's `spec.blueprints.install`
  * @param instances names of the Blueprint instances given in code
- * @returns the resolution, and the pre-installed Blueprints neither selected nor given, which the report lists as added for `bootstrap`
+ * @returns the resolution, and the pre-installed and mandatory Blueprints neither selected nor given, which the report lists as added for `bootstrap` or `mandatory`
  * @throws CatalogError for an unknown name
  */
 export function selectBlueprints(catalog: Catalog, selection: readonly string[], instances: readonly string[]): BlueprintSelection {
-  const preinstalled = catalog.names().filter((n) => catalog.get(n).metadata.preinstalled);
+  const always = (test: (m: BlueprintMetadata) => boolean) => catalog.names().filter((n) => test(catalog.get(n).metadata));
+  const preinstalled = always((m) => m.preinstalled === true);
+  const mandatory = always((m) => m.tier === 'mandatory' && !m.preinstalled);
   const explicit = new Set([...selection, ...instances]);
-  const resolution = catalog.resolve([...new Set([...explicit, ...preinstalled])]);
-  const forBootstrap = preinstalled.filter((n) => !explicit.has(n)).map((name) => ({ name, requiredBy: ['bootstrap'] }));
+  const resolution = catalog.resolve([...new Set([...explicit, ...preinstalled, ...mandatory])]);
+  const forBootstrap = [
+    ...preinstalled.filter((n) => !explicit.has(n)).map((name) => ({ name, requiredBy: ['bootstrap'] })),
+    ...mandatory.filter((n) => !explicit.has(n)).map((name) => ({ name, requiredBy: ['mandatory'] })),
+  ];
   return { resolution, forBootstrap };
 }
 
@@ -317,7 +326,7 @@ export class Sovereign {
   /**
    * Builds the cdktf stacks into `app`, one per region; the standby region's stack depends on the primary's.
    * @throws SynthError when a node's cloud-init exceeds Hetzner's 32 KiB user_data limit
-   * @throws CatalogError when Blueprints declare one generated Secret with different keys
+   * @throws CatalogError when Blueprints declare one bootstrap Secret with different keys
    */
   buildStacks(app: App): RegionStack[] {
     const stacks: RegionStack[] = [];
@@ -329,7 +338,7 @@ export class Sovereign {
         createsSshKeys: region.index === 0,
         preinstall: this.preinstalls(cluster),
         fluxSync: toMultiDocYaml(fluxSyncManifests(ctx)),
-        generatedSecrets: mergeGeneratedSecrets(this.blueprints.flatMap((p) => p.blueprint.generatedSecrets(cluster))),
+        bootstrapSecrets: mergeBootstrapSecrets(this.blueprints.flatMap((p) => p.blueprint.bootstrapSecrets(cluster))),
       });
       if (stacks[0]) stack.addDependency(stacks[0]);
       stacks.push(stack);
@@ -450,7 +459,7 @@ export class Sovereign {
  *
  * @throws CatalogError when two declarations of one name disagree on the keys
  */
-export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): GeneratedSecret[] {
+export function mergeBootstrapSecrets(secrets: readonly GeneratedSecret[]): GeneratedSecret[] {
   const byName = new Map<string, GeneratedSecret>();
   for (const s of secrets) {
     const prev = byName.get(s.name);
@@ -459,7 +468,7 @@ export function mergeGeneratedSecrets(secrets: readonly GeneratedSecret[]): Gene
       continue;
     }
     const keys = (x: GeneratedSecret) => JSON.stringify([[...x.randomKeys].sort(), Object.entries(x.fixed ?? {}).sort()]);
-    if (keys(prev) !== keys(s)) throw new CatalogError(`Blueprints declare the generated Secret "${s.name}" with different keys; use one layout or another name`);
+    if (keys(prev) !== keys(s)) throw new CatalogError(`Blueprints declare the bootstrap Secret "${s.name}" with different keys; use one layout or another name`);
     byName.set(s.name, { ...prev, namespaces: [...new Set([...prev.namespaces, ...s.namespaces])].sort() });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));

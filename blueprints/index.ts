@@ -8,7 +8,7 @@ import * as platform from './platform';
 
 export * from './platform';
 
-/** Every built-in Blueprint class, in bootstrap-kit slot order (the reference kit's slots 1-12, then the Hetzner integration and upgrades). */
+/** Every built-in Blueprint class, in bootstrap-kit slot order (the reference kit's slots 1-12 and 14-35), then the Hetzner integration and upgrades, then the mandatory ones outside the kit. */
 export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Cilium,
   platform.CertManager,
@@ -22,11 +22,14 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Gitea,
   platform.PowerDns,
   platform.ExternalDns,
+  platform.ExternalSecrets,
+  platform.Cnpg,
+  platform.SeaweedFs,
+  platform.SyftGrype,
+  platform.Coraza,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,
-  platform.SyftGrype,
-  platform.Coraza,
   platform.CertManagerDynadotWebhook,
 ];
 

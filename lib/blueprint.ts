@@ -15,6 +15,7 @@ import { BlueprintError } from './errors';
 import type { TemplateValue } from './chart-check/values';
 import type { ChartPin, ImagePin, ManifestsPin } from './versions';
 import type { ValueNote } from './gitops';
+import { isSecretGenerator, type SecretGenerator } from './services';
 
 /** How a Blueprint is installed: by the bootstrap kit, always, or when selected. */
 export type BlueprintTier = 'bootstrap-kit' | 'mandatory' | 'a-la-carte';
@@ -238,14 +239,27 @@ export function isProduct(m: BlueprintMetadata): m is BlueprintMetadata & Produc
 }
 
 /**
- * A Secret a Blueprint needs that the cluster generates once, at bootstrap, on the first control
- * plane server: random values come from the node's `/dev/urandom` and never appear in Terraform,
- * its state, user_data or Git. An existing Secret of that name is left as it is.
+ * A Secret a Blueprint needs whose values nobody chooses: random keys (and fixed ones), generated
+ * once and never rotated. Random values never appear in Terraform, its state, user_data or Git.
+ * There are two kinds, by who generates them:
+ *
+ * - in-cluster (`Blueprint.generatedSecrets`, the normal case): the cluster's secret generator (the
+ *   external-secrets Blueprint, see `SecretGenerator`) creates them from the Blueprint's own folder,
+ *   so a Blueprint added to a running Sovereign gets its Secrets too;
+ * - at bootstrap (`Blueprint.bootstrapSecrets`): cloud-init on the first control plane server
+ *   creates them from the node's `/dev/urandom`, for the few Secrets needed before external-secrets
+ *   can run (those of Blueprints it depends on).
+ *
+ * Either way an existing Secret of that name is left as it is.
  */
 export interface GeneratedSecret {
   /** Secret name. */
   readonly name: string;
-  /** Namespaces that each get a copy with the same values (e.g. a producer and a consumer). */
+  /**
+   * Namespaces that get the Secret. In-cluster generated Secrets live in the declaring Blueprint's
+   * namespace only (consumers elsewhere copy them, see `sharedSecret` and `copySecret` in
+   * `blueprints/secrets.ts`); bootstrap Secrets get one copy with the same values in each.
+   */
   readonly namespaces: readonly string[];
   /** Keys that get a random alphanumeric value of 32 characters. */
   readonly randomKeys: readonly string[];
@@ -433,11 +447,28 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
     try {
       this.render(construct, view);
       this.renderConfig(construct.config, view);
+      this.bindGeneratedSecrets(construct, view);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new BlueprintError(`${construct.node.path} (Blueprint ${this.metadata.name}, ${this.constructor.name}): ${message}`);
     }
     return construct;
+  }
+
+  /**
+   * Has the cluster's secret generator render this Blueprint's `generatedSecrets` into its construct,
+   * reading the generator so the Flux edge to it exists.
+   * @throws BlueprintError naming the Secrets and the fix when the cluster has no secret generator
+   */
+  private bindGeneratedSecrets(scope: BlueprintConstruct, cluster: Cluster): void {
+    const secrets = this.generatedSecrets(cluster);
+    if (secrets.length === 0) return;
+    const generator = [...cluster.blueprints.values()].find(isSecretGenerator);
+    const names = secrets.map((s) => s.name).join(', ');
+    if (!generator) {
+      throw new BlueprintError(`declares the generated Secrets ${names}, but cluster ${cluster.cluster.name} has no Blueprint that generates Secrets in the cluster; install external-secrets (add it to the selection, or to ${this.metadata.name}'s dependsOn so the catalog adds it)`);
+    }
+    cluster.blueprint(generator.constructor as BlueprintClass<Blueprint & SecretGenerator>).renderGeneratedSecrets(scope, cluster, this, secrets);
   }
 
   /**
@@ -456,10 +487,23 @@ export abstract class Blueprint<P extends BlueprintProps = BlueprintProps> {
   protected renderConfig(_scope: Construct, _cluster: Cluster): void {}
 
   /**
-   * Secrets this Blueprint's release reads that nothing else creates; the bootstrap generates them.
+   * Secrets this Blueprint reads that nothing else creates, generated once in the cluster: `bind`
+   * has the cluster's secret generator (external-secrets, `SecretGenerator`) render them into this
+   * Blueprint's folder, and reads it, so this Blueprint is ordered after it. Each is declared in this
+   * Blueprint's namespace.
    * @default none
    */
   generatedSecrets(_cluster: ClusterInfo): GeneratedSecret[] {
+    return [];
+  }
+
+  /**
+   * Secrets generated at bootstrap by cloud-init, before Flux runs: only for Blueprints the secret
+   * generator itself depends on (external-secrets → OpenBao → the Hetzner CSI driver, whose LUKS
+   * passphrase must exist before any volume), whose `generatedSecrets` could never be created.
+   * @default none
+   */
+  bootstrapSecrets(_cluster: ClusterInfo): GeneratedSecret[] {
     return [];
   }
 

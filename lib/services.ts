@@ -9,7 +9,8 @@
  * that implement the matching consumer interface (`S3Consumer`, `OidcConsumer`); reading a dependent
  * adds no edge, so this never forms a cycle.
  */
-import type { Blueprint } from './blueprint';
+import type { Construct } from 'constructs';
+import type { Blueprint, GeneratedSecret } from './blueprint';
 import type { Cluster } from './cluster';
 
 /** One key of a Secret in a known namespace. */
@@ -136,4 +137,24 @@ export interface OidcConsumer {
 /** Whether a Blueprint declares OIDC clients. */
 export function isOidcConsumer(bp: Blueprint): bp is Blueprint & OidcConsumer {
   return typeof (bp as Partial<OidcConsumer>).oidcClients === 'function';
+}
+
+/**
+ * The Blueprint that creates the Secrets other Blueprints declare with `generatedSecrets`, inside the
+ * cluster (the external-secrets Blueprint). `Blueprint.bind` finds it among the cluster's Blueprints,
+ * reads it (so the declarer's Flux `dependsOn` edge to it exists) and has it render the objects into
+ * the declarer's folder.
+ */
+export interface SecretGenerator {
+  /**
+   * Renders, into `scope` (the declaring Blueprint's construct), what creates `secrets` once in the
+   * cluster.
+   * @param owner the Blueprint that declares them
+   */
+  renderGeneratedSecrets(scope: Construct, cluster: Cluster, owner: Blueprint, secrets: readonly GeneratedSecret[]): void;
+}
+
+/** Whether a Blueprint generates declared Secrets in the cluster. */
+export function isSecretGenerator(bp: Blueprint): bp is Blueprint & SecretGenerator {
+  return typeof (bp as Partial<SecretGenerator>).renderGeneratedSecrets === 'function';
 }

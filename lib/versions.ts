@@ -81,6 +81,12 @@ export const CHARTS = pinTable<ChartPin>()({
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   /** ExternalDNS: DNS records from Services and Ingresses. */
   'external-dns': { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.15.2', docs: 'https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns' },
+  /** CloudNativePG: the PostgreSQL operator (operator 1.29.0). */
+  'cloudnative-pg': { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.28.0', docs: 'https://cloudnative-pg.io/documentation/1.29/' },
+  /** SeaweedFS: the cluster's S3 endpoint (the `seaweedfs` chart, tag 4.22 of seaweedfs/seaweedfs). */
+  seaweedfs: { repository: 'https://seaweedfs.github.io/seaweedfs/helm', chart: 'seaweedfs', version: '4.22.0', docs: 'https://github.com/seaweedfs/seaweedfs/tree/4.22/k8s/charts/seaweedfs' },
+  /** External Secrets Operator: Secrets from OpenBao, other namespaces and password generators (2.4.1, API `external-secrets.io/v1`; the reference's 0.10.7 serves only v1beta1). */
+  'external-secrets': { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.4.1', docs: 'https://external-secrets.io/latest/' },
   /** Not in the reference catalog: Hetzner's cloud controller manager (`shared/charts/hcloud-ccm`, the release tag of hetznercloud/hcloud-cloud-controller-manager with the chart's version). */
   'hcloud-cloud-controller-manager': { repository: 'https://charts.hetzner.cloud', chart: 'hcloud-cloud-controller-manager', version: '1.35.0', docs: 'https://github.com/hetznercloud/hcloud-cloud-controller-manager/tree/v1.35.0/docs' },
   /** Not in the reference catalog: Hetzner's CSI driver for Volumes (`shared/charts/hcloud-csi`, the release tag of hetznercloud/csi-driver with the chart's version). */
@@ -176,6 +182,15 @@ export const IMAGES = imageTable({
   keycloak: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
   /** PostgreSQL of the `keycloak` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   keycloakPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r0' },
+  /**
+   * PostgreSQL of every CloudNativePG database cluster: the operator's default operand image at
+   * v1.29.0 (`DefaultImageName` in pkg/versions/versions.go), pinned so an operator upgrade never
+   * changes a database's PostgreSQL major version; the `system` flavour carries Barman Cloud, which
+   * the in-tree backups need.
+   */
+  cnpgPostgresql: { repository: 'ghcr.io/cloudnative-pg/postgresql', tag: '18.3-system-trixie' },
+  /** keycloak-config-cli of the `keycloak` chart's realm import Job, from `bitnamilegacy` (the chart's `keycloakConfigCli.image.tag`). */
+  keycloakConfigCli: { repository: 'bitnamilegacy/keycloak-config-cli', tag: '6.4.0-debian-12-r11' },
   /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
   giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
 });

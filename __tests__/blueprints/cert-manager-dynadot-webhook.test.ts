@@ -5,7 +5,7 @@
  * models (cert-manager's included) and the chart check on a tree that installs it, and its props from YAML.
  */
 import { parse } from 'yaml';
-import { CertManager, CertManagerDynadotWebhook } from '../../blueprints';
+import { CertManager, CertManagerDynadotWebhook, ExternalSecrets } from '../../blueprints';
 import { DYNADOT_GROUP_NAME, DYNADOT_WEBHOOK_PORT } from '../../blueprints/platform/cert-manager-dynadot-webhook';
 import { IMAGES } from '../../lib/versions';
 import { validateManifest } from '../../scripts/k8s-validate';
@@ -32,6 +32,7 @@ describe('the cert-manager Dynadot webhook', () => {
       'ClusterRoleBinding/cert-manager-dynadot-webhook:domain-solver',
       'ClusterRoleBinding/cert-manager-dynadot-webhook:flowcontrol',
       'Deployment/cert-manager-dynadot-webhook',
+      'ExternalSecret/dynadot-api-credentials',
       'Issuer/cert-manager-dynadot-webhook-ca',
       'Issuer/cert-manager-dynadot-webhook-selfsign',
       'Namespace/cert-manager-dynadot-webhook',
@@ -47,10 +48,30 @@ describe('the cert-manager Dynadot webhook', () => {
     ]);
   });
 
-  it('validates every object against the published models (Kubernetes, cert-manager)', async () => {
-    for (const o of objects) expect({ object: `${o.kind}/${o.metadata.name}`, errors: await validateManifest(o) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, errors: [] });
+  it('validates every object against the published models (Kubernetes, cert-manager; the ExternalSecret by its CRD in the chart check below)', async () => {
+    for (const o of objects.filter((x) => x.kind !== 'ExternalSecret')) expect({ object: `${o.kind}/${o.metadata.name}`, errors: await validateManifest(o) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, errors: [] });
     const broken = { ...find(objects, 'Certificate', `${NAME}-tls`), spec: { secretName: 'x', dnsNames: 'one', issuerRef: {} } };
     expect((await validateManifest(broken)).length).toBeGreaterThan(0);
+  });
+
+  it('copies the Dynadot credentials from OpenBao (openBaoSecret) into the Secret the webhook reads, or reads the Secret the props name', () => {
+    const copy = find(objects, 'ExternalSecret', 'dynadot-api-credentials');
+    expect(copy.metadata.namespace).toBe(NAME);
+    expect(copy.spec).toMatchObject({
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'openbao' },
+      target: { name: 'dynadot-api-credentials' },
+      data: [
+        { secretKey: 'api-key', remoteRef: { key: 'dynadot/api', property: 'api-key' } },
+        { secretKey: 'api-secret', remoteRef: { key: 'dynadot/api', property: 'api-secret' } },
+      ],
+    });
+    const moved = new CertManagerDynadotWebhook({ openBaoPath: 'registrars/dynadot' });
+    const cluster = testCluster({}, [moved]);
+    expect(find(renderObjects(moved, cluster), 'ExternalSecret', 'dynadot-api-credentials').spec.data.map((d: Json) => d.remoteRef.key)).toEqual(['registrars/dynadot', 'registrars/dynadot']);
+    expect(cluster.references.get(NAME)).toEqual(['cert-manager', 'external-secrets']);
+    const own = renderObjects(new CertManagerDynadotWebhook({ credentialsSecret: 'mine' }), ctx);
+    expect(own.filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
+    expect(find(own, 'Deployment', NAME).spec.template.spec.containers[0].env.filter((e: Json) => e.valueFrom).map((e: Json) => e.valueFrom.secretKeyRef.name)).toEqual(['mine', 'mine']);
   });
 
   it('runs the pinned image as the aggregated API server on 4443 with the serving certificate, credentials from the Secret only', () => {
@@ -110,7 +131,7 @@ describe('the cert-manager Dynadot webhook', () => {
     const cluster = testCluster({}, [new CertManager({ acmeServer: staging, acmeEmail: 'pki@example.org' }), webhook]);
     const issuer = find(renderObjects(webhook, cluster), 'ClusterIssuer', 'dns01');
     expect(issuer.spec.acme).toMatchObject({ server: staging, email: 'pki@example.org', solvers: [{ selector: { dnsZones: ['omani.works', 'omanyx.works'] } }] });
-    expect(cluster.references.get(NAME)).toEqual(['cert-manager']);
+    expect(cluster.references.get(NAME)).toEqual(['cert-manager', 'external-secrets']);
     expect(webhook.clusterIssuerName).toBe('dns01');
   });
 
@@ -120,10 +141,10 @@ describe('the cert-manager Dynadot webhook', () => {
     expect(policy('allow-egress-internet-443').egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
   });
 
-  it('is mandatory, outside the kit, in its own restricted namespace, after cert-manager', () => {
+  it('is mandatory, outside the kit, in its own restricted namespace, after cert-manager and external-secrets', () => {
     const m = CertManagerDynadotWebhook.metadata;
     expect(m).toMatchObject({ tier: 'mandatory', namespace: NAME, podSecurity: { level: 'restricted' }, images: [IMAGES.certManagerDynadotWebhook], resources: { cpuMillis: 50, memoryMiB: 64 } });
-    expect(m.dependsOn).toEqual([CertManager]);
+    expect(m.dependsOn).toEqual([CertManager, ExternalSecrets]);
     expect(find(objects, 'Namespace', NAME).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 });
@@ -132,9 +153,9 @@ describe('a Sovereign that installs the Dynadot webhook', () => {
   const files = soloTreeWith(['cert-manager-dynadot-webhook'], { 'cert-manager-dynadot-webhook': { zones: ['example.org'], credentialsSecret: 'dynadot' } });
   const cluster = 'clusters/hz-fsn-mgt-prod';
 
-  it('applies its folder after cert-manager, and the folder builds with kubectl kustomize', () => {
+  it('applies its folder after cert-manager and external-secrets, and the folder builds with kubectl kustomize', () => {
     const ks = parse(files.get(`${cluster}/flux-system/kustomization-bp-cert-manager-dynadot-webhook.yaml`)!);
-    expect(ks.spec.dependsOn).toEqual([{ name: 'bp-cert-manager' }]);
+    expect(ks.spec.dependsOn).toEqual([{ name: 'bp-cert-manager' }, { name: 'bp-external-secrets' }]);
     const built = kustomizeFolder(files, `${cluster}/bp-cert-manager-dynadot-webhook`);
     expect(built.stderr).toBe('');
     expect(built.ok).toBe(true);
@@ -158,6 +179,7 @@ describe('props from YAML (spec.blueprints.props.cert-manager-dynadot-webhook)',
   it.each([
     [{ zones: [] }, 'zones', 'Too small: expected array to have >=1 items'],
     [{ zones: ['Example.org'] }, 'zones[0]', 'must be a lowercase DNS name of at least two labels, such as example.org'],
+    [{ openBaoPath: '/dynadot' }, 'openBaoPath', "must be a path in OpenBao's KV mount: lowercase segments of letters, digits, '-' and '_' joined by '/', e.g. dynadot/api"],
     [{ credentialsSecret: 'My Secret' }, 'credentialsSecret', 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret'],
     [{ replicas: 9 }, 'replicas', 'must be a whole number from 1 to 5'],
   ])('rejects %p with the path and what is allowed', (props, field, message) => {

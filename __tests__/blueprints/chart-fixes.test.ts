@@ -13,7 +13,7 @@ import { renderedRelease, renderedValues } from '../support/render';
 describe('template-consumed values', () => {
   it('are listed only for paths the Blueprint sets, each with a template file of the chart as evidence', () => {
     const listed = BUILTIN_BLUEPRINTS.filter((cls) => cls.metadata.templateValues);
-    expect(listed.map((cls) => cls.metadata.name).sort()).toEqual(['cilium', 'crossplane', 'flux', 'gitea', 'hcloud-cloud-controller-manager', 'powerdns', 'sealed-secrets']);
+    expect(listed.map((cls) => cls.metadata.name).sort()).toEqual(['cilium', 'crossplane', 'flux', 'gitea', 'hcloud-cloud-controller-manager', 'powerdns', 'sealed-secrets', 'seaweedfs']);
     for (const cls of listed) {
       const paths = leaves(renderedValues(new cls())).map((l) => l.path.join('.'));
       for (const tv of cls.metadata.templateValues!) {

@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parse, stringify } from 'yaml';
-import { builtinCatalog, CertManager, ExternalDns, PowerDns } from '../../blueprints';
+import { builtinCatalog, CertManager, ExternalDns, ExternalSecrets, PowerDns } from '../../blueprints';
 import { Sovereign } from '../../app/sovereign';
 import { checkValues, findChartDir, loadChart } from '../../lib/chart-check';
 import { Cluster } from '../../lib/cluster';
 import { CHARTS_DIR } from '../support/charts';
 import { blueprintPropsProblems } from '../support/props';
-import { renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
+import { find, renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
 import { ROOT } from '../support/synth';
 
 const ctx = testCluster();
@@ -62,8 +62,8 @@ describe('ExternalDNS values', () => {
 
 describe('PowerDNS facts read through the cluster', () => {
   it('depends on PowerDNS by name (its module imports this one), and the catalog resolves the name', () => {
-    expect(ExternalDns.metadata.dependsOn).toEqual([CertManager, 'powerdns']);
-    expect(builtinCatalog().dependenciesOf('external-dns')).toEqual(['cert-manager', 'powerdns']);
+    expect(ExternalDns.metadata.dependsOn).toEqual([CertManager, 'powerdns', ExternalSecrets]);
+    expect(builtinCatalog().dependenciesOf('external-dns')).toEqual(['cert-manager', 'external-secrets', 'powerdns']);
   });
 
   it('agrees with PowerDNS on each other\'s namespace and the API port', () => {
@@ -76,9 +76,17 @@ describe('PowerDNS facts read through the cluster', () => {
     const pdns = new PowerDns({ apiKeySecret: { name: 'pdns-key', key: 'token' } });
     const cluster = testCluster({}, [pdns]);
     expect(renderedValues(new ExternalDns(), cluster).env[0].valueFrom.secretKeyRef).toEqual({ name: 'pdns-key', key: 'token' });
-    expect(new ExternalDns().generatedSecrets(cluster)).toEqual([]);
-    expect(new ExternalDns().generatedSecrets(ctx)).toEqual([{ name: 'powerdns-api-credentials', namespaces: ['external-dns'], randomKeys: ['api-key'] }]);
-    expect(new ExternalDns({ apiKeySecret: { name: 'x', key: 'y' } }).generatedSecrets(ctx)).toEqual([]);
+    expect(renderObjects(new ExternalDns(), cluster).filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
+  });
+
+  it('copies PowerDNS\'s generated API key Secret into its namespace instead of generating a second value', () => {
+    expect(new ExternalDns().generatedSecrets(ctx)).toEqual([]);
+    const copy = find(renderObjects(new ExternalDns()), 'ExternalSecret', 'powerdns-api-credentials');
+    expect(copy.metadata.namespace).toBe('external-dns');
+    expect(copy.spec.data).toEqual([{ secretKey: 'api-key', remoteRef: { key: 'powerdns-api-credentials', property: 'api-key' } }]);
+    const store = find(renderObjects(new ExternalDns()), 'SecretStore', copy.spec.secretStoreRef.name);
+    expect(store.spec.provider.kubernetes.remoteNamespace).toBe('powerdns');
+    expect(renderObjects(new ExternalDns({ apiKeySecret: { name: 'x', key: 'y' } })).filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
   });
 
   it('a PowerDNS moved to another namespace and release (a catalog override) is followed by the URL and the egress rule', () => {
@@ -92,7 +100,7 @@ describe('PowerDNS facts read through the cluster', () => {
     expect(names).not.toContain('allow-egress-namespace-powerdns-8081');
   });
 
-  it('in a Sovereign, PowerDNS props rename the key Secret for both, and the bootstrap generates it in neither namespace', () => {
+  it('in a Sovereign, PowerDNS props rename the key Secret for both, and it is generated in neither namespace', () => {
     const sovereign = Sovereign.fromYaml(withProps({ powerdns: { apiKeySecret: { name: 'pdns-key', key: 'token' } } }));
     const release = parse(sovereign.gitopsTree().files.get('clusters/hz-fsn-mgt-prod/bp-external-dns/helmrelease.yaml')!);
     expect(release.spec.values.env[0].valueFrom.secretKeyRef).toEqual({ name: 'pdns-key', key: 'token' });
@@ -103,7 +111,7 @@ describe('PowerDNS facts read through the cluster', () => {
   it('records its reads of PowerDNS, and a cluster without PowerDNS says what is missing', () => {
     const cluster = testCluster();
     renderObjects(cluster.blueprint(ExternalDns), cluster);
-    expect(cluster.references.get('external-dns')).toEqual(['powerdns']);
+    expect(cluster.references.get('external-dns')).toEqual(['external-secrets', 'powerdns']);
     const bare = Cluster.fromAttributes(SOLO_ATTRIBUTES, [new CertManager(), new ExternalDns()]);
     expect(() => bare.blueprint(ExternalDns).bind(new Chart(new App(), 'apps'), bare)).toThrow(
       'apps/external-dns (Blueprint external-dns, ExternalDns): Blueprint external-dns reads powerdns, but cluster hz-fsn-mgt-prod has no Blueprint "powerdns"; add "powerdns" to external-dns\'s dependsOn or install it in the cluster',

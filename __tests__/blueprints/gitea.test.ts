@@ -60,7 +60,7 @@ describe('Gitea\'s Ingress issuer, a fact of the cert-manager Blueprint', () => 
     const cluster = testCluster({}, [new CertManager({ issuerName: 'corp-acme' }), gitea]);
     const values = renderedValues(gitea, cluster);
     expect(values.ingress.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'corp-acme' });
-    expect(cluster.references.get('gitea')).toEqual(['cert-manager']);
+    expect(cluster.references.get('gitea')).toEqual(['cert-manager', 'external-secrets']);
   });
 
   it('takes its own issuer when cert-manager creates none, and says so when neither names one', () => {

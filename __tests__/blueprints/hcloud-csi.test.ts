@@ -35,7 +35,7 @@ describe('the Hetzner CSI driver', () => {
         },
       },
     ]);
-    expect(new HcloudCsi().generatedSecrets(ctx)).toEqual([{ name: 'hcloud-csi-encryption', namespaces: ['kube-system'], randomKeys: ['encryption-passphrase'] }]);
+    expect(new HcloudCsi().bootstrapSecrets(ctx)).toEqual([{ name: 'hcloud-csi-encryption', namespaces: ['kube-system'], randomKeys: ['encryption-passphrase'] }]);
   });
 
   it('takes your own passphrase Secret (then generates none) and a Delete reclaim policy from the props', () => {
@@ -44,7 +44,7 @@ describe('the Hetzner CSI driver', () => {
     expect(sc.reclaimPolicy).toBe('Delete');
     expect(sc.extraParameters['csi.storage.k8s.io/node-publish-secret-name']).toBe('luks-from-openbao');
     expect(own.encryptionSecret()).toBe('luks-from-openbao');
-    expect(own.generatedSecrets(ctx)).toEqual([]);
+    expect(own.bootstrapSecrets(ctx)).toEqual([]);
   });
 
   it('reads the token from the in-cluster Hetzner Secret and needs the metadata service only on its node plugin', () => {

@@ -4,12 +4,48 @@
  * from YAML, and its images and port against the pinned Bitnami chart.
  */
 import { Keycloak } from '../../blueprints';
+import { HelmBlueprint, type HelmBlueprintProps } from '../../blueprints/helm';
 import { KEYCLOAK_HTTP_PORT } from '../../blueprints/platform/keycloak';
+import type { Cluster } from '../../lib/cluster';
+import type { OidcClientClaim, OidcConsumer } from '../../lib/services';
 import { CHARTS, IMAGES } from '../../lib/versions';
-import { renderedValues, testCluster } from '../support/render';
-import { blueprintPropsProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
+import { podinfoMetadata } from '../support/blueprints';
+import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
+import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 
 const ctx = testCluster();
+
+/** A consumer as a platform team would write one: a wiki that logs people in through Keycloak with the client ids it is given. */
+class Wiki extends HelmBlueprint<HelmBlueprintProps & { clientIds?: string[] }> implements OidcConsumer {
+  static readonly metadata = podinfoMetadata('wiki', 'A wiki logging people in through Keycloak', { dependsOn: [Keycloak] });
+  oidcClients(cluster: Cluster): OidcClientClaim[] {
+    const root = `https://wiki.${cluster.sovereign.fqdn}`;
+    return (this.props.clientIds ?? ['wiki']).map((clientId) => ({ clientId, name: 'Wiki', redirectUris: [`${root}/oauth2/callback`], rootUrl: root }));
+  }
+  protected curatedValues(cluster: Cluster): Record<string, unknown> {
+    const client = cluster.blueprint(Keycloak).oidcClient(cluster, this);
+    return { oidc: { clientId: client.clientId, issuer: client.issuerUrl, tokenUrl: client.tokenUrl, secret: client.secret } };
+  }
+}
+
+/** A second consumer, to show one realm holds every consumer's client. */
+class Tracker extends Wiki {
+  static readonly metadata = podinfoMetadata('tracker', 'An issue tracker logging people in through Keycloak', { dependsOn: [Keycloak] });
+  oidcClients(cluster: Cluster): OidcClientClaim[] {
+    const root = `https://tracker.${cluster.sovereign.fqdn}`;
+    return [{ clientId: 'tracker', name: 'Tracker', redirectUris: [`${root}/login/*`], rootUrl: root }];
+  }
+  protected curatedValues(cluster: Cluster): Record<string, unknown> {
+    return { issuer: cluster.blueprint(Keycloak).oidcClient(cluster, this, 'tracker').issuerUrl };
+  }
+}
+
+/** The realm file the keycloak-config-cli Job imports, parsed, and the Job's extra environment. */
+function realmOf(values: Json, realm: string): { file: Json; env: Json[] } {
+  const cli = values.keycloakConfigCli;
+  expect(Object.keys(cli.configuration)).toEqual([`${realm}.json`]);
+  return { file: JSON.parse(cli.configuration[`${realm}.json`]), env: cli.extraEnvVars };
+}
 
 describe('Keycloak', () => {
   it('takes replicas and Secret names from typed props', () => {
@@ -45,9 +81,111 @@ describe('Keycloak', () => {
       'global.security.allowInsecureImages',
       'image.repository',
       'postgresql.image.repository',
+      'keycloakConfigCli.image.repository',
       'networkPolicy.enabled',
       'postgresql.primary.networkPolicy.enabled',
     ]);
+  });
+});
+
+describe('Keycloak as the OIDC issuer', () => {
+  const wiki = new Wiki();
+  const tracker = new Tracker();
+  const withConsumers = testCluster({}, [wiki, tracker]);
+
+  it('declares the realm with the Kubernetes client and every claimed client, with their redirect URIs, for the config Job', () => {
+    const values = renderedValues(new Keycloak(), withConsumers);
+    expect(values.keycloakConfigCli).toMatchObject({ enabled: true, image: { repository: IMAGES.keycloakConfigCli.repository, tag: IMAGES.keycloakConfigCli.tag } });
+    const { file, env } = realmOf(values, 'example');
+    expect(withConsumers.auth.realm).toBe('example');
+    expect(file).toMatchObject({ realm: 'example', enabled: true });
+    expect(file.clients.map((c: Json) => [c.clientId, c.publicClient, c.redirectUris, c.rootUrl])).toEqual([
+      ['kubernetes', true, ['http://localhost:8000', 'http://localhost:18000'], undefined],
+      ['tracker', false, ['https://tracker.solo.example.org/login/*'], 'https://tracker.solo.example.org'],
+      ['wiki', false, ['https://wiki.solo.example.org/oauth2/callback'], 'https://wiki.solo.example.org'],
+    ]);
+    for (const c of file.clients) {
+      expect(c).toMatchObject({ enabled: true, protocol: 'openid-connect', standardFlowEnabled: true, directAccessGrantsEnabled: false });
+      expect(c.protocolMappers).toEqual([
+        { name: 'groups', protocol: 'openid-connect', protocolMapper: 'oidc-group-membership-mapper', config: { 'claim.name': 'groups', 'full.path': 'false', 'id.token.claim': 'true', 'access.token.claim': 'true', 'userinfo.token.claim': 'true' } },
+      ]);
+    }
+    expect(file.clients[0].secret).toBeUndefined();
+    expect(file.clients.slice(1).map((c: Json) => [c.clientAuthenticatorType, c.secret])).toEqual([
+      ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_TRACKER)'],
+      ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_WIKI)'],
+    ]);
+    expect(env).toEqual([
+      { name: 'IMPORT_VARSUBSTITUTION_ENABLED', value: 'true' },
+      { name: 'KEYCLOAK_CLIENT_SECRET_TRACKER', valueFrom: { secretKeyRef: { name: 'keycloak-client-tracker', key: 'client-secret' } } },
+      { name: 'KEYCLOAK_CLIENT_SECRET_WIKI', valueFrom: { secretKeyRef: { name: 'keycloak-client-wiki', key: 'client-secret' } } },
+    ]);
+  });
+
+  it('declares only the Kubernetes client when no Blueprint claims one, with the API server\'s client id from the cluster facts', () => {
+    const values = renderedValues(new Keycloak(), testCluster({}, []));
+    const { file, env } = realmOf(values, 'example');
+    expect(file.clients.map((c: Json) => c.clientId)).toEqual([ctx.auth.kubernetesClientId]);
+    expect(env).toEqual([{ name: 'IMPORT_VARSUBSTITUTION_ENABLED', value: 'true' }]);
+  });
+
+  it('generates each confidential client\'s secret in the cluster, never the public Kubernetes client\'s', () => {
+    expect(new Keycloak({ adminSecret: 'a', databaseSecret: 'b' }).generatedSecrets(withConsumers)).toEqual([
+      { name: 'keycloak-client-tracker', namespaces: ['keycloak'], randomKeys: ['client-secret'] },
+      { name: 'keycloak-client-wiki', namespaces: ['keycloak'], randomKeys: ['client-secret'] },
+    ]);
+  });
+
+  it('hands a consumer its client: issuer and endpoints from the cluster facts, the Secret in namespace keycloak', () => {
+    const keycloak = withConsumers.blueprint(Keycloak);
+    expect(keycloak.oidcClient(withConsumers, wiki)).toEqual({
+      clientId: 'wiki',
+      issuerUrl: 'https://auth.solo.example.org/realms/example',
+      authorizeUrl: 'https://auth.solo.example.org/realms/example/protocol/openid-connect/auth',
+      tokenUrl: 'https://auth.solo.example.org/realms/example/protocol/openid-connect/token',
+      userInfoUrl: 'https://auth.solo.example.org/realms/example/protocol/openid-connect/userinfo',
+      secret: { namespace: 'keycloak', name: 'keycloak-client-wiki', keys: ['client-secret'] },
+      secretKey: 'client-secret',
+    });
+    expect(keycloak.oidcClient(withConsumers, wiki).issuerUrl).toBe(withConsumers.auth.issuerUrl);
+  });
+
+  it('moves every consumer\'s issuer and the realm with the organization and the FQDN', () => {
+    const moved = testCluster({ fqdn: 'omantel.omani.works', organization: 'omantel' }, [wiki, tracker]);
+    expect(renderedValues(wiki, moved).oidc).toMatchObject({ issuer: 'https://auth.omantel.omani.works/realms/omantel', tokenUrl: 'https://auth.omantel.omani.works/realms/omantel/protocol/openid-connect/token' });
+    expect(renderedValues(tracker, moved).issuer).toBe('https://auth.omantel.omani.works/realms/omantel');
+    const { file } = realmOf(renderedValues(new Keycloak(), moved), 'omantel');
+    expect(file.realm).toBe('omantel');
+    expect(file.clients.find((c: Json) => c.clientId === 'wiki').redirectUris).toEqual(['https://wiki.omantel.omani.works/oauth2/callback']);
+  });
+
+  it('records the consumer\'s read of Keycloak as its reference (the Flux edge), and Keycloak\'s reverse read as none', () => {
+    renderObjects(wiki, withConsumers);
+    renderObjects(withConsumers.blueprint(Keycloak), withConsumers);
+    expect(withConsumers.references.get('wiki')).toEqual(['keycloak']);
+    expect(withConsumers.references.get('keycloak')).toBeUndefined();
+  });
+
+  it('refuses a client the consumer did not claim, naming the consumer and the client', () => {
+    const keycloak = withConsumers.blueprint(Keycloak);
+    expect(() => keycloak.oidcClient(withConsumers, wiki, 'tracker')).toThrow('Blueprint wiki reads the OIDC client "tracker" from Keycloak, but it claims "wiki"; return it from Wiki.oidcClients(cluster)');
+    expect(() => keycloak.oidcClient(withConsumers, new Keycloak())).toThrow('Blueprint keycloak reads the OIDC client "keycloak" from Keycloak, but it claims none; return it from Keycloak.oidcClients(cluster)');
+    expect(() => renderObjects(new Wiki({ clientIds: ['docs'] }))).toThrow('Blueprint wiki reads the OIDC client "wiki" from Keycloak, but it claims "docs"; return it from Wiki.oidcClients(cluster)');
+  });
+
+  it('refuses two claims of one client id, and a client id that cannot name a Secret, before anything is written', () => {
+    const twice = testCluster({}, [new Wiki({ clientIds: ['tracker'] }), tracker]);
+    expect(() => renderObjects(twice.blueprint(Keycloak), twice)).toThrow('Blueprints tracker and wiki both claim the OIDC client "tracker" in realm example; give one of them another client id');
+    const kube = testCluster({}, [new Wiki({ clientIds: ['kubernetes'] })]);
+    expect(() => kube.blueprint(Keycloak).generatedSecrets(kube)).toThrow('Blueprints kubernetes and wiki both claim the OIDC client "kubernetes" in realm example; give one of them another client id');
+    const bad = testCluster({}, [new Wiki({ clientIds: ['Wiki_App'] })]);
+    expect(() => bad.blueprint(Keycloak).realmClients(bad)).toThrow('Blueprint wiki claims the OIDC client id "Wiki_App", which is not lowercase letters, digits and "-" starting with a letter (at most 63 characters); use e.g. "wiki"');
+  });
+
+  it('keeps every client secret out of the rendered objects: only placeholders and Secret references', () => {
+    const text = JSON.stringify(renderObjects(new Keycloak(), withConsumers));
+    expect(text.match(/\$\(env:[A-Z_]+\)/g)).toEqual(['$(env:KEYCLOAK_CLIENT_SECRET_TRACKER)', '$(env:KEYCLOAK_CLIENT_SECRET_WIKI)']);
+    expect(text).not.toMatch(/"secret":"(?!\$\(env:)/);
   });
 });
 
@@ -70,6 +208,13 @@ describe('Keycloak against the pinned chart', () => {
     expect(values.global.security.allowInsecureImages).toBe(true);
     expect(values.networkPolicy.enabled).toBe(false);
     expect(values.postgresql.primary.networkPolicy.enabled).toBe(false);
+  });
+
+  it('pins the legacy copy of the keycloak-config-cli image the chart defaults to, and sets only values the chart declares', () => {
+    expect(chart.keycloakConfigCli.image).toMatchObject({ registry: 'docker.io', repository: 'bitnami/keycloak-config-cli', tag: IMAGES.keycloakConfigCli.tag });
+    expect(values.keycloakConfigCli.image).toEqual({ repository: 'bitnamilegacy/keycloak-config-cli', tag: chart.keycloakConfigCli.image.tag });
+    expect(chart.keycloakConfigCli).toMatchObject({ enabled: false, configuration: {}, extraEnvVars: [], existingConfigmap: '' });
+    expect(chartValueProblems(new Keycloak())).toEqual([]);
   });
 
   it('opens the HTTP port the chart listens on', () => {

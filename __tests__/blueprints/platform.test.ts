@@ -8,8 +8,10 @@ import {
   builtinCatalog,
   CertManager,
   Cilium,
+  Cnpg,
   Crossplane,
   ExternalDns,
+  ExternalSecrets,
   Flux,
   Gitea,
   HcloudCloudControllerManager,
@@ -19,11 +21,14 @@ import {
   OpenBao,
   PowerDns,
   SealedSecrets,
+  SeaweedFs,
   Spire,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
 import { CHARTS, type ChartName } from '../../lib/versions';
-import { validateManifests } from '../../scripts/k8s-validate';
+import { loadModel, validateManifests } from '../../scripts/k8s-validate';
+import { loadCrds, validateCustomResource } from '../../lib/chart-check';
+import { CHARTS_DIR } from '../support/charts';
 import { KIT_EDGES } from '../support/kit';
 import { find, renderObjects, type Json } from '../support/render';
 
@@ -35,13 +40,13 @@ function leaves(value: unknown, path = ''): Array<[string, unknown]> {
   return [[path, value]];
 }
 
-/** The Blueprints after the reference kit's twelve slots: Hetzner integration and upgrades (issue 9). */
+/** The Hetzner integration and upgrades (issue 9), registered after the platform services. */
 const HETZNER_KIT = ['hcloud-cloud-controller-manager', 'hcloud-csi', 'system-upgrade-controller'];
 
-/** The platform services of issue 11 after those: the reference kit's slots 14-35 in slot order. */
-const SERVICES_KIT = ['syft-grype', 'coraza'];
+/** The platform services of issue 11 (reference kit slots 14-35, in slot order), each tested in its own file. */
+const SERVICES_KIT = ['external-secrets', 'cnpg', 'seaweedfs', 'syft-grype', 'coraza'];
 
-/** The mandatory Blueprints outside the kit (issue 11), registered last. */
+/** The mandatory Blueprints outside the kit (issue 11), registered last and installed whatever the selection. */
 const MANDATORY = ['cert-manager-dynadot-webhook'];
 
 /** Facts from the bootstrap kit (slot, release, namespace) and the chart pin of every Blueprint. */
@@ -68,11 +73,13 @@ const KIT: ReadonlyArray<{
   { cls: Gitea, name: 'gitea', slot: 10, release: 'gitea', namespace: 'gitea', pin: 'gitea', podSecurity: 'restricted', crds: false, timeout: '10m' },
   { cls: PowerDns, name: 'powerdns', slot: 11, release: 'powerdns', namespace: 'powerdns', pin: 'powerdns', podSecurity: 'restricted', crds: false, timeout: '15m' },
   { cls: ExternalDns, name: 'external-dns', slot: 12, release: 'external-dns', namespace: 'external-dns', pin: 'external-dns', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: Cnpg, name: 'cnpg', slot: 16, release: 'cnpg', namespace: 'cnpg-system', pin: 'cloudnative-pg', podSecurity: 'restricted', crds: true, timeout: '10m' },
+  { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 
 describe('the built-in registry', () => {
-  it('registers the twelve reference kit Blueprints in slot order, then the Hetzner integration and upgrades, then the platform services, and the kit lists the same names (the mandatory ones last, outside the kit)', () => {
-    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT, ...SERVICES_KIT];
+  it('registers the twelve reference kit Blueprints in slot order, then the platform services, the Hetzner integration and upgrades, and the kit lists the same names (the mandatory ones last, outside the kit)', () => {
+    const names = [...KIT.map((k) => k.name), ...SERVICES_KIT, ...HETZNER_KIT];
     expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...MANDATORY]);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
     expect(builtinCatalog().names()).toEqual([...names, ...MANDATORY].sort());
@@ -117,20 +124,23 @@ describe('catalog edges', () => {
   });
 
   it('declares dependencies as class references, not strings', () => {
-    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi]);
+    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, ExternalSecrets]);
     expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });
 
-  it('resolves gitea by adding keycloak, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
+  it('resolves gitea by adding keycloak, external-secrets (its generated Secrets) with OpenBao and SPIRE, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
     const r = catalog.resolve(['gitea']);
-    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keycloak', 'gitea']);
+    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea']);
     expect(r.added).toEqual([
-      { name: 'cert-manager', requiredBy: ['keycloak'] },
+      { name: 'cert-manager', requiredBy: ['external-secrets', 'keycloak', 'spire'] },
       { name: 'cilium', requiredBy: ['cert-manager', 'hcloud-cloud-controller-manager'] },
+      { name: 'external-secrets', requiredBy: ['gitea', 'keycloak'] },
       { name: 'hcloud-cloud-controller-manager', requiredBy: ['hcloud-csi'] },
-      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
+      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] },
       { name: 'keycloak', requiredBy: ['gitea'] },
+      { name: 'openbao', requiredBy: ['external-secrets'] },
+      { name: 'spire', requiredBy: ['openbao'] },
     ]);
   });
 
@@ -144,6 +154,9 @@ describe('catalog edges', () => {
     expect(catalog.resolve(BOOTSTRAP_KIT).added).toEqual([]);
   });
 });
+
+/** The CRDs in the chart data, for the custom resources a Blueprint renders in its own folder (the generated Secrets' external-secrets objects). */
+const crds = loadCrds(CHARTS_DIR);
 
 describe.each(KIT)('$name renders', (k) => {
   const objects = renderObjects(new k.cls());
@@ -208,8 +221,13 @@ describe.each(KIT)('$name renders', (k) => {
     for (const p of policies) expect(p.metadata).toMatchObject({ namespace: k.namespace, labels: { 'catalyst.openova.io/blueprint': k.name } });
   });
 
-  it('objects that pass the Kubernetes and Flux schemas', async () => {
-    expect(await validateManifests(objects)).toEqual([]);
+  it('objects that pass the Kubernetes and Flux schemas, and custom resources their CRDs', async () => {
+    const modelled: Json[] = [];
+    for (const o of objects) {
+      if (await loadModel(o.apiVersion, o.kind)) modelled.push(o);
+      else expect({ object: `${o.kind}/${o.metadata.name}`, ...validateCustomResource(o, crds) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, crdFiles: [expect.any(String)], problems: [] });
+    }
+    expect(await validateManifests(modelled)).toEqual([]);
   });
 
   it('values with no secret literal and none of the reference placeholders', () => {

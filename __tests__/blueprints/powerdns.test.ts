@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { CertManager, ExternalDns, PowerDns } from '../../blueprints';
+import { CertManager, Cnpg, ExternalDns, ExternalSecrets, PowerDns } from '../../blueprints';
 import { Sovereign } from '../../app/sovereign';
-import { checkValues, findChartDir, loadChart } from '../../lib/chart-check';
+import { checkValues, findChartDir, loadChart, loadCrds, validateCustomResource } from '../../lib/chart-check';
 import { Cluster } from '../../lib/cluster';
 import { CHARTS_DIR } from '../support/charts';
 import { blueprintPropsProblems } from '../support/props';
-import { renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
+import { find, renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
 import { ROOT } from '../support/synth';
 
 const ctx = testCluster();
@@ -31,7 +31,7 @@ describe('PowerDNS values', () => {
     expect(values.powerdns.api.key).toEqual({ name: 'powerdns-api-credentials', key: 'api-key' });
     expect(values.powerdns.webserver.bindPort).toBe(8081);
     expect(values.powerdns.db.driver).toBe('gpgsql');
-    expect(values.powerdns.db.password).toEqual({ name: 'pdns-pg-app', key: 'password' });
+    expect(values.powerdns.db.password).toEqual({ name: 'powerdns-pg-app', key: 'password' });
     expect(values.powerdns.additionalConfig).toContain('gpgsql-dnssec=yes');
     const custom = renderedValues(new PowerDns({ zone: 'dns.example.org.', dnssec: false, luaRecords: false, databaseSecret: 'pdns-db' }));
     expect(custom.powerdns.zoneName).toBe('dns.example.org.');
@@ -49,6 +49,37 @@ describe('PowerDNS values', () => {
     const all = new PowerDns({ replicas: 2, zone: 'dns.example.org', apiKeySecret: { name: 'k', key: 'v' }, databaseSecret: 'db', dnssec: false, luaRecords: false });
     for (const bp of [new PowerDns(), all]) expect(checkValues(renderedValues(bp), chart, PowerDns.metadata.templateValues).problems).toEqual([]);
     expect(checkValues({ powerdns: { webserver: { bindPort: 'http' } } }, chart).problems.map((p) => p.path)).toEqual(['powerdns.webserver.bindPort']);
+  });
+});
+
+describe('PowerDNS database (CloudNativePG)', () => {
+  const crds = loadCrds(join(CHARTS_DIR, 'cnpg'));
+
+  it('renders its own CNPG Cluster and reads exactly the Secret the operator writes for it', () => {
+    const pdns = ctx.blueprint(PowerDns);
+    const objects = renderObjects(pdns, ctx);
+    const db = ctx.blueprint(Cnpg).database(ctx, pdns);
+    const pg = find(objects, 'Cluster', 'powerdns-pg');
+    expect(pg.metadata.namespace).toBe(pdns.namespace);
+    expect(validateCustomResource(pg, crds).problems).toEqual([]);
+    expect(db.secret).toBe(`${pg.metadata.name}-app`);
+    const refs = renderedValues(pdns).powerdns.db;
+    expect(refs).toMatchObject({ host: { name: db.secret, key: 'host' }, port: { name: db.secret, key: 'port' }, name: { name: db.secret, key: 'dbname' }, username: { name: db.secret, key: 'username' }, password: { name: db.secret, key: 'password' } });
+    expect(pg.spec.bootstrap.initdb).toEqual({ database: db.database, owner: db.user });
+  });
+
+  it('depends on CloudNativePG, and sizes its database from props.database', () => {
+    expect(PowerDns.metadata.dependsOn).toEqual([CertManager, Cnpg]);
+    const pg = find(renderObjects(new PowerDns({ database: { instances: 2, storageSize: '5Gi' } })), 'Cluster', 'powerdns-pg');
+    expect(pg.spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '5Gi' } });
+  });
+
+  it('renders no database for an external one, and lets the operator in only when it has its own', () => {
+    const objects = renderObjects(new PowerDns({ databaseSecret: 'pdns-db' }));
+    expect(objects.filter((o) => o.kind === 'Cluster')).toEqual([]);
+    expect(policies(new PowerDns({ databaseSecret: 'pdns-db' })).has('allow-ingress-namespace-cnpg-system-5432-8000')).toBe(false);
+    expect(policies(new PowerDns()).has('allow-ingress-namespace-cnpg-system-5432-8000')).toBe(true);
+    expect(policies(new PowerDns()).has('allow-egress-apiserver-6443')).toBe(true);
   });
 });
 
@@ -79,9 +110,9 @@ describe('PowerDNS network', () => {
   it('opens the API to the namespace of the cluster\'s ExternalDNS, and only when the cluster has one', () => {
     const api = policies(new PowerDns()).get('allow-ingress-namespace-external-dns-8081')!;
     expect(api.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'external-dns' } } }], ports: [{ port: 8081, protocol: 'TCP' }] }]);
-    const without = Cluster.fromAttributes(SOLO_ATTRIBUTES, [new CertManager(), new PowerDns()]);
+    const without = Cluster.fromAttributes(SOLO_ATTRIBUTES, [new CertManager(), new Cnpg(), new ExternalSecrets(), new PowerDns()]);
     const names = [...policies(without.blueprint(PowerDns), without).keys()];
-    expect(names.filter((n) => n.startsWith('allow-ingress-'))).toEqual(['allow-ingress-cluster-5353']);
+    expect(names.filter((n) => n.startsWith('allow-ingress-'))).toEqual(['allow-ingress-cluster-5353', 'allow-ingress-namespace-cnpg-system-5432-8000']);
   });
 
   it('follows ExternalDNS into another namespace (a subclass overriding the built-in)', () => {

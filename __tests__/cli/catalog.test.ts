@@ -48,8 +48,8 @@ describe('catalog', () => {
   it('names dependencies as the Flux dependsOn edges', () => {
     const byName = new Map(doc.blueprints.map((b: { name: string; dependsOn: string[] }) => [b.name, b.dependsOn]));
     expect(byName.get('cilium')).toEqual([]);
-    expect(byName.get('external-dns')).toEqual(['cert-manager', 'powerdns']);
-    expect(byName.get('gitea')).toEqual(['hcloud-csi', 'keycloak']);
+    expect(byName.get('external-dns')).toEqual(['cert-manager', 'external-secrets', 'powerdns']);
+    expect(byName.get('gitea')).toEqual(['external-secrets', 'hcloud-csi', 'keycloak']);
   });
 
   it('every chart@version is an upstream chart at that version (its Chart.yaml)', () => {

@@ -43,8 +43,7 @@ describe('npm run synth', () => {
     spec.spec.regions[0].workerPools.reverse();
     spec.spec.ssh.allowedCidrs.reverse();
     expect(spec.spec.ssh.allowedCidrs.length).toBeGreaterThan(1);
-    // The whole kit, listed in another order.
-    spec.spec.blueprints = { install: ['gitea', 'system-upgrade-controller', 'cilium', ...BOOTSTRAP_KIT.filter((n) => !['gitea', 'system-upgrade-controller', 'cilium'].includes(n)).reverse()] };
+    spec.spec.blueprints = { install: [...BOOTSTRAP_KIT].reverse() };
     const dir = tmp();
     // Same base name in another folder: the GitOps README and headers name the spec by its base name.
     const file = join(dir, 'bank-dr.yaml');

@@ -1,6 +1,6 @@
 import { Blueprint, BlueprintClass, BlueprintMetadata, mergeValues } from '../../lib/blueprint';
 import { Catalog } from '../../lib/catalog';
-import { mergeGeneratedSecrets } from '../../app/sovereign';
+import { mergeBootstrapSecrets } from '../../app/sovereign';
 import { CatalogError } from '../../lib/errors';
 import { CHARTS } from '../../lib/versions';
 
@@ -112,10 +112,10 @@ describe('mergeValues', () => {
   });
 });
 
-describe('mergeGeneratedSecrets', () => {
+describe('mergeBootstrapSecrets', () => {
   it('merges one Secret declared in several namespaces and sorts by name', () => {
     expect(
-      mergeGeneratedSecrets([
+      mergeBootstrapSecrets([
         { name: 'b', namespaces: ['y'], randomKeys: ['k'] },
         { name: 'a', namespaces: ['x'], randomKeys: ['k'] },
         { name: 'b', namespaces: ['x'], randomKeys: ['k'] },
@@ -127,8 +127,8 @@ describe('mergeGeneratedSecrets', () => {
   });
 
   it('rejects two declarations of one Secret with different keys', () => {
-    expect(() => mergeGeneratedSecrets([{ name: 'a', namespaces: ['x'], randomKeys: ['k'] }, { name: 'a', namespaces: ['y'], randomKeys: ['other'] }])).toThrow(
-      /generated Secret "a" with different keys/,
+    expect(() => mergeBootstrapSecrets([{ name: 'a', namespaces: ['x'], randomKeys: ['k'] }, { name: 'a', namespaces: ['y'], randomKeys: ['other'] }])).toThrow(
+      /bootstrap Secret "a" with different keys/,
     );
   });
 });

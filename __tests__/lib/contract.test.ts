@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parse, stringify } from 'yaml';
-import { builtinCatalog, CertManager, Cilium, Gitea, Keycloak } from '../../blueprints';
+import { builtinCatalog, CertManager, Cilium, ExternalSecrets, Gitea, Keycloak } from '../../blueprints';
 import { HelmBlueprint } from '../../blueprints/helm';
 import { ProductBlueprint } from '../../blueprints/product';
 import { SovereignBuilder } from '../../app/builder';
@@ -38,7 +38,7 @@ describe('Blueprints bound into a chart of your own', () => {
   it('binds two built-in Blueprints into one chart, each under a construct of its own name, and exposes what they made', () => {
     const certManager = new CertManager();
     const gitea = new Gitea({ ingressClassName: 'cilium' });
-    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [certManager, gitea]);
+    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [certManager, gitea, new ExternalSecrets()]);
     const chart = new Chart(new App(), 'platform');
     const boundCm = certManager.bind(chart, cluster);
     const boundGitea = gitea.bind(chart, cluster);
@@ -56,9 +56,9 @@ describe('Blueprints bound into a chart of your own', () => {
   });
 
   it('records the peers a Blueprint read while it was bound', () => {
-    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [new CertManager(), new Gitea({ ingressClassName: 'cilium' })]);
+    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [new CertManager(), new Gitea({ ingressClassName: 'cilium' }), new ExternalSecrets()]);
     new Gitea({ ingressClassName: 'cilium' }).bind(new Chart(new App(), 'c'), cluster);
-    expect(cluster.references.get('gitea')).toEqual(['cert-manager']);
+    expect(cluster.references.get('gitea')).toEqual(['cert-manager', 'external-secrets']);
     expect(cluster.references.get('cert-manager')).toBeUndefined();
   });
 
@@ -91,7 +91,7 @@ describe('typed references between Blueprints', () => {
   });
 
   it('a reader of an issuer that cert-manager does not create is told to name its own', () => {
-    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [new CertManager({ clusterIssuer: false })]);
+    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [new CertManager({ clusterIssuer: false }), new ExternalSecrets()]);
     expect(() => new Gitea({ ingressClassName: 'cilium' }).bind(new Chart(new App(), 'x'), cluster)).toThrow(/cert-manager creates no ClusterIssuer .*Gitea's clusterIssuer/);
     const own = new Gitea({ ingressClassName: 'cilium', clusterIssuer: 'corporate-ca' }).bind(new Chart(new App(), 'y'), cluster);
     expect((own.release!.toJson() as Json).spec.values.ingress.annotations['cert-manager.io/cluster-issuer']).toBe('corporate-ca');
@@ -140,7 +140,7 @@ describe('replacing a built-in with a subclass', () => {
   it('catalog.override swaps the class under its name; dependents resolve it by name and read its attributes', () => {
     const catalog = builtinCatalog().override(CorporateCertManager);
     expect(catalog.get('cert-manager')).toBe(CorporateCertManager);
-    expect(catalog.dependenciesOf('gitea')).toEqual(['hcloud-csi', 'keycloak']);
+    expect(catalog.dependenciesOf('gitea')).toEqual(['external-secrets', 'hcloud-csi', 'keycloak']);
     const spec = { ...solo, spec: { ...solo.spec, blueprints: { props: { gitea: { ingressClassName: 'cilium' } } } } };
     const sovereign = Sovereign.fromYaml(stringify(spec), { catalog });
     expect(sovereign.blueprints.find((p) => p.blueprint.metadata.name === 'cert-manager')!.blueprint).toBeInstanceOf(CorporateCertManager);
@@ -281,5 +281,23 @@ describe('products', () => {
       static readonly metadata: BlueprintMetadata = { ...Workspace.metadata, name: 'broken', chart: Gitea.metadata.chart };
     }
     expect(() => builtinCatalog().with(Broken)).toThrow(/metadata\.kind "product" is set together with chart or manifests/);
+  });
+});
+
+describe('tiers', () => {
+  class Audit extends HelmBlueprint {
+    static readonly metadata: BlueprintMetadata = podinfoMetadata('audit', 'A toy mandatory Blueprint.', { tier: 'mandatory' });
+    protected curatedValues(): Record<string, unknown> {
+      return {};
+    }
+  }
+
+  it('installs a mandatory Blueprint whatever the selection, and reports it as added for mandatory', () => {
+    const spec = stringify({ ...solo, spec: { ...solo.spec, blueprints: { install: ['sealed-secrets'] } } });
+    const sovereign = Sovereign.fromYaml(spec, { catalog: builtinCatalog().with(Audit) });
+    expect(sovereign.blueprints.map((p) => p.blueprint.metadata.name)).toContain('audit');
+    expect(sovereign.added).toContainEqual({ name: 'audit', requiredBy: ['mandatory'] });
+    const listed = Sovereign.fromYaml(stringify({ ...solo, spec: { ...solo.spec, blueprints: { install: ['sealed-secrets', 'audit'] } } }), { catalog: builtinCatalog().with(Audit) });
+    expect(listed.added.map((a) => a.name)).not.toContain('audit');
   });
 });

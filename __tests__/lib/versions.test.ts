@@ -148,6 +148,7 @@ describe('the version manifest', () => {
           if (typeof o.repository === 'string' && typeof o.tag === 'string') refs.add(`${o.repository}:${o.tag}`);
           if (typeof o.name === 'string' && typeof o.newTag === 'string') refs.add(`${o.name}:${o.newTag}`);
           if (typeof o.image === 'string') refs.add(o.image);
+          if (typeof o.imageName === 'string') refs.add(o.imageName); // a CloudNativePG Cluster's spec.imageName
           Object.values(o).forEach(walk);
         }
       };

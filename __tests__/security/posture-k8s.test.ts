@@ -72,9 +72,12 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   openbao: { ingress: ['cluster:8200/TCP'], egress: ['node-subnet:6443/TCP'] },
   keycloak: { ingress: ['anywhere:8080/TCP'], egress: [] },
   gitea: { ingress: ['anywhere:3000/TCP'], egress: ['internet:443/TCP'] },
-  powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP'], egress: ['internet:80/TCP,443/TCP'] },
+  powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:80/TCP,443/TCP', 'node-subnet:6443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
+  cnpg: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8000/TCP,5432/TCP'] },
+  seaweedfs: { ingress: [], egress: [] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
+  'external-secrets': { ingress: ['node-subnet:10250/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:openbao:8200/TCP'] },
   'syft-grype': { ingress: [], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
   coraza: { ingress: ['anywhere:8080/TCP'], egress: [] },
   'cert-manager-dynadot-webhook': { ingress: ['node-subnet:4443/TCP'], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
@@ -182,7 +185,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'crossplane-system', 'external-dns', 'flux-system', 'openbao', 'spire-system', 'syft-grype', 'system-upgrade']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'openbao', 'powerdns', 'spire-system', 'syft-grype', 'system-upgrade']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

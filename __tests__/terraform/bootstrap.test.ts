@@ -197,7 +197,7 @@ describe('robust bootstrap', () => {
     expect(init.filter((l) => l.startsWith('step ')).map((l) => l.slice(5))).toEqual(['prepare', 'public-ip', 'install-k3s', 'start-k3s', 'bootstrap']);
     expect(init.slice(-3)).toEqual(['touch /var/lib/catalyst/node-ready', 'log "node ready"', '']);
     const boot = file(cp1, '/usr/local/sbin/catalyst-bootstrap.sh').split('\n');
-    expect(boot.filter((l) => l.startsWith('step ')).map((l) => l.slice(5))).toEqual(['api-ready', 'hcloud-secret', 'install-helm', 'preinstall-cilium', 'preinstall-hcloud-cloud-controller-manager', 'preinstall-flux', 'generate-secrets', 'flux-secrets', 'flux-sync']);
+    expect(boot.filter((l) => l.startsWith('step ')).map((l) => l.slice(5))).toEqual(['api-ready', 'hcloud-secret', 'install-helm', 'preinstall-cilium', 'preinstall-hcloud-cloud-controller-manager', 'preinstall-flux', 'generate-bootstrap-secrets', 'flux-secrets', 'flux-sync']);
     expect(boot).toContain('timeout 900 k3s kubectl -n kube-system rollout status daemonset/cilium --timeout=10m');
     expect(boot).toContain(`sha256_check /var/lib/catalyst/helm.tar.gz /var/lib/catalyst/helm.tar.gz.sha256sum "helm-${NODE_SOFTWARE.helm}-linux-$ARCH.tar.gz"`);
   });

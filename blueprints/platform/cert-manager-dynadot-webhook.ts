@@ -6,7 +6,9 @@ import type { Cluster } from '../../lib/cluster';
 import { IMAGES } from '../../lib/versions';
 import { allow, componentMetadata, propsField, restrictedContainerSecurityContext, RUNTIME_DEFAULT_SECCOMP, wholeNumber } from '../common';
 import { imageRef, RenderedBlueprint } from '../rendered';
+import { openBaoSecret } from '../secrets';
 import { CertManager } from './cert-manager';
+import { ExternalSecrets } from './external-secrets';
 
 /** API group the webhook serves and ClusterIssuers name (`GROUP_NAME` of the binary, the reference's default). */
 export const DYNADOT_GROUP_NAME = 'acme.dynadot.openova.io';
@@ -29,6 +31,12 @@ const NAME = 'cert-manager-dynadot-webhook';
 /** UID and GID of `nobody`, the user the image runs as (its Containerfile: `USER 65534:65534`). */
 const NOBODY = 65534;
 
+/** Path of the Dynadot credentials in OpenBao's KV mount unless the props say otherwise. */
+export const DEFAULT_DYNADOT_OPENBAO_PATH = 'dynadot/api';
+
+/** Name of the Secret the webhook reads its credentials from, when they come from OpenBao. */
+const CREDENTIALS_SECRET = 'dynadot-api-credentials';
+
 /** The keys of the Dynadot credentials Secret: the api3.json API key and secret. */
 export const DYNADOT_CREDENTIAL_KEYS = {
   /** Key of the Dynadot API key. */
@@ -46,9 +54,16 @@ export interface CertManagerDynadotWebhookProps extends BlueprintProps {
    */
   readonly zones?: readonly string[];
   /**
-   * Existing Secret in the webhook's namespace with the Dynadot API key and secret under `api-key`
-   * and `api-secret` (Dynadot account → API). The Blueprint never carries the credentials.
-   * @default 'dynadot-api-credentials', which must exist before the webhook starts
+   * Path of the Dynadot credentials in OpenBao's KV version 2 mount (keys `api-key` and `api-secret`,
+   * from Dynadot account → API), e.g. `bao kv put secret/dynadot/api api-key=... api-secret=...`;
+   * an ExternalSecret copies them into the Secret `dynadot-api-credentials` the webhook reads.
+   * @default 'dynadot/api'
+   */
+  readonly openBaoPath?: string;
+  /**
+   * An existing Secret in the webhook's namespace with the Dynadot API key and secret under `api-key`
+   * and `api-secret`, instead of OpenBao. The Blueprint never carries the credentials.
+   * @default none: the credentials come from OpenBao (`openBaoPath`)
    */
   readonly credentialsSecret?: string;
   /** Name of the DNS-01 ClusterIssuer; readers follow it (`clusterIssuerName`). @default 'letsencrypt-dns01-prod' */
@@ -84,10 +99,13 @@ function parentDomain(fqdn: string): string {
  * `zones`; the webhook itself refuses any other domain (`DYNADOT_MANAGED_DOMAINS`), so a wrong
  * Issuer cannot touch a zone the Sovereign does not own.
  *
- * Credentials: the Dynadot API key and secret come from the Secret `credentialsSecret` in the
- * webhook's namespace (keys `api-key`, `api-secret`), read by the kubelet into the container's
- * environment; the Blueprint never carries them and needs no Secret RBAC. Until that Secret exists the
- * pod cannot start, and the Blueprint's Kustomization is not ready.
+ * Credentials: the Dynadot API key and secret (keys `api-key`, `api-secret`) live in OpenBao at
+ * `openBaoPath` (default `dynadot/api` in the KV mount of the external-secrets Blueprint's OpenBao
+ * store); an ExternalSecret (`openBaoSecret`) copies them into the Secret `dynadot-api-credentials`,
+ * which the kubelet reads into the container's environment, so the Blueprint never carries them and
+ * needs no Secret RBAC. `credentialsSecret` names an existing Secret instead. Until the credentials
+ * are in OpenBao the Secret does not exist, the pod cannot start and the Blueprint's Kustomization
+ * is not ready (a mandatory Blueprint: store them when the Sovereign is created).
  *
  * Pod Security `restricted` (the image runs as `nobody`). Network: the API server calls the webhook
  * on 4443 (the aggregated API is proxied by the API server), the webhook calls the API (auth
@@ -95,16 +113,25 @@ function parentDomain(fqdn: string): string {
  *
  * Source: https://github.com/openova-io/openova (`core/cmd/cert-manager-dynadot-webhook/main.go`,
  * `platform/cert-manager-dynadot-webhook/chart`); reference catalog entry
- * `cert-manager-dynadot-webhook` (tier mandatory, no kit slot). Reference inconsistencies resolved:
+ * `cert-manager-dynadot-webhook` (tier mandatory, no kit slot). dependsOn: cert-manager (the
+ * reference's), and external-secrets, whose OpenBao store the credentials come through (extra edge;
+ * the `openBaoSecret` read records it too). Reference inconsistencies resolved:
  * the chart pinned the floating tag `latest` (here the commit tag); its Role on the credentials
- * Secret was unused (the kubelet reads `secretKeyRef`s); the managed-domains list came from the
- * credentials Secret (here a typed prop, not a secret).
+ * Secret was unused (the kubelet reads `secretKeyRef`s); the credentials had to be replicated from
+ * `openova-system` by hand (here from OpenBao); the managed-domains list came from the credentials
+ * Secret (here a typed prop, not a secret).
  */
 export class CertManagerDynadotWebhook extends RenderedBlueprint<CertManagerDynadotWebhookProps> {
   /** The props a spec may set (`spec.blueprints.props.cert-manager-dynadot-webhook`). */
   static readonly propsSchema = BLUEPRINT_PROPS_SCHEMA.extend({
     zones: z.array(propsField.dnsName()).min(1).optional().describe("Dynadot-registered domains the webhook may write challenge records in (default: the Sovereign FQDN's last two labels)"),
-    credentialsSecret: propsField.objectName().optional().describe('Existing Secret in the webhook namespace with the Dynadot API key and secret under api-key and api-secret (default dynadot-api-credentials)'),
+    openBaoPath: z
+      .string()
+      .max(200)
+      .regex(/^[a-z0-9][-a-z0-9_]*(\/[a-z0-9][-a-z0-9_]*)*$/, { error: "must be a path in OpenBao's KV mount: lowercase segments of letters, digits, '-' and '_' joined by '/', e.g. dynadot/api" })
+      .optional()
+      .describe('Path of the Dynadot credentials (api-key, api-secret) in OpenBao\'s KV mount (default dynadot/api)'),
+    credentialsSecret: propsField.objectName().optional().describe('Existing Secret in the webhook namespace with the Dynadot API key and secret under api-key and api-secret, instead of OpenBao'),
     issuerName: propsField.objectName().optional().describe('Name of the DNS-01 ClusterIssuer (default letsencrypt-dns01-prod)'),
     replicas: wholeNumber(1, 5).optional().describe('Webhook replicas, 1-5 (default 1)'),
   }) satisfies z.ZodType<CertManagerDynadotWebhookProps>;
@@ -118,7 +145,7 @@ export class CertManagerDynadotWebhook extends RenderedBlueprint<CertManagerDyna
     summary: 'Lets cert-manager solve DNS-01 challenges (wildcard certificates) in zones registered at Dynadot, with a ClusterIssuer that uses it.',
     pin: { images: [IMAGES.certManagerDynadotWebhook], docs: 'https://cert-manager.io/docs/configuration/acme/dns01/webhook/' },
     podSecurity: 'the webhook runs as nobody without privilege escalation or capabilities, with a read-only root filesystem and the RuntimeDefault seccomp profile',
-    dependsOn: [CertManager],
+    dependsOn: [CertManager, ExternalSecrets],
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 50, memoryMiB: 64 },
     network: {
@@ -141,9 +168,13 @@ export class CertManagerDynadotWebhook extends RenderedBlueprint<CertManagerDyna
     return this.props.zones ?? [parentDomain(cluster.sovereign.fqdn)];
   }
 
-  /** Name of the Secret with the Dynadot credentials the webhook reads. */
-  get credentialsSecretName(): string {
-    return this.props.credentialsSecret ?? 'dynadot-api-credentials';
+  /**
+   * The Secret with the Dynadot credentials the webhook reads: `credentialsSecret`, else the copy of
+   * the OpenBao secret at `openBaoPath` that this renders (`openBaoSecret`).
+   */
+  private credentials(scope: BlueprintConstruct, cluster: Cluster): string {
+    if (this.props.credentialsSecret) return this.props.credentialsSecret;
+    return openBaoSecret(scope, cluster, { name: CREDENTIALS_SECRET, path: this.props.openBaoPath ?? DEFAULT_DYNADOT_OPENBAO_PATH, keys: Object.values(DYNADOT_CREDENTIAL_KEYS) });
   }
 
   /** Renders the webhook, its API registration, serving certificate, RBAC and the DNS-01 ClusterIssuer (see the class). */
@@ -159,7 +190,8 @@ export class CertManagerDynadotWebhook extends RenderedBlueprint<CertManagerDyna
       metadata: meta(NAME),
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'https', port: 443, targetPort: k8s.IntOrString.fromString('https'), protocol: 'TCP' }] },
     });
-    const secretEnv = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: this.credentialsSecretName, key } } });
+    const credentials = this.credentials(scope, cluster);
+    const secretEnv = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: credentials, key } } });
     new k8s.KubeDeployment(scope, 'deployment', {
       metadata: meta(NAME),
       spec: {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances } from '../../lib/blueprint';
+import type { BlueprintConstruct, BlueprintMetadata, BlueprintProps, NetworkAllowances } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import { allow, componentMetadata, propsField } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
+import { copySecret, sharedSecret } from '../secrets';
 import { CertManager } from './cert-manager';
+import { ExternalSecrets } from './external-secrets';
 import type { SecretKeyRef } from '../../lib/services';
 import { PowerDns } from './powerdns';
 
@@ -27,7 +29,7 @@ export interface ExternalDnsProps extends BlueprintProps {
   /**
    * Existing Secret (namespace `external-dns`) holding the PowerDNS API key; it must carry the same
    * key as the Secret PowerDNS reads.
-   * @default the cluster's PowerDNS API key Secret (`PowerDns.apiKeySecret`), generated here with the same value when PowerDNS generates its own
+   * @default the cluster's PowerDNS API key Secret (`PowerDns.apiKeySecret`), copied here from PowerDNS's namespace when PowerDNS generates its own
    */
   readonly apiKeySecret?: SecretKeyRef;
 }
@@ -72,7 +74,7 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
     pin: CHARTS['external-dns'],
     kitSlot: 12,
     podSecurity: 'the chart runs the controller as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',
-    dependsOn: [CertManager, 'powerdns'],
+    dependsOn: [CertManager, 'powerdns', ExternalSecrets],
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 50, memoryMiB: 64 },
     network: { egress: [allow.apiserver('watches Services and Ingresses for host names to publish')] },
@@ -106,10 +108,16 @@ export class ExternalDns extends HelmBlueprint<ExternalDnsProps> {
     return { ingress: base.ingress, egress: [...(base.egress ?? []), api] };
   }
 
-  /** PowerDNS's generated API key Secret, declared in this namespace too (the Sovereign gives both copies one value); none when either names a Secret of your own. */
-  generatedSecrets(cluster: Cluster): GeneratedSecret[] {
-    if (this.props.apiKeySecret) return [];
+  /**
+   * Renders the chart's objects and, unless the props name a Secret of your own, the copy of
+   * PowerDNS's generated API key Secret into this namespace (`copySecret` of its `sharedSecret`), so
+   * both read one value; with PowerDNS's own `apiKeySecret`, you create it in this namespace too.
+   */
+  protected override render(scope: BlueprintConstruct, cluster: Cluster): void {
+    super.render(scope, cluster);
+    if (this.props.apiKeySecret) return;
     const pdns = cluster.blueprint(PowerDns);
-    return pdns.generatedSecrets(cluster).filter((s) => s.name === pdns.apiKeySecret.name).map((s) => ({ ...s, namespaces: [this.metadata.namespace] }));
+    const generated = pdns.generatedSecrets(cluster).find((s) => s.name === pdns.apiKeySecret.name);
+    if (generated) copySecret(scope, cluster, sharedSecret(pdns, generated));
   }
 }

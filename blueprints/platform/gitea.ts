@@ -5,6 +5,7 @@ import { chartPin, IMAGES } from '../../lib/versions';
 import { allow, bitnamiPreset, componentMetadata, propsField, resources, secretOrGenerated } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
 import { ACME_HTTP01_SOLVER_PORT, CertManager } from './cert-manager';
+import { ExternalSecrets } from './external-secrets';
 import { HcloudCsi } from './hcloud-csi';
 import { Keycloak } from './keycloak';
 
@@ -114,7 +115,7 @@ export class Gitea extends HelmBlueprint<GiteaProps> {
     summary: 'The Sovereign\'s own Git server for the Blueprint catalog mirror and application repositories.',
     pin: chartPin('gitea'),
     podSecurity: 'the curated values run the rootless Gitea image as UID 1000 with no capabilities and the RuntimeDefault seccomp profile; the Bitnami PostgreSQL is restricted by default',
-    dependsOn: [Keycloak, HcloudCsi],
+    dependsOn: [Keycloak, HcloudCsi, ExternalSecrets],
     placementModes: ['single-region'],
     resources: { cpuMillis: 200, memoryMiB: 512 },
     network: {

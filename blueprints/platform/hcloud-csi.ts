@@ -136,8 +136,12 @@ export class HcloudCsi extends HelmBlueprint<HcloudCsiProps> {
     };
   }
 
-  /** Generates the LUKS passphrase Secret at bootstrap unless the props name a Secret of your own. */
-  generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
+  /**
+   * Generates the LUKS passphrase Secret at bootstrap (cloud-init) unless the props name a Secret of your
+   * own: not in the cluster, since the in-cluster generator (external-secrets) depends on OpenBao, whose
+   * Raft volumes need this driver and so this passphrase, a cycle.
+   */
+  override bootstrapSecrets(_ctx: Cluster): GeneratedSecret[] {
     return this.passphrase().generated;
   }
 }

@@ -1,14 +1,44 @@
 import { z } from 'zod';
-import { mergeValues, type BlueprintMetadata, type BlueprintProps, type GeneratedSecret } from '../../lib/blueprint';
+import { mergeValues, type Blueprint, type BlueprintMetadata, type BlueprintProps, type GeneratedSecret } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
+import { BlueprintError } from '../../lib/errors';
+import { isOidcConsumer, type OidcClient, type OidcClientClaim, type SharedSecret } from '../../lib/services';
 import { chartPin, IMAGES } from '../../lib/versions';
 import { allow, bitnamiPreset, componentMetadata, propsField, resources, secretOrGenerated } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
 import { CertManager } from './cert-manager';
+import { ExternalSecrets } from './external-secrets';
 import { HcloudCsi } from './hcloud-csi';
 
 /** Keycloak's HTTP port inside the pod: the chart's default `containerPorts.http`. */
 export const KEYCLOAK_HTTP_PORT = 8080;
+
+/** Key of the client secret in each confidential client's Secret (`OidcClient.secretKey`). */
+export const OIDC_CLIENT_SECRET_KEY = 'client-secret';
+
+/**
+ * Redirect URIs of the Kubernetes API server's public client: kubelogin (`kubectl oidc-login`)
+ * listens on `localhost:8000`, else `localhost:18000`, for the authorization code
+ * (https://github.com/int128/kubelogin/blob/master/docs/usage.md).
+ */
+export const KUBERNETES_CLIENT_REDIRECT_URIS: readonly string[] = ['http://localhost:8000', 'http://localhost:18000'];
+
+/** One OIDC client the realm declares: a consumer's claim, or the Kubernetes API server's own client. */
+export interface RealmClient extends Omit<OidcClientClaim, 'rootUrl'> {
+  /** Base URL of the application; absent for the Kubernetes client, whose redirect URIs are absolute and whose users run kubectl. */
+  readonly rootUrl?: string;
+  /** Name of the Blueprint that claimed it (`kubernetes` for the API server's client, which Keycloak declares itself). */
+  readonly consumer: string;
+  /**
+   * The Secret in namespace `keycloak` holding its client secret under `OIDC_CLIENT_SECRET_KEY`
+   * (`keycloak-client-<clientId>`), generated in the cluster; absent for the public Kubernetes client,
+   * which has no secret (kubelogin runs on people's machines and cannot keep one).
+   */
+  readonly secretName?: string;
+}
+
+/** Client ids the realm accepts: lowercase letters, digits and `-`, starting with a letter (they name a Secret and an environment variable). */
+const CLIENT_ID = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** Props of the Keycloak Blueprint. */
 export interface KeycloakProps extends BlueprintProps {
@@ -35,17 +65,29 @@ const BITNAMI = bitnamiPreset({
   images: [
     { path: ['image'], image: IMAGES.keycloak },
     { path: ['postgresql', 'image'], image: IMAGES.keycloakPostgresql },
+    { path: ['keycloakConfigCli', 'image'], image: IMAGES.keycloakConfigCli },
   ],
   networkPolicies: [['networkPolicy'], ['postgresql', 'primary', 'networkPolicy']],
 });
 
 /**
- * Keycloak: the identity provider (OIDC, SAML) for people using the Sovereign.
+ * Keycloak: the identity provider (OIDC, SAML) for people using the Sovereign, and the OIDC issuer
+ * every other Blueprint logs people in through.
  *
  * Installs the Bitnami chart (with `bitnamiPreset`) in production mode behind a TLS-terminating
  * proxy (`proxyHeaders: xforwarded`) with its embedded PostgreSQL. The chart's Ingress is off:
  * exposure is decided by whatever Blueprint owns ingress. Both passwords come from Secrets:
  * generated at bootstrap, or your own named in the props.
+ *
+ * The realm (`cluster.auth.realm`) and its clients are declared as code with the chart's bundled
+ * keycloak-config-cli Job (`keycloakConfigCli.*`, a Helm post-install/post-upgrade hook that
+ * re-runs whenever the realm file changes; https://github.com/adorsys/keycloak-config-cli): the
+ * Kubernetes API server's public client (`cluster.auth.kubernetesClientId`) and one confidential
+ * client per claim of every `OidcConsumer` in the cluster (see `realmClients`). A consumer reads its
+ * client with `cluster.blueprint(Keycloak).oidcClient(cluster, this)`. Client secrets are generated
+ * in the cluster (`generatedSecrets`) and reach the Job as environment variables from those Secrets;
+ * the realm file in Git holds only `$(env:...)` placeholders, which keycloak-config-cli substitutes
+ * (`IMPORT_VARSUBSTITUTION_ENABLED`).
  *
  * Source: `CHARTS.keycloak` (https://github.com/bitnami/charts/tree/main/bitnami/keycloak);
  * reference catalog entry `keycloak`.
@@ -68,9 +110,9 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     summary: 'Identity provider for the people using the Sovereign, over OIDC and SAML.',
     pin: chartPin('keycloak'),
     podSecurity: 'the Bitnami charts run Keycloak and PostgreSQL as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',
-    dependsOn: [CertManager, HcloudCsi],
+    dependsOn: [CertManager, HcloudCsi, ExternalSecrets],
     placementModes: ['active-hotstandby', 'single-region'],
-    resources: { cpuMillis: 350, memoryMiB: 768 },
+    resources: { cpuMillis: 450, memoryMiB: 1024 },
     network: {
       ingress: [
         allow.anywhere([KEYCLOAK_HTTP_PORT], 'people and OIDC clients reach Keycloak\'s HTTP port (chart value containerPorts.http, 8080) through the Cilium Ingress controller, which terminates TLS (proxyHeaders xforwarded)'),
@@ -78,6 +120,95 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     },
     kitSlot: 9,
   });
+
+  /**
+   * Every client the realm declares in a cluster, sorted by client id: the Kubernetes API server's
+   * public client, then each claim of each `OidcConsumer` Blueprint of the cluster (a reverse read:
+   * it adds no dependency edge). A consumer's `oidcClients` should read only its own props and the
+   * cluster facts, so this never depends on the order Blueprints are bound in.
+   *
+   * @throws BlueprintError naming both claimants (the Kubernetes client, then consumers by name)
+   *   when two claims (or a claim and the Kubernetes client) use one client id, and naming the consumer when a client id is not lowercase letters,
+   *   digits and `-` starting with a letter (at most 63 characters)
+   */
+  realmClients(cluster: Cluster): RealmClient[] {
+    const kubernetes: RealmClient = {
+      consumer: 'kubernetes',
+      clientId: cluster.auth.kubernetesClientId,
+      name: 'Kubernetes API',
+      redirectUris: KUBERNETES_CLIENT_REDIRECT_URIS,
+    };
+    const byId = new Map<string, RealmClient>([[kubernetes.clientId, kubernetes]]);
+    for (const bp of [...cluster.blueprints.values()].filter(isOidcConsumer).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+      const consumer = bp.metadata.name;
+      for (const claim of bp.oidcClients(cluster)) {
+        if (!CLIENT_ID.test(claim.clientId)) {
+          throw new BlueprintError(`Blueprint ${consumer} claims the OIDC client id ${JSON.stringify(claim.clientId)}, which is not lowercase letters, digits and "-" starting with a letter (at most 63 characters); use e.g. "${consumer}"`);
+        }
+        const taken = byId.get(claim.clientId);
+        if (taken) {
+          throw new BlueprintError(`Blueprints ${taken.consumer} and ${consumer} both claim the OIDC client "${claim.clientId}" in realm ${cluster.auth.realm}; give one of them another client id`);
+        }
+        byId.set(claim.clientId, { ...claim, consumer, secretName: `keycloak-client-${claim.clientId}` });
+      }
+    }
+    return [...byId.values()].sort((a, b) => a.clientId.localeCompare(b.clientId));
+  }
+
+  /**
+   * What `consumer` needs to log people in with its client `clientId`: the issuer and endpoint URLs
+   * (from `cluster.auth`, so renaming the realm or the Sovereign's FQDN moves every consumer) and the
+   * Secret holding the client secret in namespace `keycloak` (copy it into your namespace).
+   *
+   * @param cluster the cluster the consumer is bound into
+   * @param consumer the consumer Blueprint; it must claim `clientId` in its `oidcClients(cluster)`
+   * @param clientId the client id. @default the consumer's Blueprint name
+   * @throws BlueprintError naming the consumer and the client when the consumer does not claim it,
+   *   and as `realmClients` does
+   */
+  oidcClient(cluster: Cluster, consumer: Blueprint, clientId: string = consumer.metadata.name): OidcClient {
+    const client = this.realmClients(cluster).find((c) => c.clientId === clientId && c.consumer === consumer.metadata.name);
+    if (!client?.secretName) {
+      const claimed = isOidcConsumer(consumer) ? consumer.oidcClients(cluster).map((c) => c.clientId) : [];
+      const has = claimed.length > 0 ? `it claims ${claimed.map((c) => `"${c}"`).join(', ')}` : 'it claims none';
+      throw new BlueprintError(`Blueprint ${consumer.metadata.name} reads the OIDC client "${clientId}" from Keycloak, but ${has}; return it from ${consumer.constructor.name}.oidcClients(cluster)`);
+    }
+    const issuerUrl = cluster.auth.issuerUrl;
+    const endpoint = (path: string) => `${issuerUrl}/protocol/openid-connect/${path}`;
+    const secret: SharedSecret = { namespace: this.metadata.namespace, name: client.secretName, keys: [OIDC_CLIENT_SECRET_KEY] };
+    return { clientId, issuerUrl, authorizeUrl: endpoint('auth'), tokenUrl: endpoint('token'), userInfoUrl: endpoint('userinfo'), secret, secretKey: OIDC_CLIENT_SECRET_KEY };
+  }
+
+  /**
+   * The realm file keycloak-config-cli imports (keycloak-config-cli's format, the Keycloak realm
+   * representation): the realm of `cluster.auth.realm`, enabled, with every client of `realmClients`
+   * on the authorization code flow (no direct password grants), each with a `groups` claim (group
+   * names, as the API server's `--oidc-groups-claim=groups` and the consumers' role mappings read it).
+   * A confidential client's `secret` is the placeholder `$(env:<variable>)` of `clientSecretVariable`.
+   */
+  realmImport(cluster: Cluster): Record<string, unknown> {
+    const groups = {
+      name: 'groups',
+      protocol: 'openid-connect',
+      protocolMapper: 'oidc-group-membership-mapper',
+      config: { 'claim.name': 'groups', 'full.path': 'false', 'id.token.claim': 'true', 'access.token.claim': 'true', 'userinfo.token.claim': 'true' },
+    };
+    const clients = this.realmClients(cluster).map((c) => ({
+      clientId: c.clientId,
+      name: c.name,
+      enabled: true,
+      protocol: 'openid-connect',
+      publicClient: c.secretName === undefined,
+      ...(c.secretName === undefined ? {} : { clientAuthenticatorType: 'client-secret', secret: `$(env:${clientSecretVariable(c.clientId)})` }),
+      standardFlowEnabled: true,
+      directAccessGrantsEnabled: false,
+      ...(c.rootUrl === undefined ? {} : { rootUrl: c.rootUrl }),
+      redirectUris: [...c.redirectUris],
+      webOrigins: ['+'],
+      protocolMappers: [groups],
+    }));
+    return { realm: cluster.auth.realm, enabled: true, clients };
+  }
 
   /** The admin and database Secrets this instance reads: the props' own, else generated at bootstrap. */
   private secrets() {
@@ -109,6 +240,15 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
       auth: { adminUser: this.props.adminUser ?? 'admin', existingSecret: secrets.admin.name, passwordSecretKey: 'admin-password' },
       resources: resources('250m', '512Mi', '2Gi'),
       ingress: { enabled: false },
+      keycloakConfigCli: {
+        enabled: true,
+        resources: resources('100m', '256Mi', '512Mi'),
+        extraEnvVars: [
+          { name: 'IMPORT_VARSUBSTITUTION_ENABLED', value: 'true' },
+          ...this.realmClients(ctx).flatMap((c) => (c.secretName === undefined ? [] : [{ name: clientSecretVariable(c.clientId), valueFrom: { secretKeyRef: { name: c.secretName, key: OIDC_CLIENT_SECRET_KEY } } }])),
+        ],
+        configuration: { [`${ctx.auth.realm}.json`]: `${JSON.stringify(this.realmImport(ctx), null, 2)}\n` },
+      },
       postgresql: {
         enabled: true,
         auth: { existingSecret: secrets.database.name, secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'postgres-password' } },
@@ -122,9 +262,23 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     return BITNAMI.reasons;
   }
 
-  /** Generates the admin and database Secrets at bootstrap unless the props name Secrets of your own. */
-  generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
+  /**
+   * Generates the admin and database Secrets unless the props name Secrets of your own, and the
+   * client secret of every confidential client of the realm (`keycloak-client-<clientId>`, key
+   * `client-secret`).
+   */
+  generatedSecrets(ctx: Cluster): GeneratedSecret[] {
     const secrets = this.secrets();
-    return [...secrets.admin.generated, ...secrets.database.generated];
+    const clients = this.realmClients(ctx).flatMap((c) => (c.secretName === undefined ? [] : [{ name: c.secretName, namespaces: [this.metadata.namespace], randomKeys: [OIDC_CLIENT_SECRET_KEY] }]));
+    return [...secrets.admin.generated, ...secrets.database.generated, ...clients];
   }
+}
+
+/**
+ * The environment variable the keycloak-config-cli Job reads a client's secret from:
+ * `KEYCLOAK_CLIENT_SECRET_<CLIENT ID>`, upper case with `-` as `_` (client ids are lowercase
+ * letters, digits and `-`, so no two clients share one).
+ */
+export function clientSecretVariable(clientId: string): string {
+  return `KEYCLOAK_CLIENT_SECRET_${clientId.toUpperCase().replace(/-/g, '_')}`;
 }

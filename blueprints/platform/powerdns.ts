@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import type { BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances } from '../../lib/blueprint';
+import type { BlueprintConstruct, BlueprintMetadata, BlueprintProps, GeneratedSecret, NetworkAllowances } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { CHARTS } from '../../lib/versions';
 import type { HelmPostRenderPatch } from '../../constructs/flux';
 import type { SecretKeyRef } from '../../lib/services';
 import { allow, componentMetadata, propsField, resources } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
+import { postgresPropsField, type PostgresConsumer, type PostgresOptions } from '../postgres';
 import { CertManager } from './cert-manager';
+import { Cnpg } from './cnpg';
 import { ExternalDns } from './external-dns';
-
+import { ExternalSecrets } from './external-secrets';
 
 /** Port of the PowerDNS REST API / webserver (the chart's `powerdns.webserver.bindPort` default). */
 export const POWERDNS_API_PORT = 8081;
@@ -35,12 +37,19 @@ export interface PowerDnsProps extends BlueprintProps {
    */
   readonly apiKeySecret?: SecretKeyRef;
   /**
-   * Existing Secret (namespace `powerdns`) with the PostgreSQL connection under the keys `host`,
-   * `port`, `dbname`, `username` and `password`: the layout of the `<cluster>-app` Secret that
-   * CloudNativePG creates. The database must already hold the PowerDNS schema.
-   * @default 'pdns-pg-app'
+   * Existing Secret (namespace `powerdns`) with the connection to an external PostgreSQL database
+   * under the keys `host`, `port`, `dbname`, `username` and `password` (the layout of the
+   * `<cluster>-app` Secret CloudNativePG writes). Set, no CloudNativePG database is rendered and
+   * `database` is ignored; the database must already hold the PowerDNS schema.
+   * @default none: the Blueprint's own CloudNativePG database, whose Secret is `Cnpg.database(...).secret` (`powerdns-pg-app`)
    */
   readonly databaseSecret?: string;
+  /**
+   * The CloudNativePG database (instances, volume size, backups), unless `databaseSecret` names an
+   * external one.
+   * @default one instance with a 10Gi volume, no backups (see `PostgresOptions`)
+   */
+  readonly database?: PostgresOptions;
   /** Sign zones with DNSSEC (keys are kept in the database). @default true */
   readonly dnssec?: boolean;
   /** Allow LUA records (health-checked answers used for geo and failover routing). @default true */
@@ -57,31 +66,41 @@ export interface PowerDnsProps extends BlueprintProps {
  * 953) with no capabilities. The chart names its Service after the release, so the API is
  * `http://powerdns.powerdns.svc.cluster.local:8081` (`apiUrl`); DNS is served on the same Service, port 53.
  *
+ * Database: its own CloudNativePG cluster in this namespace (`cluster.blueprint(Cnpg).render`, one
+ * instance by default, `props.database`), whose connection Secret the operator writes; the chart
+ * reads host, port, name, user and password from it, so no name is repeated here. `databaseSecret`
+ * names an external database instead.
+ *
  * Network: the API accepts ExternalDNS's namespace only, and only when the cluster has ExternalDNS;
- * DNS (5353 behind Service port 53) accepts the cluster. The database needs no allowance: its
- * connection Secret, and so a CloudNativePG cluster creating it, live in this namespace; a database
- * elsewhere needs a `props.network` egress rule.
+ * DNS (5353 behind Service port 53) accepts the cluster; the namespace allows what its database
+ * needs (`Cnpg.withDatabaseNetwork`). The server reaches its database inside the namespace; an
+ * external database needs a `props.network` egress rule.
  *
  * The zone-creation Job (curl) has no values for resources or security contexts, so a Flux
  * post-render patch adds them. Deviations from the reference: its wrapper chart put the database in
- * `openova-system` and exposed the API through a Traefik ingress; neither exists here, and the
- * database is not part of this Blueprint (no database Blueprint is in the bootstrap kit yet).
+ * `openova-system` and exposed the API through a Traefik ingress; neither exists here. Its
+ * dependsOn named cert-manager only, although the wrapper chart renders a CloudNativePG Cluster;
+ * this Blueprint depends on CloudNativePG too (its CRDs and operator) and renders its database, so
+ * the database Secret it reads exists and the release becomes ready (the reference's `pdns-pg-app`
+ * never did: nothing created it).
  *
  * Source: chart `powerdns` (`CHARTS.powerdns`, https://schich.tel/helm-charts; sources at
  * https://github.com/pschichtel/helm-charts/tree/main/charts/powerdns); reference kit slot 11.
  */
-export class PowerDns extends HelmBlueprint<PowerDnsProps> {
+export class PowerDns extends HelmBlueprint<PowerDnsProps> implements PostgresConsumer {
   /** The props a spec may set (`spec.blueprints.props.powerdns`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     replicas: z.number().int().min(1).max(9).optional().describe('PowerDNS server replicas (default 3)'),
     zone: propsField.dnsName().optional().describe('Zone created on first install, trailing dot optional (default: the Sovereign FQDN)'),
     apiKeySecret: propsField.secretKeyRef().optional().describe('Existing Secret { name, key } with the API key, in the powerdns and the external-dns namespace'),
-    databaseSecret: propsField.objectName().optional().describe('Existing Secret with the PostgreSQL connection: host, port, dbname, username, password (default pdns-pg-app)'),
+    databaseSecret: propsField.objectName().optional().describe('Existing Secret with the connection to an external PostgreSQL: host, port, dbname, username, password (default: the CloudNativePG database of this Blueprint)'),
+    /** The CloudNativePG database (`PostgresOptions`). */
+    database: postgresPropsField(),
     dnssec: z.boolean().optional().describe('Sign zones with DNSSEC (default true)'),
     luaRecords: z.boolean().optional().describe('Allow LUA records; opens egress to public HTTP(S) for their health checks (default true)'),
   }) satisfies z.ZodType<PowerDnsProps>;
 
-  /** Catalog metadata: bootstrap kit slot 11, depends on cert-manager, timeout 15m. */
+  /** Catalog metadata: bootstrap kit slot 11, depends on cert-manager and CloudNativePG (its database), timeout 15m. */
   static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'powerdns',
     title: 'PowerDNS',
@@ -91,7 +110,7 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     pin: CHARTS.powerdns,
     kitSlot: 11,
     podSecurity: 'the curated values run the server as the image\'s pdns user (UID 953) with no capabilities and the RuntimeDefault seccomp profile, and the post-render patch gives the zone-creation Job the same posture',
-    dependsOn: [CertManager],
+    dependsOn: [CertManager, Cnpg, ExternalSecrets],
     placementModes: ['active-active', 'single-region'],
     resources: { cpuMillis: 300, memoryMiB: 384 },
     timeout: '15m',
@@ -139,10 +158,20 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     return zone.endsWith('.') ? zone : `${zone}.`;
   }
 
+  /** Whether the Blueprint runs its own CloudNativePG database: unless `props.databaseSecret` names an external one. */
+  usesCnpg(_cluster: Cluster): boolean {
+    return this.props.databaseSecret === undefined;
+  }
+
+  /** The Secret with the database connection: `props.databaseSecret`, else the one CloudNativePG writes for this Blueprint's database. */
+  databaseSecret(cluster: Cluster): string {
+    return this.props.databaseSecret ?? cluster.blueprint(Cnpg).database(cluster, this).secret;
+  }
+
   /** Values of the pinned chart: gpgsql backend and API key read from Secrets, the zone, DNSSEC and LUA records, API reachable from the pod and node ranges only. */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
     const p = this.props;
-    const db = p.databaseSecret ?? 'pdns-pg-app';
+    const db = this.databaseSecret(ctx);
     const extra = [...(p.dnssec ?? true ? ['gpgsql-dnssec=yes'] : []), ...(p.luaRecords ?? true ? ['enable-lua-records=yes'] : [])];
     return {
       replicaCount: p.replicas ?? 3,
@@ -186,10 +215,17 @@ export class PowerDns extends HelmBlueprint<PowerDnsProps> {
     const client = cluster.has(ExternalDns) ? cluster.blueprint(ExternalDns).metadata.namespace : undefined;
     const api = client ? [allow.namespace(client, [this.apiPort], `ExternalDNS writes records through the REST API (chart value powerdns.webserver.bindPort, ${this.apiPort})`)] : [];
     const checks = this.props.luaRecords === false ? [] : [allow.internet([80, 443], 'health checks of LUA records (ifurlup) against the HTTP and HTTPS targets they answer with')];
-    return { ingress: [...api, ...(base.ingress ?? [])], egress: [...(base.egress ?? []), ...checks] };
+    const own = { ingress: [...api, ...(base.ingress ?? [])], egress: [...(base.egress ?? []), ...checks] };
+    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, own) : own;
   }
 
-  /** Generates the API key Secret at bootstrap unless the props name your own; ExternalDNS declares the same Secret in its namespace and the Sovereign gives both one value. The database Secret comes with the database. */
+  /** The release (see `HelmBlueprint.render`) and, unless the props name an external database, its CloudNativePG database. */
+  protected override render(chart: BlueprintConstruct, ctx: Cluster): void {
+    super.render(chart, ctx);
+    if (this.usesCnpg(ctx)) ctx.blueprint(Cnpg).render(chart, ctx, this, this.props.database);
+  }
+
+  /** Generates the API key Secret at bootstrap unless the props name your own; ExternalDNS declares the same Secret in its namespace and the Sovereign gives both one value. The database Secret comes from CloudNativePG (or is yours). */
   generatedSecrets(_ctx: Cluster): GeneratedSecret[] {
     return this.props.apiKeySecret ? [] : [{ name: POWERDNS_API_KEY_SECRET.name, namespaces: [this.namespace], randomKeys: [POWERDNS_API_KEY_SECRET.key] }];
   }

@@ -166,8 +166,11 @@ export interface NodeCloudInitProps {
      * (e.g. `flux-secrets` in `flux-system`); same form as `earlySecretFiles`. @default none
      */
     readonly secretFiles?: Readonly<Record<string, string>>;
-    /** Secrets generated on the node with random values before Flux starts. @default none */
-    readonly generatedSecrets?: readonly GeneratedSecret[];
+    /**
+     * Secrets generated on the node with random values before Flux starts (`Blueprint.bootstrapSecrets`):
+     * only those needed before the in-cluster secret generator runs. @default none
+     */
+    readonly bootstrapSecrets?: readonly GeneratedSecret[];
   };
 }
 
@@ -443,13 +446,15 @@ function shellVar(secret: number, key: number): string {
 }
 
 /**
- * Shell lines that create each generated Secret in each of its namespaces, unless it exists. Values
- * are drawn once per Secret, so every namespace gets the same ones.
+ * Shell lines that create each bootstrap Secret in each of its namespaces, unless it exists. Values
+ * are drawn once per Secret, so every namespace gets the same ones. Only Secrets needed before the
+ * in-cluster secret generator (external-secrets) runs come here: every other generated Secret is
+ * created in the cluster (`Blueprint.generatedSecrets`).
  */
-function generateSecrets(secrets: readonly GeneratedSecret[]): string[] {
+function generateBootstrapSecrets(secrets: readonly GeneratedSecret[]): string[] {
   if (secrets.length === 0) return [];
   const lines = [
-    'step generate-secrets',
+    'step generate-bootstrap-secrets',
     'random_value() { head -c 96 /dev/urandom | base64 | tr -dc A-Za-z0-9 | head -c 32; }',
     'ensure_secret() {',
     '  ns=$1; name=$2; shift 2',
@@ -472,7 +477,7 @@ function generateSecrets(secrets: readonly GeneratedSecret[]): string[] {
  * The bootstrap script of the first control plane server: waits (bounded) for the API, applies the
  * early Secrets (the Hetzner token), installs the pinned Helm CLI after checking it against Helm's
  * published `.sha256sum` (downloaded alongside; https://helm.sh/docs/intro/install/#from-the-binary-releases),
- * pre-installs the charts (retried; each wait bounded), generates the Blueprints' Secrets, applies the
+ * pre-installs the charts (retried; each wait bounded), generates the bootstrap Secrets, applies the
  * other Secrets from Terraform variables (Git credentials) and hands the cluster to Flux.
  */
 function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): string {
@@ -500,7 +505,7 @@ function bootstrapScript(b: NonNullable<NodeCloudInitProps['bootstrap']>): strin
       `timeout ${PREINSTALL_WAIT_SECONDS} ${h.waitFor}`,
     );
   }
-  lines.push(...generateSecrets(b.generatedSecrets ?? []));
+  lines.push(...generateBootstrapSecrets(b.bootstrapSecrets ?? []));
   lines.push(...applySecretFiles(b.secretFiles));
   lines.push('step flux-sync', `retry ${DOWNLOAD_ATTEMPTS} k3s kubectl apply -f ${BOOT_FILES.fluxSync}`, `touch ${BOOT_FILES.bootstrapComplete}`, 'log "bootstrap complete: Flux reconciles the cluster"', '');
   return lines.join('\n');

@@ -144,8 +144,8 @@ export interface HetznerClusterProps {
     readonly secretManifests?: string;
     /** Values spliced into `secretManifests`. @default none */
     readonly secrets?: readonly SecretSplice[];
-    /** Secrets generated on the node at bootstrap. @default none */
-    readonly generatedSecrets?: readonly GeneratedSecret[];
+    /** Secrets generated on the node at bootstrap (`Blueprint.bootstrapSecrets`). @default none */
+    readonly bootstrapSecrets?: readonly GeneratedSecret[];
   };
 }
 
