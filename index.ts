@@ -75,7 +75,7 @@ export {
 export { Cluster, clusterInfo, type ClusterArchitecture, type ClusterAttributes, type ClusterInfo } from './lib/cluster';
 export { HCLOUD_STORAGE_CLASS, type ClusterAuth, type ClusterContext, type ClusterGitops, type ClusterNetwork, type HcloudSecretRef, type IngressPorts, type SovereignIdentity } from './lib/context';
 export { BLUEPRINT_NAME, Catalog, metadataProblems, type AddedDependency, type Resolution } from './lib/catalog';
-export { isOidcConsumer, isS3Consumer, type OidcClient, type OidcClientClaim, type OidcConsumer, type PostgresDatabase, type S3Bucket, type S3BucketClaim, type S3Consumer, type SecretKeyRef, type SharedSecret } from './lib/services';
+export { isOidcConsumer, isS3Consumer, isSecretGenerator, type SecretGenerator, type OidcClient, type OidcClientClaim, type OidcConsumer, type PostgresDatabase, type S3Bucket, type S3BucketClaim, type S3Consumer, type SecretKeyRef, type SharedSecret } from './lib/services';
 export { HELM_PROPS_SCHEMA, HelmBlueprint, type HelmBlueprintMetadata, type HelmBlueprintProps, type HelmPropsShape, type ValueReason } from './blueprints/helm';
 export type { TemplateValue } from './lib/chart-check/values';
 export { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from './blueprints/git-manifests';
@@ -84,6 +84,7 @@ export { imageRef, RenderedBlueprint, type RenderedBlueprintMetadata, type Rende
 export { blueprintLabels, renderNamespace } from './blueprints/namespace';
 export { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, postgresPropsField, type PostgresConsumer, type PostgresOptions } from './blueprints/postgres';
 export * from './blueprints/common';
+export { copySecret, GENERATED_VALUE_LENGTH, openBaoSecret, renderGeneratedSecrets, SECRET_REFRESH_INTERVAL, sharedSecret, type CopySecretOptions, type OpenBaoSecretOptions } from './blueprints/secrets';
 export type { FileTree, Manifest, ValueNote } from './lib/gitops';
 export { LABELS } from './lib/naming';
 

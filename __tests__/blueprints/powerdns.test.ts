@@ -68,8 +68,8 @@ describe('PowerDNS database (CloudNativePG)', () => {
     expect(pg.spec.bootstrap.initdb).toEqual({ database: db.database, owner: db.user });
   });
 
-  it('depends on CloudNativePG, and sizes its database from props.database', () => {
-    expect(PowerDns.metadata.dependsOn).toEqual([CertManager, Cnpg]);
+  it('depends on CloudNativePG (and external-secrets, for its API key), and sizes its database from props.database', () => {
+    expect(PowerDns.metadata.dependsOn).toEqual([CertManager, Cnpg, ExternalSecrets]);
     const pg = find(renderObjects(new PowerDns({ database: { instances: 2, storageSize: '5Gi' } })), 'Cluster', 'powerdns-pg');
     expect(pg.spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '5Gi' } });
   });

@@ -185,7 +185,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'openbao', 'powerdns', 'spire-system', 'syft-grype', 'system-upgrade']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'openbao', 'powerdns', 'spire-system', 'syft-grype', 'system-upgrade']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

@@ -139,7 +139,7 @@ export const SPOE_CONFIG = [
  * with sites, → 8089 (cert-manager's HTTP-01 solver for their certificates); egress to each
  * backend's namespace on its target port. Pod Security `restricted`.
  *
- * Source: https://github.com/corazawaf/coraza-spoa at v0.7.0 (`example/haproxy/*.cfg`,
+ * Source: https://github.com/corazawaf/coraza-spoa at the pinned tag (`example/haproxy/*.cfg`,
  * `example/coraza-spoa.yaml`, `config.go`; Core Rule Set v4.25 through coraza-coreruleset),
  * https://coreruleset.org/docs/concepts/paranoia_levels/; reference catalog entry `coraza`
  * (bootstrap-kit slot 35; its namespace label carried the literal `SOVEREIGN_FQDN_PLACEHOLDER`, here
@@ -188,7 +188,7 @@ export class Coraza extends RenderedBlueprint<CorazaProps> {
       ingress: [allow.anywhere([CORAZA_HTTP_PORT], 'the Cilium Ingress controller sends the protected sites\' requests to HAProxy')],
     },
     kitSlot: 35,
-    moreSources: ['https://github.com/corazawaf/coraza-spoa/tree/v0.7.0/example'],
+    moreSources: [`https://github.com/corazawaf/coraza-spoa/tree/v${IMAGES.corazaSpoa.tag}/example`],
   });
 
   /** The sites this instance serves. */

@@ -61,7 +61,7 @@ export interface ExternalSecretsProps extends BlueprintProps {
  * The webhook's certificate comes from the chart's own cert controller; `dependsOn` keeps the
  * reference's cert-manager edge (nothing here needs it today) and OpenBao, which the store points at.
  * OpenBao is sealed until an operator initializes it and configures the auth method, mount, policy
- * and role named by `openBaoSetup` (commands in the OpenBao Blueprint's docs): until then the store
+ * and role named by `openBaoSetup` (`openBaoSetupCommands`, also in the README): until then the store
  * is not Ready, while generated and copied Secrets, which do not use it, work from the start.
  *
  * Network: the controller, webhook and cert controller talk to the API server; the API server calls
@@ -114,6 +114,26 @@ export class ExternalSecrets extends HelmBlueprint<ExternalSecretsProps> impleme
   /** The OpenBao mount, role and policy names the `ClusterSecretStore` relies on; an operator creates them once (see the OpenBao Blueprint). */
   get openBaoSetup(): OpenBaoStoreSetup {
     return { authMount: 'kubernetes', role: this.metadata.name, kvMount: this.props.openBaoKvMount ?? 'secret', policy: this.metadata.name };
+  }
+
+  /**
+   * The commands an operator runs once, with the `bao` CLI against an initialized and unsealed
+   * OpenBao (e.g. `kubectl -n openbao exec -it openbao-0 -- sh`, after `bao operator init` and
+   * `bao login`), that create what the store relies on: the Kubernetes auth method (OpenBao reviews
+   * tokens with its own ServiceAccount, which the chart binds to `system:auth-delegator`), the KV
+   * version 2 mount, a read-only policy on it and the role for this Blueprint's ServiceAccount. The
+   * pinned OpenBao (chart appVersion 2.3) has no declarative self-initialization (`initialize`
+   * stanzas arrived in OpenBao 2.4), so this stays an operator step.
+   */
+  openBaoSetupCommands(): string[] {
+    const { authMount, role, kvMount, policy } = this.openBaoSetup;
+    return [
+      `bao auth enable -path=${authMount} kubernetes`,
+      `bao write auth/${authMount}/config kubernetes_host=https://kubernetes.default.svc:443`,
+      `bao secrets enable -path=${kvMount} kv-v2`,
+      `printf 'path "${kvMount}/data/*" { capabilities = ["read"] }\npath "${kvMount}/metadata/*" { capabilities = ["read", "list"] }\n' | bao policy write ${policy} -`,
+      `bao write auth/${authMount}/role/${role} bound_service_account_names=${this.serviceAccountName} bound_service_account_namespaces=${this.metadata.namespace} policies=${policy} ttl=1h`,
+    ];
   }
 
   /** Whether this instance renders the OpenBao `ClusterSecretStore` in a cluster: `props.openBaoStore`, by default whether the cluster has OpenBao. */

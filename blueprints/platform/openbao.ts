@@ -36,8 +36,15 @@ export interface OpenBaoProps extends BlueprintProps {
  *
  * Installs an HA StatefulSet on integrated Raft storage. The Raft config lists every server in
  * `retry_join`, so servers 1..n join server 0 on their own once it is initialized. The servers start
- * sealed: initialization and unsealing are an operator step (`bao operator init`), and the unseal
- * keys are the one thing to back up by hand. Sealed servers are not Ready, so Helm does not wait for
+ * sealed: initialization and unsealing are an operator step (`bao operator init`, then
+ * `bao operator unseal` on each server with the threshold of unseal keys, again after every
+ * restart), and the unseal keys are the one thing to back up by hand. The pinned OpenBao (chart
+ * appVersion 2.3) cannot initialize itself declaratively (`initialize` stanzas need OpenBao 2.4), so
+ * the setup the external-secrets `ClusterSecretStore` needs (Kubernetes auth method, KV version 2
+ * mount, policy, role) is an operator step too: `ExternalSecrets.openBaoSetupCommands()` lists the
+ * commands, with the names the store uses (also in the README, "Secrets"). The chart binds the
+ * server's ServiceAccount to `system:auth-delegator` (`server.authDelegator`, on by default), which
+ * the Kubernetes auth method needs to review tokens. Sealed servers are not Ready, so Helm does not wait for
  * the release (as in the reference kit). The agent injector is off (secrets reach workloads through
  * the External Secrets Operator), and the pods run restricted (the image needs no IPC_LOCK: the chart
  * sets `SKIP_SETCAP`). The listener is plain HTTP (the chart's default); node-to-node traffic is
