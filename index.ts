@@ -3,7 +3,7 @@
  * internal and may change without notice.
  *
  * - composing a Sovereign: `Sovereign`, `SovereignBuilder`, the spec types and loaders;
- * - the Blueprint model: `Blueprint`, `HelmBlueprint`, `GitManifestsBlueprint`, `ProductBlueprint`,
+ * - the Blueprint model: `Blueprint`, `HelmBlueprint`, `GitManifestsBlueprint`, `RenderedBlueprint`, `ProductBlueprint`,
  *   their metadata and props, `Cluster`, `Catalog`, and the helpers Blueprint files share;
  * - the built-in Blueprints and the version manifest;
  * - the constructs the Blueprints and stacks are made of (Flux, Kubernetes, Hetzner).
@@ -69,6 +69,7 @@ export {
   type PodSecurity,
   type PodSecurityLevel,
   type ProductMetadata,
+  type RenderedMetadata,
   type ResourceRequests,
 } from './lib/blueprint';
 export { Cluster, clusterInfo, type ClusterArchitecture, type ClusterAttributes, type ClusterInfo } from './lib/cluster';
@@ -79,6 +80,7 @@ export { HELM_PROPS_SCHEMA, HelmBlueprint, type HelmBlueprintMetadata, type Helm
 export type { TemplateValue } from './lib/chart-check/values';
 export { GitManifestsBlueprint, type GitManifestsBlueprintMetadata, type ManifestAdjustments } from './blueprints/git-manifests';
 export { ProductBlueprint, type ProductBlueprintMetadata } from './blueprints/product';
+export { imageRef, RenderedBlueprint, type RenderedBlueprintMetadata, type RenderedObjectMeta } from './blueprints/rendered';
 export { blueprintLabels, renderNamespace } from './blueprints/namespace';
 export { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, postgresPropsField, type PostgresConsumer, type PostgresOptions } from './blueprints/postgres';
 export * from './blueprints/common';

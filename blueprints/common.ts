@@ -11,10 +11,13 @@ import { BITNAMI_ALLOW_LEGACY_IMAGES, BITNAMI_LEGACY_IMAGE, BITNAMI_OWN_NETWORK_
 import type { ValueReason } from './helm';
 
 /** The fields of `BlueprintMetadata` a Blueprint file states; `componentMetadata` derives the rest. */
-export type ComponentFields = Omit<BlueprintMetadata, 'title' | 'namespace' | 'releaseName' | 'sources' | 'dependsOn' | 'installsCrds' | 'chart' | 'manifests' | 'podSecurity'> &
+export type ComponentFields = Omit<BlueprintMetadata, 'title' | 'namespace' | 'releaseName' | 'sources' | 'dependsOn' | 'installsCrds' | 'chart' | 'manifests' | 'images' | 'podSecurity'> &
   Partial<Pick<BlueprintMetadata, 'title' | 'namespace' | 'releaseName' | 'dependsOn' | 'installsCrds'>> & {
-    /** The pinned chart (`CHARTS`) or Git manifests (`MANIFESTS`) the Blueprint installs. */
-    readonly pin: ChartPin | ManifestsPin;
+    /**
+     * The pinned chart (`CHARTS`) or Git manifests (`MANIFESTS`) the Blueprint installs, or, for
+     * objects it renders itself, the images they run (`RenderedPin`).
+     */
+    readonly pin: ChartPin | ManifestsPin | RenderedPin;
     /**
      * Pod Security level of the namespace and why; a bare reason means `restricted`.
      * @default none: required
@@ -26,15 +29,23 @@ export type ComponentFields = Omit<BlueprintMetadata, 'title' | 'namespace' | 'r
     readonly moreSources?: readonly string[];
   };
 
+/** What a Blueprint that renders its own objects pins: the images they run, and the upstream documentation. */
+export interface RenderedPin {
+  /** Every image the objects run (entries of `IMAGES`). */
+  readonly images: readonly ImagePin[];
+  /** Upstream project documentation, for the sources. */
+  readonly docs: string;
+}
+
 /**
  * Builds a Blueprint's metadata from the fields its file states, deriving the rest from the name
- * and the pin: title, namespace and Helm release name default to the name; `chart` or `manifests`
- * comes from the pin; sources are the pin's docs, the reference catalog entry
+ * and the pin: title, namespace and Helm release name default to the name; `chart`, `manifests` or
+ * `images` comes from the pin; sources are the pin's docs, the reference catalog entry
  * (`catalog/components.json#<name>`) and the kit slot; no dependencies and no CRDs by default.
  */
 export function componentMetadata(fields: ComponentFields): BlueprintMetadata {
   const { pin, kitSlot, moreSources, podSecurity, ...rest } = fields;
-  const isChart = 'chart' in pin;
+  const part = 'chart' in pin ? { chart: pin, releaseName: fields.releaseName ?? fields.name } : 'images' in pin ? { images: pin.images } : { manifests: pin };
   return {
     ...rest,
     title: fields.title ?? fields.name,
@@ -42,7 +53,7 @@ export function componentMetadata(fields: ComponentFields): BlueprintMetadata {
     podSecurity: typeof podSecurity === 'string' ? { level: 'restricted', reason: podSecurity } : podSecurity,
     dependsOn: fields.dependsOn ?? [],
     installsCrds: fields.installsCrds ?? false,
-    ...(isChart ? { chart: pin, releaseName: fields.releaseName ?? fields.name } : { manifests: pin }),
+    ...part,
     sources: [pin.docs, `catalog/components.json#${fields.name}`, ...(kitSlot === undefined ? [] : [`catalog/bootstrap-kit.json slot ${kitSlot}`]), ...(moreSources ?? [])],
   };
 }

@@ -8,7 +8,7 @@ import * as platform from './platform';
 
 export * from './platform';
 
-/** Every built-in Blueprint class, in bootstrap-kit slot order (the reference kit's slots 1-12, then the Hetzner integration and upgrades). */
+/** Every built-in Blueprint class, in bootstrap-kit slot order (the reference kit's slots 1-12 and 14-35), then the Hetzner integration and upgrades, then the mandatory ones outside the kit. */
 export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Cilium,
   platform.CertManager,
@@ -26,24 +26,27 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Cnpg,
   platform.Valkey,
   platform.SeaweedFs,
+  platform.OpenTelemetry,
+  platform.Alloy,
   platform.Loki,
   platform.Mimir,
   platform.Tempo,
-  platform.Langfuse,
-  platform.OpenTelemetry,
-  platform.Alloy,
   platform.Grafana,
-  platform.Velero,
+  platform.Langfuse,
   platform.Kyverno,
+  platform.Reloader,
   platform.Vpa,
   platform.Trivy,
   platform.Falco,
   platform.Sigstore,
-  platform.Reloader,
+  platform.SyftGrype,
+  platform.Velero,
+  platform.Coraza,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,
   platform.Keda,
+  platform.CertManagerDynadotWebhook,
 ];
 
 /**

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Cluster, ClusterInfo } from './cluster';
 import { BlueprintError } from './errors';
 import type { TemplateValue } from './chart-check/values';
-import type { ChartPin, ManifestsPin } from './versions';
+import type { ChartPin, ImagePin, ManifestsPin } from './versions';
 import type { ValueNote } from './gitops';
 import { isSecretGenerator, type SecretGenerator } from './services';
 
@@ -202,6 +202,20 @@ export interface ManifestsMetadata {
   readonly manifests: ManifestsPin;
 }
 
+/**
+ * The rendered part of a Blueprint's metadata, for a component whose upstream publishes neither a Helm
+ * chart nor manifests (a CLI image, a binary of the reference project): catalyst-cdk renders its
+ * Kubernetes objects itself, and the images they run are its pins.
+ */
+export interface RenderedMetadata {
+  /**
+   * Every container image the rendered objects run, each an entry of `IMAGES` with its exact tag (or
+   * none where the Blueprint derives the tag from a cluster fact, as for the k3s version); empty for
+   * objects that run no pods.
+   */
+  readonly images: readonly ImagePin[];
+}
+
 /** The product part of a Blueprint's metadata: the Blueprints it composes. */
 export interface ProductMetadata {
   /** Marks a product: it installs no chart of its own and composes other Blueprints. */
@@ -214,10 +228,10 @@ export interface ProductMetadata {
 
 /**
  * Static description of a Blueprint class: the component part, plus either the Helm part (`chart`),
- * the Git-manifests part (`manifests`) or the product part (`kind: 'product'`). The catalog checks
- * that exactly one of them is set (see `metadataProblems`).
+ * the Git-manifests part (`manifests`), the rendered part (`images`) or the product part (`kind:
+ * 'product'`). The catalog checks that exactly one of them is set (see `metadataProblems`).
  */
-export interface BlueprintMetadata extends ComponentMetadata, Partial<HelmChartMetadata>, Partial<ManifestsMetadata>, Partial<ProductMetadata> {}
+export interface BlueprintMetadata extends ComponentMetadata, Partial<HelmChartMetadata>, Partial<ManifestsMetadata>, Partial<RenderedMetadata>, Partial<ProductMetadata> {}
 
 /** Whether metadata describes a product. */
 export function isProduct(m: BlueprintMetadata): m is BlueprintMetadata & ProductMetadata {

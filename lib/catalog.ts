@@ -34,6 +34,15 @@ export function metadataProblems(cls: BlueprintClass): string[] {
   if (isProduct(m)) {
     if (m.chart !== undefined || m.manifests !== undefined) bad('kind', m.kind, 'is set together with chart or manifests; a product installs no chart of its own, so remove them (or the kind)');
     if (!Array.isArray(m.requires)) bad('requires', m.requires, 'must list the Blueprints the product composes (an empty list is allowed)');
+  } else if (m.images !== undefined) {
+    if (m.chart !== undefined || m.manifests !== undefined) bad('images', m.images, 'are set together with chart or manifests; a Blueprint renders its own objects or installs a chart or manifests, so remove one');
+    else if (!Array.isArray(m.images)) bad('images', m.images, 'must list the images the rendered objects run (an empty list is allowed)');
+    else {
+      for (const image of m.images) {
+        if (!/^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(image.repository ?? '')) bad('images[].repository', image.repository, 'must be an image repository without tag or digest, such as ghcr.io/org/name');
+        if (image.tag !== undefined && (image.tag === 'latest' || !/^[\w][\w.-]{0,127}$/.test(image.tag))) bad('images[].tag', image.tag, 'must be one exact image tag such as v1.2.3 (no latest), so every synth runs the same image');
+      }
+    }
   } else if (m.manifests === undefined || m.chart !== undefined) {
     if (!RELEASE_NAME.test(m.releaseName ?? '')) bad('releaseName', m.releaseName, "is not a Helm release name; use at most 53 characters of a-z, 0-9 and '-'");
     if (!/^(https|oci):\/\/\S+$/.test(m.chart?.repository ?? '')) bad('chart.repository', m.chart?.repository, 'must be an https:// Helm repository or an oci:// registry path');

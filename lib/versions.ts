@@ -187,6 +187,32 @@ export const IMAGES = imageTable({
    * (https://docs.k3s.io/upgrades/automated).
    */
   k3sUpgrade: { repository: 'rancher/k3s-upgrade' },
+  /**
+   * The Kubernetes project's kubectl image (with bash and jq, kubernetes/kubernetes#119592): only the
+   * repository, as the syft-grype Blueprint runs the tag of the cluster's Kubernetes version (the k3s
+   * release without its `+k3sN` suffix), so kubectl always matches the API server.
+   */
+  kubectl: { repository: 'registry.k8s.io/kubectl' },
+  /** Syft (SBOMs), the `-debug` image of the release: the binary on distroless `debug-nonroot`, whose busybox shell runs the scan loop (`.goreleaser.yaml` at the tag). */
+  syft: { repository: 'ghcr.io/anchore/syft', tag: 'v1.43.0-debug' },
+  /** Grype (vulnerabilities), the `-debug` image of the release, as for Syft. */
+  grype: { repository: 'ghcr.io/anchore/grype', tag: 'v0.111.1-debug' },
+  /**
+   * The reference project's cert-manager DNS-01 webhook for Dynadot: its CI tags each build with the
+   * short commit (`.github/workflows/build-cert-manager-dynadot-webhook.yaml`); 5502d9a is the commit
+   * that added it (openova-io/openova#291) and the only one that changed its sources since.
+   */
+  certManagerDynadotWebhook: { repository: 'ghcr.io/openova-io/openova/cert-manager-dynadot-webhook', tag: '5502d9a' },
+  /**
+   * coraza-spoa, the Coraza WAF as an HAProxy SPOE agent with the OWASP Core Rule Set v4 built in:
+   * the reference's image and tag (its CI tags releases without a `v`, `.github/workflows/container-image.yaml`).
+   */
+  corazaSpoa: { repository: 'ghcr.io/corazawaf/coraza-spoa', tag: '0.7.0' },
+  /**
+   * HAProxy (Docker official image, Alpine variant) in front of coraza-spoa: the 3.0 LTS line, which
+   * coraza-spoa's own FTW tests run against at v0.7.0 (`ftw/docker-compose.yml`).
+   */
+  haproxy: { repository: 'docker.io/library/haproxy', tag: '3.0.10-alpine' },
   /** Keycloak of the `keycloak` chart, from `bitnamilegacy` (the chart's `image.tag`). */
   keycloak: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
   /** PostgreSQL of the `keycloak` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */

@@ -34,7 +34,6 @@ import {
   Valkey,
   Velero,
   Falco,
-  Keda,
   Kyverno,
   Sigstore,
   Trivy,
@@ -56,8 +55,14 @@ function leaves(value: unknown, path = ''): Array<[string, unknown]> {
   return [[path, value]];
 }
 
-/** The Blueprints after the reference kit's twelve slots: Hetzner integration and upgrades (issue 9). */
+/** The Hetzner integration and upgrades (issue 9), registered after the platform services. */
 const HETZNER_KIT = ['hcloud-cloud-controller-manager', 'hcloud-csi', 'system-upgrade-controller'];
+
+/** The kit's Blueprints that render their own objects (no chart pin), with their reference kit slots. */
+const RENDERED_KIT: ReadonlyArray<{ name: string; slot: number }> = [
+  { name: 'syft-grype', slot: 33 },
+  { name: 'coraza', slot: 35 },
+];
 
 /** Facts from the bootstrap kit (slot, release, namespace) and the chart pin of every Blueprint. */
 const KIT: ReadonlyArray<{
@@ -103,17 +108,17 @@ const KIT: ReadonlyArray<{
   { cls: Reloader, name: 'reloader', slot: 28, release: 'reloader', namespace: 'reloader', pin: 'reloader', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 
-/** Mandatory Blueprints outside the kit. */
-const MANDATORY = [Keda];
+/** The mandatory Blueprints outside the kit (issue 11), registered last and installed whatever the selection. */
+const MANDATORY = ['keda', 'cert-manager-dynadot-webhook'];
 
 describe('the built-in registry', () => {
   it('registers the reference kit Blueprints in slot order, then the Hetzner integration and upgrades, then the mandatory ones; the kit lists all but the mandatory', () => {
-    const names = [...KIT.map((k) => k.name), ...HETZNER_KIT];
-    const mandatory = MANDATORY.map((c) => c.metadata.name);
-    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...mandatory]);
+    const slotted = [...KIT, ...RENDERED_KIT].sort((x, y) => x.slot - y.slot).map((k) => k.name);
+    const names = [...slotted, ...HETZNER_KIT];
+    expect(BUILTIN_BLUEPRINTS.map((c) => c.metadata.name)).toEqual([...names, ...MANDATORY]);
     expect([...BOOTSTRAP_KIT]).toEqual(names);
-    expect(builtinCatalog().names()).toEqual([...names, ...mandatory].sort());
-    for (const c of MANDATORY) expect(c.metadata.tier).toBe('mandatory');
+    expect(builtinCatalog().names()).toEqual([...names, ...MANDATORY].sort());
+    for (const name of MANDATORY) expect(builtinCatalog().get(name).metadata.tier).toBe('mandatory');
   });
 
   it('has the kit facts in every metadata: tier, release, namespace, chart pin, sources', () => {
@@ -176,9 +181,9 @@ describe('catalog edges', () => {
   });
 
   it('orders the whole kit so every Blueprint comes after its dependencies', () => {
-    // the kit and the mandatory Blueprints, as every Sovereign installs them
-    const order = catalog.resolve([...BOOTSTRAP_KIT, ...MANDATORY.map((c) => c.metadata.name)]).ordered.map((c) => c.metadata.name);
-    expect(order).toHaveLength(Object.keys(KIT_EDGES).length);
+    const order = catalog.resolve([...BOOTSTRAP_KIT, ...MANDATORY]).ordered.map((c) => c.metadata.name);
+    expect(order).toEqual(expect.arrayContaining([...BOOTSTRAP_KIT, ...MANDATORY]));
+    expect(order).toHaveLength(BOOTSTRAP_KIT.length + MANDATORY.length);
     for (const [name, deps] of Object.entries(KIT_EDGES)) {
       for (const dep of deps) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(name));
     }

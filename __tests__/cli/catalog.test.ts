@@ -37,6 +37,7 @@ describe('catalog', () => {
         category: m.category,
         ...(m.chart ? { chart: { repository: m.chart.repository, name: m.chart.chart, version: m.chart.version } } : {}),
         ...(m.manifests ? { manifests: { repository: m.manifests.repository, path: m.manifests.path, tag: m.manifests.tag } } : {}),
+        ...(m.images ? { images: m.images.map((i) => (i.tag === undefined ? i.repository : `${i.repository}:${i.tag}`)) } : {}),
         namespace: m.namespace,
         dependsOn: m.dependsOn.map(refName).sort(),
         preinstalled: m.preinstalled === true,
@@ -68,8 +69,8 @@ describe('catalog', () => {
     expect(lines[0]!.split(/\s{2,}/)).toEqual(['NAME', 'TIER', 'CATEGORY', 'CHART', 'NAMESPACE', 'DEPENDS ON']);
     expect(lines).toHaveLength(doc.blueprints.length + 1);
     const columns = ['TIER', 'CATEGORY', 'CHART', 'NAMESPACE', 'DEPENDS ON'].map((h) => lines[0]!.indexOf(h));
-    type Entry = { name: string; tier: string; category: string; chart?: { name: string; version: string }; manifests?: { repository: string; path: string; tag: string }; namespace: string; dependsOn: string[] };
-    const source = (b: Entry) => (b.chart ? `${b.chart.name}@${b.chart.version}` : `${b.manifests!.repository.replace(/^https:\/\//, '')}/${b.manifests!.path}@${b.manifests!.tag}`);
+    type Entry = { name: string; tier: string; category: string; chart?: { name: string; version: string }; manifests?: { repository: string; path: string; tag: string }; images?: string[]; namespace: string; dependsOn: string[] };
+    const source = (b: Entry) => (b.chart ? `${b.chart.name}@${b.chart.version}` : b.images ? 'rendered' : `${b.manifests!.repository.replace(/^https:\/\//, '')}/${b.manifests!.path}@${b.manifests!.tag}`);
     doc.blueprints.forEach((b: Entry, i: number) => {
       const line = lines[i + 1]!;
       const cells = [0, ...columns].map((start, c, all) => line.slice(start, all[c + 1] ?? line.length).trim());

@@ -4,7 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinCatalog } from '../../index';
+import { BUILTIN_BLUEPRINTS, builtinCatalog } from '../../index';
 import { jsonOf, runCli, soloSpecIn, tmpDir } from '../support/cli';
 import { ROOT } from '../support/synth';
 
@@ -50,8 +50,8 @@ describe('graph', () => {
     expect(r.code).toBe(0);
     const g = await graphviz(r.out);
     const dashed = g.objects.filter((o) => o.style === 'dashed').map((o) => o.name).sort();
-    expect(dashed).toEqual(['cert-manager', 'cilium', 'cnpg', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
-    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cilium', 'cnpg', 'external-dns', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
+    expect(dashed).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'cnpg', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'openbao', 'powerdns', 'spire']);
+    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'cnpg', 'external-dns', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'openbao', 'powerdns', 'spire']);
   });
 
   it('Mermaid (the default): a top-down flowchart, one node per Blueprint in install order, one arrow per edge', () => {
@@ -67,13 +67,15 @@ describe('graph', () => {
         '  flux["flux"]',
         '  hcloud_csi["hcloud-csi"]',
         '  cnpg["cnpg"]',
-        '  keda["keda"]',
         '  spire["spire"]',
         '  openbao["openbao"]',
         '  external_secrets["external-secrets"]',
+        '  cert_manager_dynadot_webhook["cert-manager-dynadot-webhook"]',
         '  powerdns["powerdns"]',
         '  external_dns["external-dns"]',
         '  cilium --> cert_manager',
+        '  cert_manager --> cert_manager_dynadot_webhook',
+        '  external_secrets --> cert_manager_dynadot_webhook',
         '  flux --> cnpg',
         '  hcloud_csi --> cnpg',
         '  cert_manager --> external_dns',
@@ -93,7 +95,7 @@ describe('graph', () => {
         '  cert_manager --> spire',
         '  hcloud_csi --> spire',
         '  classDef added stroke-dasharray: 4 4',
-        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,hcloud_csi,cnpg,keda,spire,openbao,external_secrets,powerdns added',
+        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,hcloud_csi,cnpg,spire,openbao,external_secrets,cert_manager_dynadot_webhook,powerdns added',
         '',
       ].join('\n'),
     );
@@ -109,9 +111,11 @@ describe('graph', () => {
     const ids = new Map(defined.map((m) => [m[1]!, m[2]!]));
     const arrows = lines.map((l) => /^ {2}([a-z0-9_]+) --> ([a-z0-9_]+)$/.exec(l)).filter((m) => m !== null);
     expect(arrows.map((m) => `${ids.get(m[1]!)} -> ${ids.get(m[2]!)}`).sort()).toEqual(catalogEdges([...ids.values()]));
-    // the mandatory Blueprints (KEDA) are added to every selection, so the default spec has the added class too
-    expect(lines.slice(-2)).toEqual(['  classDef added stroke-dasharray: 4 4', '  class keda added']);
-    expect(lines.slice(0, -2).every((l, i) => i === 0 || l.startsWith('  %%') || /^ {2}[a-z0-9_]+(\["[a-z0-9-]+"\]| --> [a-z0-9_]+)$/.test(l))).toBe(true);
+    // The kit is selected; only the mandatory Blueprints are added (dashed).
+    const mandatory = BUILTIN_BLUEPRINTS.filter((c) => c.metadata.tier === 'mandatory').map((c) => c.metadata.name.replace(/-/g, '_'));
+    const classes = lines.filter((l) => /^ {2}class(Def)? /.test(l));
+    expect(classes).toEqual(['  classDef added stroke-dasharray: 4 4', `  class ${mandatory.join(',')} added`]);
+    expect(lines.every((l, i) => i === 0 || l.startsWith('  %%') || classes.includes(l) || /^ {2}[a-z0-9_]+(\["[a-z0-9-]+"\]| --> [a-z0-9_]+)$/.test(l))).toBe(true);
   });
 
   it('--json: nodes in install order, edges, the rendered text', () => {
@@ -128,19 +132,21 @@ describe('graph', () => {
       format: 'dot',
       nodes: [
         { name: 'cilium', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
-        { name: 'cert-manager', tier: 'bootstrap-kit', added: { requiredBy: ['external-secrets', 'flux', 'keycloak', 'spire'] } },
+        { name: 'cert-manager', tier: 'bootstrap-kit', added: { requiredBy: ['cert-manager-dynadot-webhook', 'external-secrets', 'flux', 'keycloak', 'spire'] } },
         { name: 'hcloud-cloud-controller-manager', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'flux', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'hcloud-csi', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] } },
-        { name: 'keda', tier: 'mandatory', added: { requiredBy: ['mandatory'] } },
         { name: 'spire', tier: 'bootstrap-kit', added: { requiredBy: ['openbao'] } },
         { name: 'openbao', tier: 'bootstrap-kit', added: { requiredBy: ['external-secrets'] } },
-        { name: 'external-secrets', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak'] } },
+        { name: 'external-secrets', tier: 'bootstrap-kit', added: { requiredBy: ['cert-manager-dynadot-webhook', 'gitea', 'keycloak'] } },
+        { name: 'cert-manager-dynadot-webhook', tier: 'mandatory', added: { requiredBy: ['mandatory'] } },
         { name: 'keycloak', tier: 'bootstrap-kit', added: { requiredBy: ['gitea'] } },
         { name: 'gitea', tier: 'bootstrap-kit' },
       ],
       edges: [
         { from: 'cilium', to: 'cert-manager' },
+        { from: 'cert-manager', to: 'cert-manager-dynadot-webhook' },
+        { from: 'external-secrets', to: 'cert-manager-dynadot-webhook' },
         { from: 'cert-manager', to: 'external-secrets' },
         { from: 'openbao', to: 'external-secrets' },
         { from: 'cert-manager', to: 'flux' },

@@ -4,6 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUILTIN_BLUEPRINTS } from '../../blueprints';
 import { jsonOf, OVERSIZED_CILIUM_VALUES, runCli, soloSpecIn, tmpDir, type CliResult } from '../support/cli';
 import { ROOT } from '../support/synth';
 
@@ -32,12 +33,12 @@ describe('validate', () => {
     const { r, left } = inEmptyDir(['validate', SOLO]);
     expect(r.code).toBe(0);
     expect(left).toEqual([]);
-    // KEDA is mandatory: every Sovereign installs it, and says so
-    expect(r.err).toBe('note: added Blueprint keda (required by mandatory)\n');
+    expect(r.err).toBe('');
     expect(r.out.split('\n')).toEqual([
       expect.stringMatching(/^terraform  solo-hz-fsn-mgt-prod: \d+ resources, largest user_data \d+ bytes$/),
       expect.stringMatching(/^gitops     clusters\/hz-fsn-mgt-prod: \d+ objects in \d+ files$/),
-      `valid ${SOLO}: Sovereign solo, 19 Blueprints; nothing written`,
+      // The solo spec lists none: the kit and the mandatory Blueprints.
+      `valid ${SOLO}: Sovereign solo, ${BUILTIN_BLUEPRINTS.filter((c) => c.metadata.tier !== 'a-la-carte').length} Blueprints; nothing written`,
       '',
     ]);
     const out = join(tmp(), 'out');
@@ -62,20 +63,16 @@ describe('validate', () => {
       command: 'validate',
       spec,
       sovereign: 'solo',
-      blueprints: ['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'flux', 'hcloud-csi', 'keda', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea'],
+      blueprints: ['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'flux', 'hcloud-csi', 'keycloak', 'gitea'],
       stacks: [{ name: 'solo-hz-fsn-mgt-prod', resources: expect.any(Number), largestUserDataBytes: expect.any(Number) }],
       clusters: [{ name: 'hz-fsn-mgt-prod', path: 'clusters/hz-fsn-mgt-prod', objects: expect.any(Number), files: expect.any(Number) }],
       added: [
-        { name: 'cert-manager', requiredBy: ['external-secrets', 'flux', 'keycloak', 'spire'] },
+        { name: 'cert-manager', requiredBy: ['flux', 'keycloak'] },
         { name: 'cilium', requiredBy: ['bootstrap'] },
-        { name: 'external-secrets', requiredBy: ['gitea', 'keycloak'] },
         { name: 'flux', requiredBy: ['bootstrap'] },
         { name: 'hcloud-cloud-controller-manager', requiredBy: ['bootstrap'] },
-        { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] },
-        { name: 'keda', requiredBy: ['mandatory'] },
+        { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
         { name: 'keycloak', requiredBy: ['gitea'] },
-        { name: 'openbao', requiredBy: ['external-secrets'] },
-        { name: 'spire', requiredBy: ['openbao'] },
       ],
       warnings: [{ path: 'spec.kubernetes.apiAllowedCidrs[0]', value: '0.0.0.0/0', message: 'opens the Kubernetes API (6443) to the whole internet' }],
     });
@@ -88,10 +85,7 @@ describe('validate', () => {
     });
     const r = runCli(['validate', spec]);
     expect(r.code).toBe(0);
-    expect(r.err.split('\n').filter(Boolean)).toEqual([
-      expect.stringMatching(/^warning: .*spec\.yaml: spec\.ssh\.allowedCidrs\[0\]: "::\/0": opens SSH \(22\) to the whole internet$/),
-      'note: added Blueprint keda (required by mandatory)',
-    ]);
+    expect(r.err.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^warning: .*spec\.yaml: spec\.ssh\.allowedCidrs\[0\]: "::\/0": opens SSH \(22\) to the whole internet$/)]);
   });
 
   it('an invalid spec: exit 1, every problem on stderr, nothing on stdout, nothing written', () => {

@@ -19,8 +19,8 @@ const CLUSTERS: Record<(typeof EXAMPLES)[number], string[]> = {
 /** Blueprints with a `-config` stage of custom resources. */
 const CONFIG_STAGES = ['cert-manager', 'cilium', 'external-secrets', 'kyverno', 'sigstore', 'system-upgrade-controller', 'velero'];
 
-/** Blueprints that install a Helm chart (all but the system-upgrade-controller, which installs Git manifests). */
-const HELM_BLUEPRINTS = Object.keys(KIT_EDGES).filter((bp) => bp !== 'system-upgrade-controller');
+/** Blueprints of the kit that install a Helm chart (not the system-upgrade-controller's Git manifests, nor the objects others render themselves). */
+const HELM_BLUEPRINTS = Object.keys(KIT_EDGES).filter((bp) => BUILTIN_BLUEPRINTS.find((c) => c.metadata.name === bp)!.metadata.chart !== undefined);
 
 /** Blueprints in `kube-system`, which no Blueprint polices. */
 const KUBE_SYSTEM = ['cilium', 'sealed-secrets', 'hcloud-cloud-controller-manager', 'hcloud-csi'];

@@ -97,6 +97,9 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   sigstore: { ingress: ['node-subnet:8443/TCP'], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
   keda: { ingress: ['node-subnet:6443/TCP,9443/TCP'], egress: ['node-subnet:6443/TCP'] },
   reloader: { ingress: [], egress: ['node-subnet:6443/TCP'] },
+  'syft-grype': { ingress: [], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
+  coraza: { ingress: ['anywhere:8080/TCP'], egress: [] },
+  'cert-manager-dynadot-webhook': { ingress: ['node-subnet:4443/TCP'], egress: ['node-subnet:6443/TCP', 'internet:443/TCP'] },
 };
 
 /** Namespace → Blueprint whose policies it carries, for the Blueprints of a Sovereign. */
@@ -201,7 +204,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'grafana', 'keda', 'kyverno', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'reloader', 'sigstore-system', 'spire-system', 'system-upgrade', 'trivy-system', 'velero', 'vpa']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cert-manager-dynadot-webhook', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'grafana', 'keda', 'kyverno', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'reloader', 'sigstore-system', 'spire-system', 'syft-grype', 'system-upgrade', 'trivy-system', 'velero', 'vpa']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

@@ -40,4 +40,7 @@ export const KIT_EDGES: Readonly<Record<string, readonly string[]>> = {
   sigstore: ['cert-manager'],
   keda: [],
   reloader: [],
+  'syft-grype': ['cert-manager', 'hcloud-csi'],
+  coraza: ['cert-manager', 'cilium'],
+  'cert-manager-dynadot-webhook': ['cert-manager', 'external-secrets'],
 };

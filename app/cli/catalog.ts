@@ -35,6 +35,11 @@ export interface CatalogEntry {
     /** Git tag the manifests are taken from. */
     readonly tag: string;
   };
+  /**
+   * The pinned images (`repository:tag`, or the repository alone where the tag follows a cluster
+   * fact), for a Blueprint that renders its own objects.
+   */
+  readonly images?: readonly string[];
   /** Namespace the Blueprint installs into. */
   readonly namespace: string;
   /** Catalog names of its direct dependencies (Flux `dependsOn`), sorted. */
@@ -54,6 +59,7 @@ export function catalogEntries(catalog: Catalog): CatalogEntry[] {
       category: m.category,
       ...(m.chart ? { chart: { repository: m.chart.repository, name: m.chart.chart, version: m.chart.version } } : {}),
       ...(m.manifests ? { manifests: { repository: m.manifests.repository, path: m.manifests.path, tag: m.manifests.tag } } : {}),
+      ...(m.images ? { images: m.images.map((i) => (i.tag === undefined ? i.repository : `${i.repository}:${i.tag}`)) } : {}),
       namespace: m.namespace,
       dependsOn: catalog.dependenciesOf(name),
       preinstalled: m.preinstalled === true,
@@ -61,15 +67,16 @@ export function catalogEntries(catalog: Catalog): CatalogEntry[] {
   });
 }
 
-/** `chart@version` of a chart, `<repository>/<path>@<tag>` of Git manifests. */
+/** `chart@version` of a chart, `<repository>/<path>@<tag>` of Git manifests, `rendered` for objects catalyst-cdk renders. */
 function sourceCell(b: CatalogEntry): string {
   if (b.chart) return `${b.chart.name}@${b.chart.version}`;
+  if (b.images) return 'rendered';
   return b.manifests ? `${b.manifests.repository.replace(/^https:\/\/|\.git$/g, '')}/${b.manifests.path}@${b.manifests.tag}` : '-';
 }
 
 /**
- * Runs `catalog`. Text: a table with the columns NAME, TIER, CATEGORY, CHART (`chart@version`, or
- * `<repository>/<path>@<tag>` for Git manifests),
+ * Runs `catalog`. Text: a table with the columns NAME, TIER, CATEGORY, CHART (`chart@version`,
+ * `<repository>/<path>@<tag>` for Git manifests, `rendered` for objects catalyst-cdk renders itself),
  * NAMESPACE, DEPENDS ON (`-` for none). `--json`: `{ blueprints: [CatalogEntry] }`.
  */
 export function catalogCommand(): CommandResult {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { BlueprintMetadata, BlueprintProps } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { chartPin } from '../../lib/versions';
-import { allow, componentMetadata, resources, wholeNumber } from '../common';
+import { allow, componentMetadata, helmFullname, resources, wholeNumber } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { Cilium, CILIUM_INGRESS_CLASS } from './cilium';
 
@@ -22,6 +22,14 @@ export const CERT_MANAGER_WEBHOOK_PORT = 10250;
 
 /** A Kubernetes object name (DNS-1123 subdomain), for the issuer and ingress class names. */
 const OBJECT_NAME = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, - and .)' });
+
+/** A ServiceAccount by name and namespace, for RBAC subjects. */
+export interface ServiceAccountRef {
+  /** ServiceAccount name. */
+  readonly name: string;
+  /** Its namespace. */
+  readonly namespace: string;
+}
 
 /** Props of the cert-manager Blueprint. */
 export interface CertManagerProps extends BlueprintProps {
@@ -52,8 +60,9 @@ export interface CertManagerProps extends BlueprintProps {
  *
  * Source: chart `cert-manager` (`CHARTS['cert-manager']`); reference catalog entry `cert-manager`
  * (bootstrap-kit slot 02). Deviations: the ACME contact is the Sovereign's admin rather than a vendor
- * address; HTTP-01 only, as the reference's DNS-01 issuer needs a Dynadot webhook no Blueprint
- * installs; the cainjector gets requests too, so every pod has them.
+ * address; its own ClusterIssuer solves HTTP-01, while the reference's DNS-01 issuer comes with the
+ * cert-manager-dynadot-webhook Blueprint, which reads this one's ACME facts (`acmeServer`,
+ * `acmeEmail`, `controllerServiceAccount`); the cainjector gets requests too, so every pod has them.
  */
 export class CertManager extends HelmBlueprint<CertManagerProps> {
   /** The props a spec may set (`spec.blueprints.props.cert-manager`). */
@@ -95,6 +104,25 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
   /** Name of the ACME ClusterIssuer this instance creates (when `clusterIssuer` is not turned off). */
   get issuerName(): string {
     return this.props.issuerName ?? DEFAULT_CLUSTER_ISSUER;
+  }
+
+  /** ACME directory every ACME issuer of the cluster registers with: `acmeServer`, else Let's Encrypt production. */
+  get acmeServer(): string {
+    return this.props.acmeServer ?? LETSENCRYPT_PRODUCTION;
+  }
+
+  /** Contact address of the cluster's ACME accounts: `acmeEmail`, else the Sovereign's admin e-mail. */
+  acmeEmail(cluster: Cluster): string {
+    return this.props.acmeEmail ?? cluster.sovereign.adminEmail;
+  }
+
+  /**
+   * The ServiceAccount of cert-manager's controller (the chart's `serviceAccount.name` default: its
+   * fullname), which a DNS-01 webhook's RBAC lets create challenge requests.
+   */
+  get controllerServiceAccount(): ServiceAccountRef {
+    const m = this.metadata;
+    return { name: helmFullname(m.releaseName, m.chart.chart), namespace: m.namespace };
   }
 
   /**
@@ -139,8 +167,8 @@ export class CertManager extends HelmBlueprint<CertManagerProps> {
       metadata: { name, labels: this.labels(ctx) },
       spec: {
         acme: {
-          email: this.props.acmeEmail ?? ctx.sovereign.adminEmail,
-          server: this.props.acmeServer ?? LETSENCRYPT_PRODUCTION,
+          email: this.acmeEmail(ctx),
+          server: this.acmeServer,
           privateKeySecretRef: { name: `${name}-account-key` },
           solvers: [{ http01: { ingress: { ingressClassName: this.http01IngressClass(ctx) } } }],
         },

@@ -36,3 +36,6 @@ export * from './falco';
 export * from './sigstore';
 export * from './keda';
 export * from './reloader';
+export * from './syft-grype';
+export * from './coraza';
+export * from './cert-manager-dynadot-webhook';
