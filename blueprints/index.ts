@@ -25,6 +25,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.ExternalSecrets,
   platform.Cnpg,
   platform.SeaweedFs,
+  platform.Harbor,
   platform.HcloudCloudControllerManager,
   platform.HcloudCsi,
   platform.SystemUpgradeController,

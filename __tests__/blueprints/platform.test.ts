@@ -22,6 +22,7 @@ import {
   PowerDns,
   SealedSecrets,
   SeaweedFs,
+  Harbor,
   Spire,
 } from '../../blueprints';
 import type { BlueprintClass } from '../../lib/blueprint';
@@ -70,6 +71,7 @@ const KIT: ReadonlyArray<{
   { cls: ExternalSecrets, name: 'external-secrets', slot: 15, release: 'external-secrets', namespace: 'external-secrets-system', pin: 'external-secrets', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Cnpg, name: 'cnpg', slot: 16, release: 'cnpg', namespace: 'cnpg-system', pin: 'cloudnative-pg', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: SeaweedFs, name: 'seaweedfs', slot: 18, release: 'seaweedfs', namespace: 'seaweedfs', pin: 'seaweedfs', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: Harbor, name: 'harbor', slot: 19, release: 'harbor', namespace: 'harbor', pin: 'harbor', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 
 describe('the built-in registry', () => {
@@ -119,7 +121,7 @@ describe('catalog edges', () => {
   });
 
   it('declares dependencies as class references, not strings', () => {
-    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, ExternalSecrets]);
+    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, Cnpg, ExternalSecrets]);
     expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });

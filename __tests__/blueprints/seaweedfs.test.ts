@@ -8,11 +8,11 @@ import { S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY, SEAWEEDFS_S3_PORT } fro
 import { HelmBlueprint } from '../../blueprints/helm';
 import { componentMetadata } from '../../blueprints/common';
 import type { BlueprintMetadata } from '../../lib/blueprint';
-import type { Cluster } from '../../lib/cluster';
+import { Cluster } from '../../lib/cluster';
 import { BlueprintError } from '../../lib/errors';
 import type { S3Bucket, S3BucketClaim, S3Consumer } from '../../lib/services';
 import { chartPin } from '../../lib/versions';
-import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
+import { renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
 
 /** A toy S3 consumer: claims the given buckets and reads the first one while it is bound. */
 function toyConsumer(name: string, buckets: readonly string[]) {
@@ -57,16 +57,18 @@ describe('SeaweedFS buckets and identities', () => {
       ['alpha-archive', 'alpha'],
       ['alpha-data', 'alpha'],
       ['beta-data', 'beta'],
+      ['harbor-registry', 'harbor'],
     ]);
-    expect(renderedValues(seaweed, cluster).s3.createBuckets).toEqual([{ name: 'alpha-archive' }, { name: 'alpha-data' }, { name: 'beta-data' }]);
+    expect(renderedValues(seaweed, cluster).s3.createBuckets).toEqual([{ name: 'alpha-archive' }, { name: 'alpha-data' }, { name: 'beta-data' }, { name: 'harbor-registry' }]);
   });
 
   it('gives each consumer its own identity on its own buckets, with keys generated in the SeaweedFS namespace', () => {
     expect(seaweed.identities(cluster)).toEqual([
       { consumer: 'alpha', buckets: ['alpha-archive', 'alpha-data'], secret: { name: 'seaweedfs-s3-alpha', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
       { consumer: 'beta', buckets: ['beta-data'], secret: { name: 'seaweedfs-s3-beta', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
+      { consumer: 'harbor', buckets: ['harbor-registry'], secret: { name: 'seaweedfs-s3-harbor', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
     ]);
-    expect(seaweed.generatedSecrets(cluster).map((s) => s.name)).toEqual(['seaweedfs-s3-alpha', 'seaweedfs-s3-beta']);
+    expect(seaweed.generatedSecrets(cluster).map((s) => s.name)).toEqual(['seaweedfs-s3-alpha', 'seaweedfs-s3-beta', 'seaweedfs-s3-harbor']);
   });
 
   it('hands a consumer its bucket with the endpoint and its own credentials, and records the edge', () => {
@@ -95,13 +97,14 @@ describe('SeaweedFS buckets and identities', () => {
     expect(rules.ingress?.map((r) => [r.peer, r.namespace, r.ports])).toEqual([
       ['namespace', 'alpha', [{ port: SEAWEEDFS_S3_PORT }]],
       ['namespace', 'beta', [{ port: SEAWEEDFS_S3_PORT }]],
+      ['namespace', 'harbor', [{ port: SEAWEEDFS_S3_PORT }]],
     ]);
     expect(rules.egress).toEqual([]);
-    const lonely = testCluster({}, [seaweed]);
+    const lonely = Cluster.fromAttributes(SOLO_ATTRIBUTES, [seaweed]);
     expect(seaweed.networkAllowances(lonely)).toEqual({ ingress: [], egress: [] });
     const policies = renderObjects(seaweed, cluster).filter((o) => o.kind === 'NetworkPolicy' && o.spec.ingress?.some((r: Json) => r.ports?.[0]?.port === SEAWEEDFS_S3_PORT));
     const sources = policies.flatMap((p) => p.spec.ingress.flatMap((r: Json) => r.from.map((f: Json) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])));
-    expect(sources.sort()).toEqual(['alpha', 'beta']);
+    expect(sources.sort()).toEqual(['alpha', 'beta', 'harbor']);
   });
 
   it('refuses a bucket the consumer did not claim, naming consumer and bucket', () => {

@@ -16,6 +16,7 @@ export * from './powerdns';
 export * from './external-dns';
 export * from './cnpg';
 export * from './seaweedfs';
+export * from './harbor';
 export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';
