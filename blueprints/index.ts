@@ -26,6 +26,7 @@ export const BUILTIN_BLUEPRINTS: readonly BlueprintClass[] = [
   platform.Cnpg,
   platform.Valkey,
   platform.SeaweedFs,
+  platform.Harbor,
   platform.OpenTelemetry,
   platform.Alloy,
   platform.Loki,

@@ -77,6 +77,8 @@ export const CHARTS = pinTable<ChartPin>()({
   keycloak: { repository: 'https://charts.bitnami.com/bitnami', chart: 'keycloak', version: '25.2.0', docs: 'https://github.com/bitnami/charts/tree/main/bitnami/keycloak' },
   /** Gitea: the Sovereign's Git server. */
   gitea: { repository: 'https://dl.gitea.com/charts', chart: 'gitea', version: '10.5.0', docs: 'https://gitea.com/gitea/helm-chart' },
+  /** Harbor: the container image and OCI artifact registry. */
+  harbor: { repository: 'https://helm.goharbor.io', chart: 'harbor', version: '1.18.3', docs: 'https://github.com/goharbor/harbor-helm/tree/v1.18.3' },
   /** PowerDNS Authoritative: the Sovereign's DNS zone. */
   powerdns: { repository: 'https://schich.tel/helm-charts', chart: 'powerdns', version: '0.10.0', docs: 'https://github.com/pschichtel/helm-charts' },
   /** ExternalDNS: DNS records from Services and Ingresses. */
@@ -215,8 +217,8 @@ export const IMAGES = imageTable({
   haproxy: { repository: 'docker.io/library/haproxy', tag: '3.0.10-alpine' },
   /** Keycloak of the `keycloak` chart, from `bitnamilegacy` (the chart's `image.tag`). */
   keycloak: { repository: 'bitnamilegacy/keycloak', tag: '26.3.3-debian-12-r0' },
-  /** PostgreSQL of the `keycloak` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
-  keycloakPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r0' },
+  /** keycloak-config-cli of the `keycloak` chart's realm import Job, from `bitnamilegacy` (the chart's `keycloakConfigCli.image.tag`). */
+  keycloakConfigCli: { repository: 'bitnamilegacy/keycloak-config-cli', tag: '6.4.0-debian-12-r11' },
   /**
    * PostgreSQL of every CloudNativePG database cluster: the operator's default operand image at
    * v1.29.0 (`DefaultImageName` in pkg/versions/versions.go), pinned so an operator upgrade never
@@ -229,10 +231,6 @@ export const IMAGES = imageTable({
    * because the schema init container copies the gpgsql schema out of the very image the server runs.
    */
   powerdns: { repository: 'docker.io/powerdns/pdns-auth-50', tag: '5.0.3' },
-  /** keycloak-config-cli of the `keycloak` chart's realm import Job, from `bitnamilegacy` (the chart's `keycloakConfigCli.image.tag`). */
-  keycloakConfigCli: { repository: 'bitnamilegacy/keycloak-config-cli', tag: '6.4.0-debian-12-r11' },
-  /** PostgreSQL of the `gitea` chart's bundled `postgresql` subchart, from `bitnamilegacy` (the subchart's `image.tag`). */
-  giteaPostgresql: { repository: 'bitnamilegacy/postgresql', tag: '16.3.0-debian-12-r23' },
   /** The contrib distribution of the OpenTelemetry Collector (the `opentelemetry-collector` chart leaves `image.repository` empty; tag = the chart's appVersion). */
   otelCollectorContrib: { repository: 'otel/opentelemetry-collector-contrib', tag: '0.150.1' },
   /** Velero's AWS object-store plugin, copied into the Velero server by an init container (the reference catalog's pin; plugin 1.14 pairs with Velero 1.18). */

@@ -113,7 +113,14 @@ describe('CloudNativePG operator', () => {
     const { cluster } = consumer();
     const policies = renderObjects(cluster.blueprint(Cnpg), cluster).filter((o) => o.kind === 'NetworkPolicy');
     const egress = policies.filter((p) => p.metadata.name.startsWith('allow-egress-')).map((p) => p.metadata.name);
-    expect(egress).toEqual(['allow-egress-apiserver-6443', 'allow-egress-namespace-powerdns-5432-8000', 'allow-egress-namespace-toys-5432-8000']);
+    expect(egress).toEqual([
+      'allow-egress-apiserver-6443',
+      'allow-egress-namespace-gitea-5432-8000',
+      'allow-egress-namespace-harbor-5432-8000',
+      'allow-egress-namespace-keycloak-5432-8000',
+      'allow-egress-namespace-powerdns-5432-8000',
+      'allow-egress-namespace-toys-5432-8000',
+    ]);
     expect(find(policies, 'NetworkPolicy', 'allow-egress-namespace-toys-5432-8000').spec.egress).toEqual([
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'toys' } } }], ports: [{ port: 8000, protocol: 'TCP' }, { port: 5432, protocol: 'TCP' }] },
     ]);

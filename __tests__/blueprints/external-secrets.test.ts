@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { ExternalSecrets, Gitea, HcloudCsi, Keycloak, OpenBao, PowerDns } from '../../blueprints';
+import { ExternalSecrets, Gitea, Harbor, HcloudCsi, Keycloak, OpenBao, PowerDns } from '../../blueprints';
 import { EXTERNAL_SECRETS_WEBHOOK_PORT } from '../../blueprints/platform/external-secrets';
 import { copySecret, GENERATED_VALUE_LENGTH, openBaoSecret, sharedSecret } from '../../blueprints/secrets';
 import { Blueprint, type BlueprintConstruct, type GeneratedSecret } from '../../lib/blueprint';
@@ -48,29 +48,28 @@ describe('in-cluster generated Secrets', () => {
   const keycloak = renderObjects(new Keycloak());
 
   it('render, for Keycloak, a Password generator with every random key and an ExternalSecret that creates the Secret once and never rotates it', () => {
-    for (const key of ['password', 'postgres-password']) {
-      const generator = find(keycloak, 'Password', `keycloak-postgresql-${key}`);
-      expect(generator.metadata.namespace).toBe('keycloak');
-      expect(generator.spec).toEqual({ length: GENERATED_VALUE_LENGTH, digits: 8, symbols: 0, noUpper: false, allowRepeat: true });
-    }
-    const secret = find(keycloak, 'ExternalSecret', 'keycloak-postgresql');
+    const generator = find(keycloak, 'Password', 'keycloak-client-gitea-client-secret');
+    expect(generator.metadata.namespace).toBe('keycloak');
+    expect(generator.spec).toEqual({ length: GENERATED_VALUE_LENGTH, digits: 8, symbols: 0, noUpper: false, allowRepeat: true });
+    const secret = find(keycloak, 'ExternalSecret', 'keycloak-client-gitea');
     expect(secret.metadata.namespace).toBe('keycloak');
     expect(secret.spec.refreshPolicy).toBe('CreatedOnce');
-    expect(secret.spec.target).toMatchObject({ name: 'keycloak-postgresql', creationPolicy: 'Orphan', deletionPolicy: 'Retain', template: { mergePolicy: 'Merge' } });
-    expect(secret.spec.dataFrom).toEqual(
-      ['password', 'postgres-password'].map((key) => ({
-        sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: `keycloak-postgresql-${key}` } },
-        rewrite: [{ regexp: { source: '^password$', target: key } }],
-      })),
-    );
+    expect(secret.spec.target).toMatchObject({ name: 'keycloak-client-gitea', creationPolicy: 'Orphan', deletionPolicy: 'Retain', template: { mergePolicy: 'Merge' } });
+    expect(secret.spec.dataFrom).toEqual([
+      {
+        sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: 'keycloak-client-gitea-client-secret' } },
+        rewrite: [{ regexp: { source: '^password$', target: 'client-secret' } }],
+      },
+    ]);
     expect(find(keycloak, 'ExternalSecret', 'keycloak-admin').spec.dataFrom.map((d: Json) => d.rewrite[0].regexp.target)).toEqual(['admin-password']);
     expect(find(keycloak, 'ExternalSecret', 'keycloak-admin').spec.refreshPolicy).toBe('CreatedOnce');
   });
 
   it('follow the props: a Secret the props name is neither generated nor rendered', () => {
     const objects = renderObjects(new Keycloak({ adminSecret: 'mine' }));
-    expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name)).toEqual(['keycloak-postgresql']);
-    expect(renderObjects(new Keycloak({ adminSecret: 'a', databaseSecret: 'b' })).filter((o) => ESO_GROUPS.test(o.apiVersion))).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name)).toEqual(['keycloak-client-gitea', 'keycloak-client-harbor']);
+    const noClients = testCluster({}, [new Gitea({ oidc: false }), new Harbor({ oidc: false })]);
+    expect(renderObjects(new Keycloak({ adminSecret: 'a' }), noClients).filter((o) => ESO_GROUPS.test(o.apiVersion))).toEqual([]);
   });
 
   it('render for a hand-rendered Blueprint too, with fixed keys through the template', () => {
@@ -134,7 +133,7 @@ describe('in a Sovereign, generated values appear nowhere', () => {
     const cluster = sovereign.clusters[0]!.cluster;
     expect(sovereign.blueprints.flatMap((p) => p.blueprint.bootstrapSecrets(cluster)).map((s) => s.name)).toEqual(['hcloud-csi-encryption']);
     const declared = sovereign.blueprints.flatMap((p) => p.blueprint.generatedSecrets(cluster).map((s) => s.name)).sort();
-    expect(declared).toEqual(['gitea-admin', 'gitea-postgresql', 'keycloak-admin', 'keycloak-postgresql', 'powerdns-api-credentials']);
+    expect(declared).toEqual(['gitea-admin', 'harbor-admin', 'harbor-encryption-key', 'keycloak-admin', 'keycloak-client-gitea', 'keycloak-client-harbor', 'powerdns-api-credentials', 'seaweedfs-s3-harbor']);
     for (const name of declared) {
       const folder = [...tree.keys()].find((p) => p.endsWith(`/externalsecret-${name}.yaml`) || /^kind: ExternalSecret$/m.test(tree.get(p) ?? '') && (tree.get(p) ?? '').includes(`refreshPolicy: CreatedOnce`) && (tree.get(p) ?? '').includes(`name: ${name}\n`));
       expect(folder).toBeDefined();

@@ -3,17 +3,20 @@
  * facts (shared with the Terraform side), Secrets generated only where the props name none, its props
  * from YAML, and its images and port against the pinned Bitnami chart.
  */
-import { Keycloak } from '../../blueprints';
+import { BUILTIN_BLUEPRINTS, Cnpg, Keycloak } from '../../blueprints';
 import { HelmBlueprint, type HelmBlueprintProps } from '../../blueprints/helm';
 import { KEYCLOAK_HTTP_PORT } from '../../blueprints/platform/keycloak';
-import type { Cluster } from '../../lib/cluster';
-import type { OidcClientClaim, OidcConsumer } from '../../lib/services';
+import { Cluster } from '../../lib/cluster';
+import { isOidcConsumer, type OidcClientClaim, type OidcConsumer } from '../../lib/services';
 import { CHARTS, IMAGES } from '../../lib/versions';
 import { podinfoMetadata } from '../support/blueprints';
-import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
+import { find, renderedValues, renderObjects, SOLO_ATTRIBUTES, testCluster, type Json } from '../support/render';
 import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 
 const ctx = testCluster();
+
+/** The solo cluster with every built-in Blueprint but those that claim OIDC clients. */
+const noConsumers = Cluster.fromAttributes(SOLO_ATTRIBUTES, BUILTIN_BLUEPRINTS.map((cls) => new cls()).filter((bp) => !isOidcConsumer(bp)));
 
 /** A consumer as a platform team would write one: a wiki that logs people in through Keycloak with the client ids it is given. */
 class Wiki extends HelmBlueprint<HelmBlueprintProps & { clientIds?: string[] }> implements OidcConsumer {
@@ -52,10 +55,34 @@ describe('Keycloak', () => {
     const defaults = renderedValues(new Keycloak());
     expect(defaults.replicaCount).toBe(1);
     expect(defaults.auth).toEqual({ adminUser: 'admin', existingSecret: 'keycloak-admin', passwordSecretKey: 'admin-password' });
-    const custom = renderedValues(new Keycloak({ replicas: 3, adminSecret: 'kc-root', databaseSecret: 'kc-db' }));
+    const custom = renderedValues(new Keycloak({ replicas: 3, adminSecret: 'kc-root' }));
     expect(custom.replicaCount).toBe(3);
     expect(custom.auth.existingSecret).toBe('kc-root');
-    expect(custom.postgresql.auth.existingSecret).toBe('kc-db');
+  });
+
+  it('connects to its CloudNativePG cluster: host, database, user and Secret equal the Cluster the operator runs, the embedded PostgreSQL off', () => {
+    const keycloak = new Keycloak({ database: { instances: 2, storageSize: '20Gi' } });
+    const cluster = testCluster({}, [keycloak]);
+    const values = renderedValues(keycloak, cluster);
+    const db = cluster.blueprint(Cnpg).database(cluster, keycloak);
+    expect(values.postgresql).toEqual({ enabled: false });
+    expect(values.externalDatabase).toEqual({ host: db.host, port: db.port, user: db.user, database: db.database, existingSecret: db.secret, existingSecretPasswordKey: 'password' });
+    const pg = find(renderObjects(keycloak, cluster), 'Cluster', db.cluster);
+    expect(pg.metadata.namespace).toBe('keycloak');
+    expect(pg.spec).toMatchObject({ instances: 2, storage: { size: '20Gi' } });
+    expect(`${pg.metadata.name}-rw.${pg.metadata.namespace}.svc.cluster.local`).toBe(db.host);
+    expect(`${pg.metadata.name}-app`).toBe(db.secret);
+    expect(cluster.references.get('keycloak')).toContain('cnpg');
+  });
+
+  it('takes an external database from its props instead: no CloudNativePG cluster, the password from the named Secret', () => {
+    const keycloak = new Keycloak({ externalDatabase: { host: 'pg.corp.example', database: 'kc', user: 'kc', passwordSecret: 'kc-db' } });
+    const values = renderedValues(keycloak);
+    expect(values.externalDatabase).toEqual({ host: 'pg.corp.example', port: 5432, user: 'kc', database: 'kc', existingSecret: 'kc-db', existingSecretPasswordKey: 'password', extraParams: 'sslmode=require' });
+    expect(renderObjects(keycloak).filter((o) => o.kind === 'Cluster')).toEqual([]);
+    expect(keycloak.usesCnpg(ctx)).toBe(false);
+    expect(new Keycloak({ database: { backups: true } }).s3Buckets(ctx)).toEqual([{ bucket: 'keycloak-pg-backups', purpose: 'PostgreSQL base backups and WAL archive (CloudNativePG)' }]);
+    expect(new Keycloak().s3Buckets(ctx)).toEqual([]);
   });
 
   it('runs production mode behind the proxy with its hostname auth.<fqdn> from the cluster context', () => {
@@ -67,23 +94,17 @@ describe('Keycloak', () => {
     expect(omantel.auth.issuerUrl.startsWith(`https://${omantel.auth.hostname}/`)).toBe(true);
   });
 
-  it('declares the admin and database Secrets for generation, and drops each that the props name', () => {
-    expect(new Keycloak().generatedSecrets(ctx)).toEqual([
-      { name: 'keycloak-admin', namespaces: ['keycloak'], randomKeys: ['admin-password'] },
-      { name: 'keycloak-postgresql', namespaces: ['keycloak'], randomKeys: ['password', 'postgres-password'] },
-    ]);
-    expect(new Keycloak({ adminSecret: 'mine' }).generatedSecrets(ctx).map((s) => s.name)).toEqual(['keycloak-postgresql']);
-    expect(new Keycloak({ adminSecret: 'a', databaseSecret: 'b' }).generatedSecrets(ctx)).toEqual([]);
+  it('declares the admin Secret for generation unless the props name one, and the database password for none (the operator writes it)', () => {
+    expect(new Keycloak().generatedSecrets(noConsumers)).toEqual([{ name: 'keycloak-admin', namespaces: ['keycloak'], randomKeys: ['admin-password'] }]);
+    expect(new Keycloak({ adminSecret: 'mine' }).generatedSecrets(noConsumers)).toEqual([]);
   });
 
   it('explains the Bitnami preset values with a note each', () => {
     expect(new Keycloak().valueNotes(ctx).map((n) => n.path.slice(2).join('.'))).toEqual([
       'global.security.allowInsecureImages',
       'image.repository',
-      'postgresql.image.repository',
       'keycloakConfigCli.image.repository',
       'networkPolicy.enabled',
-      'postgresql.primary.networkPolicy.enabled',
     ]);
   });
 });
@@ -100,6 +121,8 @@ describe('Keycloak as the OIDC issuer', () => {
     expect(withConsumers.auth.realm).toBe('example');
     expect(file).toMatchObject({ realm: 'example', enabled: true });
     expect(file.clients.map((c: Json) => [c.clientId, c.publicClient, c.redirectUris, c.rootUrl])).toEqual([
+      ['gitea', false, ['https://gitea.solo.example.org/user/oauth2/Keycloak/callback'], 'https://gitea.solo.example.org'],
+      ['harbor', false, ['https://registry.solo.example.org/c/oidc/callback'], 'https://registry.solo.example.org'],
       ['kubernetes', true, ['http://localhost:8000', 'http://localhost:18000'], undefined],
       ['tracker', false, ['https://tracker.solo.example.org/login/*'], 'https://tracker.solo.example.org'],
       ['wiki', false, ['https://wiki.solo.example.org/oauth2/callback'], 'https://wiki.solo.example.org'],
@@ -110,27 +133,32 @@ describe('Keycloak as the OIDC issuer', () => {
         { name: 'groups', protocol: 'openid-connect', protocolMapper: 'oidc-group-membership-mapper', config: { 'claim.name': 'groups', 'full.path': 'false', 'id.token.claim': 'true', 'access.token.claim': 'true', 'userinfo.token.claim': 'true' } },
       ]);
     }
-    expect(file.clients[0].secret).toBeUndefined();
-    expect(file.clients.slice(1).map((c: Json) => [c.clientAuthenticatorType, c.secret])).toEqual([
+    expect(file.clients[2].secret).toBeUndefined();
+    expect(file.clients.filter((c: Json) => !c.publicClient).map((c: Json) => [c.clientAuthenticatorType, c.secret])).toEqual([
+      ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_GITEA)'],
+      ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_HARBOR)'],
       ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_TRACKER)'],
       ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_WIKI)'],
     ]);
     expect(env).toEqual([
       { name: 'IMPORT_VARSUBSTITUTION_ENABLED', value: 'true' },
+      { name: 'KEYCLOAK_CLIENT_SECRET_GITEA', valueFrom: { secretKeyRef: { name: 'keycloak-client-gitea', key: 'client-secret' } } },
+      { name: 'KEYCLOAK_CLIENT_SECRET_HARBOR', valueFrom: { secretKeyRef: { name: 'keycloak-client-harbor', key: 'client-secret' } } },
       { name: 'KEYCLOAK_CLIENT_SECRET_TRACKER', valueFrom: { secretKeyRef: { name: 'keycloak-client-tracker', key: 'client-secret' } } },
       { name: 'KEYCLOAK_CLIENT_SECRET_WIKI', valueFrom: { secretKeyRef: { name: 'keycloak-client-wiki', key: 'client-secret' } } },
     ]);
   });
 
   it('declares only the Kubernetes client when no Blueprint claims one, with the API server\'s client id from the cluster facts', () => {
-    const values = renderedValues(new Keycloak(), testCluster({}, []));
+    const values = renderedValues(noConsumers.blueprint(Keycloak), noConsumers);
     const { file, env } = realmOf(values, 'example');
     expect(file.clients.map((c: Json) => c.clientId)).toEqual([ctx.auth.kubernetesClientId]);
     expect(env).toEqual([{ name: 'IMPORT_VARSUBSTITUTION_ENABLED', value: 'true' }]);
   });
 
   it('generates each confidential client\'s secret in the cluster, never the public Kubernetes client\'s', () => {
-    expect(new Keycloak({ adminSecret: 'a', databaseSecret: 'b' }).generatedSecrets(withConsumers)).toEqual([
+    const consumers = Cluster.fromAttributes(SOLO_ATTRIBUTES, [wiki, tracker]);
+    expect(new Keycloak({ adminSecret: 'a' }).generatedSecrets(consumers)).toEqual([
       { name: 'keycloak-client-tracker', namespaces: ['keycloak'], randomKeys: ['client-secret'] },
       { name: 'keycloak-client-wiki', namespaces: ['keycloak'], randomKeys: ['client-secret'] },
     ]);
@@ -159,11 +187,11 @@ describe('Keycloak as the OIDC issuer', () => {
     expect(file.clients.find((c: Json) => c.clientId === 'wiki').redirectUris).toEqual(['https://wiki.omantel.omani.works/oauth2/callback']);
   });
 
-  it('records the consumer\'s read of Keycloak as its reference (the Flux edge), and Keycloak\'s reverse read as none', () => {
+  it('records the consumer\'s read of Keycloak as its reference (the Flux edge), and Keycloak\'s reverse read of its consumers as none', () => {
     renderObjects(wiki, withConsumers);
     renderObjects(withConsumers.blueprint(Keycloak), withConsumers);
     expect(withConsumers.references.get('wiki')).toEqual(['keycloak']);
-    expect(withConsumers.references.get('keycloak')).toBeUndefined();
+    expect(withConsumers.references.get('keycloak')).toEqual(['cnpg', 'external-secrets']);
   });
 
   it('refuses a client the consumer did not claim, naming the consumer and the client', () => {
@@ -184,30 +212,27 @@ describe('Keycloak as the OIDC issuer', () => {
 
   it('keeps every client secret out of the rendered objects: only placeholders and Secret references', () => {
     const text = JSON.stringify(renderObjects(new Keycloak(), withConsumers));
-    expect(text.match(/\$\(env:[A-Z_]+\)/g)).toEqual(['$(env:KEYCLOAK_CLIENT_SECRET_TRACKER)', '$(env:KEYCLOAK_CLIENT_SECRET_WIKI)']);
+    expect(text.match(/\$\(env:[A-Z_]+\)/g)).toEqual(['GITEA', 'HARBOR', 'TRACKER', 'WIKI'].map((id) => `$(env:KEYCLOAK_CLIENT_SECRET_${id})`));
     expect(text).not.toMatch(/"secret":"(?!\$\(env:)/);
   });
 });
 
 describe('Keycloak against the pinned chart', () => {
   const chart = chartValues('keycloak', 'keycloak', CHARTS.keycloak.version);
-  const postgresql = chartValues('keycloak', 'keycloak', CHARTS.keycloak.version, 'postgresql');
   const values = renderedValues(new Keycloak());
 
-  it('pins the legacy copies of exactly the images the chart and its PostgreSQL default to', () => {
+  it('pins the legacy copy of exactly the image the chart defaults to, and no PostgreSQL image (the subchart is off)', () => {
     expect(chart.image).toMatchObject({ registry: 'docker.io', repository: 'bitnami/keycloak', tag: IMAGES.keycloak.tag });
-    expect(postgresql.image).toMatchObject({ registry: 'docker.io', repository: 'bitnami/postgresql', tag: IMAGES.keycloakPostgresql.tag });
     expect(values.image).toEqual({ repository: chart.image.repository.replace(/^bitnami\//, 'bitnamilegacy/'), tag: chart.image.tag });
-    expect(values.postgresql.image).toEqual({ repository: postgresql.image.repository.replace(/^bitnami\//, 'bitnamilegacy/'), tag: postgresql.image.tag });
+    expect(chart.postgresql.enabled).toBe(true);
+    expect(values.postgresql).toEqual({ enabled: false });
   });
 
-  it('turns on the legacy-images switch and off the NetworkPolicies the charts enable by default', () => {
+  it('turns on the legacy-images switch and off the NetworkPolicy the chart enables by default', () => {
     expect(chart.global.security.allowInsecureImages).toBe(false);
     expect(chart.networkPolicy.enabled).toBe(true);
-    expect(postgresql.primary.networkPolicy.enabled).toBe(true);
     expect(values.global.security.allowInsecureImages).toBe(true);
     expect(values.networkPolicy.enabled).toBe(false);
-    expect(values.postgresql.primary.networkPolicy.enabled).toBe(false);
   });
 
   it('pins the legacy copy of the keycloak-config-cli image the chart defaults to, and sets only values the chart declares', () => {
@@ -225,19 +250,23 @@ describe('Keycloak against the pinned chart', () => {
 
 describe('Keycloak props from YAML', () => {
   it('accepts the documented props and renders them into the GitOps tree', () => {
-    const props = { replicas: 2, adminUser: 'root', adminSecret: 'kc-admin', databaseSecret: 'kc-db' };
+    const props = { replicas: 2, adminUser: 'root', adminSecret: 'kc-admin', externalDatabase: { host: 'pg.corp.example', port: 6432, database: 'kc', user: 'kc', passwordSecret: 'kc-db', sslMode: 'verify-full' } };
     const { sovereign, blueprint } = fromYamlProps<Keycloak>('keycloak', props);
     expect(blueprint.props).toEqual(props);
     const values = treeValues(sovereign, 'keycloak');
     expect(values.replicaCount).toBe(2);
     expect(values.auth).toMatchObject({ adminUser: 'root', existingSecret: 'kc-admin' });
-    expect(values.postgresql.auth.existingSecret).toBe('kc-db');
+    expect(values.externalDatabase).toMatchObject({ host: 'pg.corp.example', port: 6432, existingSecret: 'kc-db', extraParams: 'sslmode=verify-full' });
+    const cnpg = fromYamlProps<Keycloak>('keycloak', { database: { instances: 3, storageSize: '50Gi', backups: true } });
+    expect(cnpg.blueprint.props.database).toEqual({ instances: 3, storageSize: '50Gi', backups: true });
   });
 
-  it('rejects a user name with spaces and a Secret name Kubernetes would refuse', () => {
-    expect(blueprintPropsProblems('keycloak', { adminUser: 'the admin', adminSecret: 'Keycloak_Admin' })).toEqual([
+  it('rejects a user name with spaces, a Secret name Kubernetes would refuse, and an external database without its password Secret', () => {
+    expect(blueprintPropsProblems('keycloak', { adminUser: 'the admin', adminSecret: 'Keycloak_Admin', externalDatabase: { host: 'pg.corp.example', database: 'kc', user: 'kc', port: 70000 } })).toEqual([
       { path: 'spec.blueprints.props.keycloak.adminUser', value: 'the admin', message: 'must be a user name without spaces, e.g. admin' },
       { path: 'spec.blueprints.props.keycloak.adminSecret', value: 'Keycloak_Admin', message: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", e.g. my-secret' },
+      { path: 'spec.blueprints.props.keycloak.externalDatabase.passwordSecret', value: undefined, message: 'is required (a string)' },
+      { path: 'spec.blueprints.props.keycloak.externalDatabase.port', value: 70000, message: 'must be a TCP port, 1-65535' },
     ]);
   });
 });

@@ -29,6 +29,7 @@ import {
   Reloader,
   SealedSecrets,
   SeaweedFs,
+  Harbor,
   Spire,
   Tempo,
   Valkey,
@@ -106,6 +107,7 @@ const KIT: ReadonlyArray<{
   { cls: Falco, name: 'falco', slot: 31, release: 'falco', namespace: 'falco', pin: 'falco', podSecurity: 'privileged', crds: false, timeout: '10m' },
   { cls: Sigstore, name: 'sigstore', slot: 32, release: 'sigstore', namespace: 'sigstore-system', pin: 'policy-controller', podSecurity: 'restricted', crds: true, timeout: '10m' },
   { cls: Reloader, name: 'reloader', slot: 28, release: 'reloader', namespace: 'reloader', pin: 'reloader', podSecurity: 'restricted', crds: false, timeout: '10m' },
+  { cls: Harbor, name: 'harbor', slot: 19, release: 'harbor', namespace: 'harbor', pin: 'harbor', podSecurity: 'restricted', crds: false, timeout: '10m' },
 ];
 
 /** The mandatory Blueprints outside the kit (issue 11), registered last and installed whatever the selection. */
@@ -160,7 +162,7 @@ describe('catalog edges', () => {
   });
 
   it('declares dependencies as class references, not strings', () => {
-    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, ExternalSecrets]);
+    expect(Gitea.metadata.dependsOn).toEqual([Keycloak, HcloudCsi, Cnpg, ExternalSecrets]);
     expect(Spire.metadata.dependsOn).toEqual([CertManager, HcloudCsi]);
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });

@@ -28,6 +28,9 @@ function byKindName(chart: Chart): Map<string, Json> {
   return new Map((chart.toJson() as Json[]).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
 }
 
+/** Gitea props that need no peer but cert-manager and external-secrets: no Keycloak login, a database of its own. */
+const STANDALONE_GITEA = { oidc: false, externalDatabase: { host: 'pg.example.org', database: 'gitea', user: 'gitea', passwordSecret: 'gitea-db' } } as const;
+
 /** The Gitea Ingress annotations a Sovereign's GitOps tree holds. */
 function giteaIssuer(sovereign: Sovereign): string {
   const release = parse(sovereign.gitopsTree().files.get('clusters/hz-fsn-mgt-prod/bp-gitea/helmrelease.yaml')!);
@@ -37,7 +40,7 @@ function giteaIssuer(sovereign: Sovereign): string {
 describe('Blueprints bound into a chart of your own', () => {
   it('binds two built-in Blueprints into one chart, each under a construct of its own name, and exposes what they made', () => {
     const certManager = new CertManager();
-    const gitea = new Gitea({ ingressClassName: 'cilium' });
+    const gitea = new Gitea({ ...STANDALONE_GITEA, ingressClassName: 'cilium' });
     const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [certManager, gitea, new ExternalSecrets()]);
     const chart = new Chart(new App(), 'platform');
     const boundCm = certManager.bind(chart, cluster);
@@ -56,14 +59,14 @@ describe('Blueprints bound into a chart of your own', () => {
   });
 
   it('records the peers a Blueprint read while it was bound', () => {
-    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [new CertManager(), new Gitea({ ingressClassName: 'cilium' }), new ExternalSecrets()]);
-    new Gitea({ ingressClassName: 'cilium' }).bind(new Chart(new App(), 'c'), cluster);
+    const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [new CertManager(), new Gitea({ ...STANDALONE_GITEA, ingressClassName: 'cilium' }), new ExternalSecrets()]);
+    new Gitea({ ...STANDALONE_GITEA, ingressClassName: 'cilium' }).bind(new Chart(new App(), 'c'), cluster);
     expect(cluster.references.get('gitea')).toEqual(['cert-manager', 'external-secrets']);
     expect(cluster.references.get('cert-manager')).toBeUndefined();
   });
 
   it('says which peer is missing, with the construct path and the Blueprint', () => {
-    const gitea = new Gitea({ ingressClassName: 'cilium' });
+    const gitea = new Gitea({ ...STANDALONE_GITEA, ingressClassName: 'cilium' });
     const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [gitea]);
     expect(() => gitea.bind(new Chart(new App(), 'apps'), cluster)).toThrow(BlueprintError);
     expect(() => gitea.bind(new Chart(new App(), 'apps'), cluster)).toThrow(
@@ -83,7 +86,7 @@ describe('typed references between Blueprints', () => {
     const renamed = new SovereignBuilder('solo', solo.spec)
       .addRegion(solo.spec.regions[0])
       .install(...builtinCatalog().names())
-      .addBlueprint(new CertManager({ issuerName: 'le' }), new Gitea({ ingressClassName: 'cilium' }))
+      .addBlueprint(new CertManager({ issuerName: 'le' }), new Gitea({ ...STANDALONE_GITEA, ingressClassName: 'cilium' }))
       .build();
     const issuer = parse(renamed.gitopsTree().files.get('clusters/hz-fsn-mgt-prod/bp-cert-manager-config/clusterissuer.yaml')!);
     expect(issuer.metadata.name).toBe('le');
@@ -92,8 +95,8 @@ describe('typed references between Blueprints', () => {
 
   it('a reader of an issuer that cert-manager does not create is told to name its own', () => {
     const cluster = Cluster.fromAttributes({ fqdn: 'acme.example.org' }, [new CertManager({ clusterIssuer: false }), new ExternalSecrets()]);
-    expect(() => new Gitea({ ingressClassName: 'cilium' }).bind(new Chart(new App(), 'x'), cluster)).toThrow(/cert-manager creates no ClusterIssuer .*Gitea's clusterIssuer/);
-    const own = new Gitea({ ingressClassName: 'cilium', clusterIssuer: 'corporate-ca' }).bind(new Chart(new App(), 'y'), cluster);
+    expect(() => new Gitea({ ...STANDALONE_GITEA, ingressClassName: 'cilium' }).bind(new Chart(new App(), 'x'), cluster)).toThrow(/cert-manager creates no ClusterIssuer .*Gitea's clusterIssuer/);
+    const own = new Gitea({ ...STANDALONE_GITEA, ingressClassName: 'cilium', clusterIssuer: 'corporate-ca' }).bind(new Chart(new App(), 'y'), cluster);
     expect((own.release!.toJson() as Json).spec.values.ingress.annotations['cert-manager.io/cluster-issuer']).toBe('corporate-ca');
   });
 });
@@ -140,7 +143,7 @@ describe('replacing a built-in with a subclass', () => {
   it('catalog.override swaps the class under its name; dependents resolve it by name and read its attributes', () => {
     const catalog = builtinCatalog().override(CorporateCertManager);
     expect(catalog.get('cert-manager')).toBe(CorporateCertManager);
-    expect(catalog.dependenciesOf('gitea')).toEqual(['external-secrets', 'hcloud-csi', 'keycloak']);
+    expect(catalog.dependenciesOf('gitea')).toEqual(['cnpg', 'external-secrets', 'hcloud-csi', 'keycloak']);
     const spec = { ...solo, spec: { ...solo.spec, blueprints: { props: { gitea: { ingressClassName: 'cilium' } } } } };
     const sovereign = Sovereign.fromYaml(stringify(spec), { catalog });
     expect(sovereign.blueprints.find((p) => p.blueprint.metadata.name === 'cert-manager')!.blueprint).toBeInstanceOf(CorporateCertManager);
@@ -159,7 +162,7 @@ describe('replacing a built-in with a subclass', () => {
   });
 
   it('removing a Blueprint others require says which', () => {
-    expect(() => builtinCatalog().without('keycloak')).toThrow(new CatalogError('cannot remove "keycloak": "gitea" requires "keycloak"; remove those Blueprints too, or keep it'));
+    expect(() => builtinCatalog().without('keycloak')).toThrow(new CatalogError('cannot remove "keycloak": "gitea" requires "keycloak"; "harbor" requires "keycloak"; remove those Blueprints too, or keep it'));
     expect(builtinCatalog().without('gitea', 'keycloak').names()).not.toContain('keycloak');
   });
 });

@@ -163,8 +163,6 @@ describe('the version manifest', () => {
 
   it.each([
     ['keycloak', `keycloak/keycloak-${CHARTS.keycloak.version}/values.yaml`],
-    ['keycloakPostgresql', `keycloak/keycloak-${CHARTS.keycloak.version}/charts/postgresql/values.yaml`],
-    ['giteaPostgresql', `gitea/gitea-${CHARTS.gitea.version}/charts/postgresql/values.yaml`],
   ] as const)('pins %s at the tag its chart defaults to, only the repository moved to bitnamilegacy (%s)', (name, file) => {
     const upstream = (parse(readFileSync(join(CHARTS_DIR, file), 'utf8')) as { image: { repository: string; tag: string } }).image;
     expect(IMAGES[name]).toEqual({ repository: upstream.repository.replace(/^bitnami\//, 'bitnamilegacy/'), tag: upstream.tag });

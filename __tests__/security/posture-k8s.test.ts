@@ -70,8 +70,9 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   spire: { ingress: ['node-subnet:8081/TCP', 'node-subnet:9443/TCP', 'cluster:8443/TCP'], egress: ['node-subnet:6443/TCP'] },
   'nats-jetstream': { ingress: ['cluster:4222/TCP'], egress: [] },
   openbao: { ingress: ['cluster:8200/TCP'], egress: ['node-subnet:6443/TCP'] },
-  keycloak: { ingress: ['anywhere:8080/TCP'], egress: [] },
-  gitea: { ingress: ['anywhere:3000/TCP'], egress: ['internet:443/TCP'] },
+  keycloak: { ingress: ['anywhere:8080/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['node-subnet:6443/TCP'] },
+  gitea: { ingress: ['anywhere:3000/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:443/TCP', 'node-subnet:6443/TCP'] },
+  harbor: { ingress: ['anywhere:8080/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:443/TCP', 'node-subnet:6443/TCP', 'namespace:seaweedfs:8333/TCP'] },
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:80/TCP,443/TCP', 'node-subnet:6443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
   cnpg: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8000/TCP,5432/TCP', 'namespace:langfuse:8000/TCP,5432/TCP', 'namespace:grafana:8000/TCP,5432/TCP'] },
@@ -244,8 +245,8 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const values = (bp: string) => objects.find(({ obj }) => obj.kind === 'HelmRelease' && obj.metadata.name === `bp-${bp}`)!.obj.spec.values;
       expect(values('flux').policies).toEqual({ create: false });
       expect(values('keycloak').networkPolicy).toEqual({ enabled: false });
-      expect(values('keycloak').postgresql.primary.networkPolicy).toEqual({ enabled: false });
-      expect(values('gitea').postgresql.primary.networkPolicy).toEqual({ enabled: false });
+      expect(values('keycloak').postgresql).toEqual({ enabled: false });
+      expect(values('gitea').postgresql).toEqual({ enabled: false });
     });
 
     it('runs Cilium with node IPs selectable by ipBlock, which the API server and host-network peers rely on', () => {

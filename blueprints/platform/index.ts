@@ -19,6 +19,7 @@ export * from './valkey';
 export * from './seaweedfs';
 export * from './langfuse';
 export * from './velero';
+export * from './harbor';
 export * from './hcloud-cloud-controller-manager';
 export * from './hcloud-csi';
 export * from './system-upgrade-controller';

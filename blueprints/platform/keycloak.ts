@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { mergeValues, type Blueprint, type BlueprintMetadata, type BlueprintProps, type GeneratedSecret } from '../../lib/blueprint';
+import { mergeValues, type Blueprint, type BlueprintConstruct, type BlueprintMetadata, type BlueprintProps, type GeneratedSecret, type NetworkAllowances } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { BlueprintError } from '../../lib/errors';
-import { isOidcConsumer, type OidcClient, type OidcClientClaim, type SharedSecret } from '../../lib/services';
+import { isOidcConsumer, type OidcClient, type OidcClientClaim, type S3BucketClaim, type S3Consumer, type SharedSecret } from '../../lib/services';
 import { chartPin, IMAGES } from '../../lib/versions';
 import { allow, bitnamiPreset, componentMetadata, propsField, resources, secretOrGenerated } from '../common';
+import { EXTERNAL_DATABASE_PASSWORD_KEY, EXTERNAL_DATABASE_PORT, externalDatabasePropsField, type ExternalDatabase } from '../external-database';
 import { HELM_PROPS_SCHEMA, HelmBlueprint, type ValueReason } from '../helm';
+import { cnpgBackupBucket, postgresPropsField, type PostgresConsumer, type PostgresOptions } from '../postgres';
 import { CertManager } from './cert-manager';
+import { Cnpg } from './cnpg';
 import { ExternalSecrets } from './external-secrets';
 import { HcloudCsi } from './hcloud-csi';
 
@@ -53,21 +56,26 @@ export interface KeycloakProps extends BlueprintProps {
    */
   readonly adminSecret?: string;
   /**
-   * Existing Secret (namespace `keycloak`) with the passwords of the embedded PostgreSQL: key
-   * `password` for the Keycloak database user and `postgres-password` for the superuser.
-   * @default 'keycloak-postgresql', generated with random passwords at bootstrap
+   * Keycloak's database: a CloudNativePG cluster in namespace `keycloak` (instances, volume size,
+   * backups to the cluster's S3 endpoint; see `postgresPropsField`). Ignored with `externalDatabase`.
+   * @default one instance of 10Gi, no backups
    */
-  readonly databaseSecret?: string;
+  readonly database?: PostgresOptions;
+  /**
+   * A PostgreSQL database of your own instead of the CloudNativePG cluster; its password comes from
+   * the Secret it names (namespace `keycloak`, key `password`).
+   * @default none: the CloudNativePG cluster
+   */
+  readonly externalDatabase?: ExternalDatabase;
 }
 
 /** The Bitnami preset of the chart: `bitnamilegacy` images at the chart's tags, both charts' own NetworkPolicies off. */
 const BITNAMI = bitnamiPreset({
   images: [
     { path: ['image'], image: IMAGES.keycloak },
-    { path: ['postgresql', 'image'], image: IMAGES.keycloakPostgresql },
     { path: ['keycloakConfigCli', 'image'], image: IMAGES.keycloakConfigCli },
   ],
-  networkPolicies: [['networkPolicy'], ['postgresql', 'primary', 'networkPolicy']],
+  networkPolicies: [['networkPolicy']],
 });
 
 /**
@@ -75,9 +83,15 @@ const BITNAMI = bitnamiPreset({
  * every other Blueprint logs people in through.
  *
  * Installs the Bitnami chart (with `bitnamiPreset`) in production mode behind a TLS-terminating
- * proxy (`proxyHeaders: xforwarded`) with its embedded PostgreSQL. The chart's Ingress is off:
- * exposure is decided by whatever Blueprint owns ingress. Both passwords come from Secrets:
- * generated at bootstrap, or your own named in the props.
+ * proxy (`proxyHeaders: xforwarded`). The chart's Ingress is off: exposure is decided by whatever
+ * Blueprint owns ingress. The admin password comes from a Secret: generated in the cluster, or your
+ * own named in the props.
+ *
+ * The database is a CloudNativePG cluster in namespace `keycloak`, rendered into this folder with
+ * `cluster.blueprint(Cnpg).render(...)`; the chart's embedded Bitnami PostgreSQL is off and
+ * `externalDatabase` takes the operator's host, database, owner and `<cluster>-app` Secret (key
+ * `password`) from `Cnpg.database`. JDBC's default `sslmode=prefer` encrypts the connection, as
+ * CloudNativePG serves TLS. `props.externalDatabase` names a database of your own instead.
  *
  * The realm (`cluster.auth.realm`) and its clients are declared as code with the chart's bundled
  * keycloak-config-cli Job (`keycloakConfigCli.*`, a Helm post-install/post-upgrade hook that
@@ -92,16 +106,22 @@ const BITNAMI = bitnamiPreset({
  * Source: `CHARTS.keycloak` (https://github.com/bitnami/charts/tree/main/bitnami/keycloak);
  * reference catalog entry `keycloak`.
  */
-export class Keycloak extends HelmBlueprint<KeycloakProps> {
+export class Keycloak extends HelmBlueprint<KeycloakProps> implements PostgresConsumer, S3Consumer {
   /** The props a spec may set (`spec.blueprints.props.keycloak`). */
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     replicas: propsField.replicas().optional().describe('Keycloak replicas; more than one share sessions; default 1'),
     adminUser: z.string().min(1).max(255).regex(/^\S+$/, { error: 'must be a user name without spaces, e.g. admin' }).optional().describe('Name of the bootstrap administrator; default admin'),
     adminSecret: propsField.objectName().optional().describe('Existing Secret in namespace keycloak with the admin password under admin-password; default: keycloak-admin, generated'),
-    databaseSecret: propsField.objectName().optional().describe('Existing Secret in namespace keycloak with the PostgreSQL passwords under password and postgres-password; default: keycloak-postgresql, generated'),
+    database: postgresPropsField(),
+    externalDatabase: externalDatabasePropsField('keycloak'),
   }) satisfies z.ZodType<KeycloakProps>;
 
-  /** Catalog metadata: chart `keycloak` (Bitnami), namespace keycloak, after cert-manager and the Hetzner CSI driver (its PostgreSQL volume). */
+  /**
+   * Catalog metadata: chart `keycloak` (Bitnami), namespace keycloak, after cert-manager (the
+   * reference's edge), the Hetzner CSI driver (its database's volumes), CloudNativePG (extra edge:
+   * the operator must run, and its CRDs exist, before the database `Cluster` in this folder applies)
+   * and external-secrets (extra edge: it generates the admin and client Secrets in the cluster).
+   */
   static readonly metadata: BlueprintMetadata = componentMetadata({
     name: 'keycloak',
     title: 'Keycloak',
@@ -110,7 +130,7 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     summary: 'Identity provider for the people using the Sovereign, over OIDC and SAML.',
     pin: chartPin('keycloak'),
     podSecurity: 'the Bitnami charts run Keycloak and PostgreSQL as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile',
-    dependsOn: [CertManager, HcloudCsi, ExternalSecrets],
+    dependsOn: [CertManager, HcloudCsi, Cnpg, ExternalSecrets],
     placementModes: ['active-hotstandby', 'single-region'],
     resources: { cpuMillis: 450, memoryMiB: 1024 },
     network: {
@@ -210,13 +230,37 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
     return { realm: cluster.auth.realm, enabled: true, clients };
   }
 
-  /** The admin and database Secrets this instance reads: the props' own, else generated at bootstrap. */
-  private secrets() {
-    const namespaces = [this.metadata.namespace];
-    return {
-      admin: secretOrGenerated(this.props.adminSecret, { name: 'keycloak-admin', namespaces, randomKeys: ['admin-password'] }),
-      database: secretOrGenerated(this.props.databaseSecret, { name: 'keycloak-postgresql', namespaces, randomKeys: ['password', 'postgres-password'] }),
-    };
+  /** The admin Secret this instance reads: the props' own, else generated in the cluster. */
+  private adminSecret() {
+    return secretOrGenerated(this.props.adminSecret, { name: 'keycloak-admin', namespaces: [this.metadata.namespace], randomKeys: ['admin-password'] });
+  }
+
+  /** Whether CloudNativePG runs the database (no `externalDatabase`). */
+  usesCnpg(_cluster: Cluster): boolean {
+    return this.props.externalDatabase === undefined;
+  }
+
+  /** The database's backup bucket when `database.backups` is on (and the database is CloudNativePG's). */
+  s3Buckets(cluster: Cluster): S3BucketClaim[] {
+    return this.usesCnpg(cluster) && this.props.database?.backups ? [cnpgBackupBucket(this)] : [];
+  }
+
+  /** The chart's `externalDatabase` values: the CloudNativePG cluster's facts, or the props' own database. */
+  private externalDatabaseValues(cluster: Cluster): Record<string, unknown> {
+    const own = this.props.externalDatabase;
+    if (own) {
+      return {
+        host: own.host,
+        port: own.port ?? EXTERNAL_DATABASE_PORT,
+        user: own.user,
+        database: own.database,
+        existingSecret: own.passwordSecret,
+        existingSecretPasswordKey: EXTERNAL_DATABASE_PASSWORD_KEY,
+        extraParams: `sslmode=${own.sslMode ?? 'require'}`,
+      };
+    }
+    const db = cluster.blueprint(Cnpg).database(cluster, this);
+    return { host: db.host, port: db.port, user: db.user, database: db.database, existingSecret: db.secret, existingSecretPasswordKey: 'password' };
   }
 
   /**
@@ -231,13 +275,12 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
    * Terraform side shares) comes as an extra environment variable; strict checking stays on.
    */
   protected curatedValues(ctx: Cluster): Record<string, unknown> {
-    const secrets = this.secrets();
     return mergeValues(BITNAMI.values, {
       replicaCount: this.props.replicas ?? 1,
       production: true,
       proxyHeaders: 'xforwarded',
       extraEnvVars: [{ name: 'KC_HOSTNAME', value: `https://${ctx.auth.hostname}` }],
-      auth: { adminUser: this.props.adminUser ?? 'admin', existingSecret: secrets.admin.name, passwordSecretKey: 'admin-password' },
+      auth: { adminUser: this.props.adminUser ?? 'admin', existingSecret: this.adminSecret().name, passwordSecretKey: 'admin-password' },
       resources: resources('250m', '512Mi', '2Gi'),
       ingress: { enabled: false },
       keycloakConfigCli: {
@@ -249,12 +292,21 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
         ],
         configuration: { [`${ctx.auth.realm}.json`]: `${JSON.stringify(this.realmImport(ctx), null, 2)}\n` },
       },
-      postgresql: {
-        enabled: true,
-        auth: { existingSecret: secrets.database.name, secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'postgres-password' } },
-        primary: { resources: resources('100m', '256Mi', '1Gi'), persistence: { storageClass: ctx.storageClass } },
-      },
+      postgresql: { enabled: false },
+      externalDatabase: this.externalDatabaseValues(ctx),
     });
+  }
+
+  /** Renders the chart (see `HelmBlueprint.render`) and, unless `externalDatabase` is set, the CloudNativePG cluster of its database. */
+  protected override render(scope: BlueprintConstruct, cluster: Cluster): void {
+    super.render(scope, cluster);
+    if (this.usesCnpg(cluster)) cluster.blueprint(Cnpg).render(scope, cluster, this, this.props.database);
+  }
+
+  /** The metadata's allowances and, with the CloudNativePG database, its network (`Cnpg.withDatabaseNetwork`). */
+  override networkAllowances(cluster: Cluster): NetworkAllowances {
+    const base = super.networkAllowances(cluster);
+    return this.usesCnpg(cluster) ? cluster.blueprint(Cnpg).withDatabaseNetwork(cluster, this, base) : base;
   }
 
   /** The reasons of the Bitnami preset. */
@@ -263,14 +315,12 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> {
   }
 
   /**
-   * Generates the admin and database Secrets unless the props name Secrets of your own, and the
-   * client secret of every confidential client of the realm (`keycloak-client-<clientId>`, key
-   * `client-secret`).
+   * Generates the admin Secret unless the props name one of your own, and the client secret of
+   * every confidential client of the realm (`keycloak-client-<clientId>`, key `client-secret`).
    */
   generatedSecrets(ctx: Cluster): GeneratedSecret[] {
-    const secrets = this.secrets();
     const clients = this.realmClients(ctx).flatMap((c) => (c.secretName === undefined ? [] : [{ name: c.secretName, namespaces: [this.metadata.namespace], randomKeys: [OIDC_CLIENT_SECRET_KEY] }]));
-    return [...secrets.admin.generated, ...secrets.database.generated, ...clients];
+    return [...this.adminSecret().generated, ...clients];
   }
 }
 
