@@ -5,6 +5,7 @@
  * engine of Flux's kustomize post-renderer).
  */
 import { BUILTIN_BLUEPRINTS, PowerDns } from '../../blueprints';
+import type { Blueprint } from '../../lib/blueprint';
 import { leaves } from '../../lib/chart-check';
 import { POWERDNS_CREATE_ZONE_JOB } from '../../blueprints/platform/powerdns';
 import { postRender } from '../support/post-render';
@@ -13,9 +14,12 @@ import { renderedRelease, renderedValues } from '../support/render';
 describe('template-consumed values', () => {
   it('are listed only for paths the Blueprint sets, each with a template file of the chart as evidence', () => {
     const listed = BUILTIN_BLUEPRINTS.filter((cls) => cls.metadata.templateValues);
-    expect(listed.map((cls) => cls.metadata.name).sort()).toEqual(['cilium', 'crossplane', 'flux', 'gitea', 'grafana', 'hcloud-cloud-controller-manager', 'langfuse', 'powerdns', 'sealed-secrets', 'seaweedfs', 'sigstore', 'trivy']);
+    expect(listed.map((cls) => cls.metadata.name).sort()).toEqual(['cilium', 'crossplane', 'flux', 'gitea', 'grafana', 'harbor', 'hcloud-cloud-controller-manager', 'langfuse', 'loki', 'mimir', 'powerdns', 'sealed-secrets', 'seaweedfs', 'sigstore', 'tempo', 'trivy']);
     for (const cls of listed) {
-      const paths = leaves(renderedValues(new cls())).map((l) => l.path.join('.'));
+      // Blueprints whose Ingress is opt-in set its values only with an Ingress class
+      const shape = (cls.propsSchema as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
+      const props = 'ingressClassName' in shape ? { ingressClassName: 'cilium' } : {};
+      const paths = leaves(renderedValues(new (cls as unknown as new (p: object) => Blueprint)(props))).map((l) => l.path.join('.'));
       for (const tv of cls.metadata.templateValues!) {
         expect(tv.template).toMatch(/^(charts\/[\w-]+\/)?templates\/[\w./-]+\.(yaml|tpl)$/);
         expect(tv.why.length).toBeGreaterThan(40);

@@ -116,8 +116,10 @@ describe('CloudNativePG operator', () => {
     expect(egress).toEqual([
       'allow-egress-apiserver-6443',
       'allow-egress-namespace-gitea-5432-8000',
+      'allow-egress-namespace-grafana-5432-8000',
       'allow-egress-namespace-harbor-5432-8000',
       'allow-egress-namespace-keycloak-5432-8000',
+      'allow-egress-namespace-langfuse-5432-8000',
       'allow-egress-namespace-powerdns-5432-8000',
       'allow-egress-namespace-toys-5432-8000',
     ]);

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { ExternalSecrets, Gitea, Harbor, HcloudCsi, Keycloak, OpenBao, PowerDns } from '../../blueprints';
+import { ExternalSecrets, Gitea, Grafana, Harbor, HcloudCsi, Keycloak, Langfuse, OpenBao, PowerDns } from '../../blueprints';
 import { EXTERNAL_SECRETS_WEBHOOK_PORT } from '../../blueprints/platform/external-secrets';
 import { copySecret, GENERATED_VALUE_LENGTH, openBaoSecret, sharedSecret } from '../../blueprints/secrets';
 import { Blueprint, type BlueprintConstruct, type GeneratedSecret } from '../../lib/blueprint';
@@ -67,8 +67,8 @@ describe('in-cluster generated Secrets', () => {
 
   it('follow the props: a Secret the props name is neither generated nor rendered', () => {
     const objects = renderObjects(new Keycloak({ adminSecret: 'mine' }));
-    expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name)).toEqual(['keycloak-client-gitea', 'keycloak-client-harbor']);
-    const noClients = testCluster({}, [new Gitea({ oidc: false }), new Harbor({ oidc: false })]);
+    expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name)).toEqual(['keycloak-client-gitea', 'keycloak-client-grafana', 'keycloak-client-harbor', 'keycloak-client-langfuse']);
+    const noClients = testCluster({}, [new Gitea({ oidc: false }), new Grafana({ oidc: false }), new Harbor({ oidc: false }), new Langfuse({ oidc: false })]);
     expect(renderObjects(new Keycloak({ adminSecret: 'a' }), noClients).filter((o) => ESO_GROUPS.test(o.apiVersion))).toEqual([]);
   });
 
@@ -133,7 +133,10 @@ describe('in a Sovereign, generated values appear nowhere', () => {
     const cluster = sovereign.clusters[0]!.cluster;
     expect(sovereign.blueprints.flatMap((p) => p.blueprint.bootstrapSecrets(cluster)).map((s) => s.name)).toEqual(['hcloud-csi-encryption']);
     const declared = sovereign.blueprints.flatMap((p) => p.blueprint.generatedSecrets(cluster).map((s) => s.name)).sort();
-    expect(declared).toEqual(['gitea-admin', 'harbor-admin', 'harbor-encryption-key', 'keycloak-admin', 'keycloak-client-gitea', 'keycloak-client-harbor', 'powerdns-api-credentials', 'seaweedfs-s3-harbor']);
+    expect(declared).toEqual([
+      'gitea-admin', 'grafana-admin', 'harbor-admin', 'harbor-encryption-key', 'keycloak-admin', 'keycloak-client-gitea', 'keycloak-client-grafana', 'keycloak-client-harbor', 'keycloak-client-langfuse',
+      'langfuse-app', 'langfuse-clickhouse', 'langfuse-valkey', 'powerdns-api-credentials', 'seaweedfs-s3-harbor', 'seaweedfs-s3-langfuse', 'seaweedfs-s3-loki', 'seaweedfs-s3-mimir', 'seaweedfs-s3-tempo', 'seaweedfs-s3-velero', 'valkey-users',
+    ]);
     for (const name of declared) {
       const folder = [...tree.keys()].find((p) => p.endsWith(`/externalsecret-${name}.yaml`) || /^kind: ExternalSecret$/m.test(tree.get(p) ?? '') && (tree.get(p) ?? '').includes(`refreshPolicy: CreatedOnce`) && (tree.get(p) ?? '').includes(`name: ${name}\n`));
       expect(folder).toBeDefined();

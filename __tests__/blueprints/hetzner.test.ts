@@ -4,7 +4,7 @@
  * Hetzner Blueprints' own tests are in their files (`hcloud-cloud-controller-manager.test.ts`,
  * `hcloud-csi.test.ts`, `system-upgrade-controller.test.ts`).
  */
-import { Gitea, HcloudCsi, Keycloak, NatsJetstream, OpenBao, Spire } from '../../blueprints';
+import { Cnpg, Gitea, HcloudCsi, Keycloak, NatsJetstream, OpenBao, Spire } from '../../blueprints';
 import type { Blueprint, BlueprintClass } from '../../lib/blueprint';
 import type { Cluster } from '../../lib/cluster';
 import { renderObjects, testCluster } from '../support/render';
@@ -21,8 +21,7 @@ describe('stateful Blueprints', () => {
   /** Where each stateful Blueprint names its StorageClass in its values. */
   const CLASS_PATHS: Array<[BlueprintClass, string[]]> = [
     [OpenBao, ['server.dataStorage.storageClass']],
-    [Gitea, ['persistence.storageClass', 'postgresql.primary.persistence.storageClass']],
-    [Keycloak, ['postgresql.primary.persistence.storageClass']],
+    [Gitea, ['persistence.storageClass']],
     [NatsJetstream, ['config.jetstream.fileStore.pvc.storageClassName']],
     [Spire, ['global.spire.persistence.storageClass']],
   ];
@@ -38,5 +37,13 @@ describe('stateful Blueprints', () => {
     const other = testCluster({ storageClass: 'fast-encrypted' });
     for (const [cls, paths] of CLASS_PATHS) for (const path of paths) expect(at(values(new cls(), other), path)).toBe('fast-encrypted');
     expect(values(new HcloudCsi(), other).storageClasses[0].name).toBe('fast-encrypted');
+  });
+
+  it.each([Keycloak, Gitea])('%p keeps its database in a CloudNativePG cluster on the cluster\'s StorageClass, through CNPG (which depends on the CSI driver)', (cls) => {
+    for (const [c, expected] of [[ctx, 'hcloud-volumes-encrypted'], [testCluster({ storageClass: 'fast-encrypted' }), 'fast-encrypted']] as const) {
+      const db = renderObjects(new cls(), c).find((o) => o.kind === 'Cluster' && o.apiVersion === 'postgresql.cnpg.io/v1')!;
+      expect(db.spec.storage.storageClass).toBe(expected);
+    }
+    expect(Cnpg.metadata.dependsOn).toContain(HcloudCsi);
   });
 });

@@ -122,8 +122,10 @@ describe('Keycloak as the OIDC issuer', () => {
     expect(file).toMatchObject({ realm: 'example', enabled: true });
     expect(file.clients.map((c: Json) => [c.clientId, c.publicClient, c.redirectUris, c.rootUrl])).toEqual([
       ['gitea', false, ['https://gitea.solo.example.org/user/oauth2/Keycloak/callback'], 'https://gitea.solo.example.org'],
+      ['grafana', false, ['https://grafana.solo.example.org/login/generic_oauth'], 'https://grafana.solo.example.org/'],
       ['harbor', false, ['https://registry.solo.example.org/c/oidc/callback'], 'https://registry.solo.example.org'],
       ['kubernetes', true, ['http://localhost:8000', 'http://localhost:18000'], undefined],
+      ['langfuse', false, ['https://langfuse.solo.example.org/api/auth/callback/keycloak'], 'https://langfuse.solo.example.org/'],
       ['tracker', false, ['https://tracker.solo.example.org/login/*'], 'https://tracker.solo.example.org'],
       ['wiki', false, ['https://wiki.solo.example.org/oauth2/callback'], 'https://wiki.solo.example.org'],
     ]);
@@ -133,17 +135,21 @@ describe('Keycloak as the OIDC issuer', () => {
         { name: 'groups', protocol: 'openid-connect', protocolMapper: 'oidc-group-membership-mapper', config: { 'claim.name': 'groups', 'full.path': 'false', 'id.token.claim': 'true', 'access.token.claim': 'true', 'userinfo.token.claim': 'true' } },
       ]);
     }
-    expect(file.clients[2].secret).toBeUndefined();
+    expect(file.clients.find((c: Json) => c.clientId === 'kubernetes').secret).toBeUndefined();
     expect(file.clients.filter((c: Json) => !c.publicClient).map((c: Json) => [c.clientAuthenticatorType, c.secret])).toEqual([
       ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_GITEA)'],
+      ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_GRAFANA)'],
       ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_HARBOR)'],
+      ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_LANGFUSE)'],
       ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_TRACKER)'],
       ['client-secret', '$(env:KEYCLOAK_CLIENT_SECRET_WIKI)'],
     ]);
     expect(env).toEqual([
       { name: 'IMPORT_VARSUBSTITUTION_ENABLED', value: 'true' },
       { name: 'KEYCLOAK_CLIENT_SECRET_GITEA', valueFrom: { secretKeyRef: { name: 'keycloak-client-gitea', key: 'client-secret' } } },
+      { name: 'KEYCLOAK_CLIENT_SECRET_GRAFANA', valueFrom: { secretKeyRef: { name: 'keycloak-client-grafana', key: 'client-secret' } } },
       { name: 'KEYCLOAK_CLIENT_SECRET_HARBOR', valueFrom: { secretKeyRef: { name: 'keycloak-client-harbor', key: 'client-secret' } } },
+      { name: 'KEYCLOAK_CLIENT_SECRET_LANGFUSE', valueFrom: { secretKeyRef: { name: 'keycloak-client-langfuse', key: 'client-secret' } } },
       { name: 'KEYCLOAK_CLIENT_SECRET_TRACKER', valueFrom: { secretKeyRef: { name: 'keycloak-client-tracker', key: 'client-secret' } } },
       { name: 'KEYCLOAK_CLIENT_SECRET_WIKI', valueFrom: { secretKeyRef: { name: 'keycloak-client-wiki', key: 'client-secret' } } },
     ]);
@@ -212,7 +218,7 @@ describe('Keycloak as the OIDC issuer', () => {
 
   it('keeps every client secret out of the rendered objects: only placeholders and Secret references', () => {
     const text = JSON.stringify(renderObjects(new Keycloak(), withConsumers));
-    expect(text.match(/\$\(env:[A-Z_]+\)/g)).toEqual(['GITEA', 'HARBOR', 'TRACKER', 'WIKI'].map((id) => `$(env:KEYCLOAK_CLIENT_SECRET_${id})`));
+    expect(text.match(/\$\(env:[A-Z_]+\)/g)).toEqual(['GITEA', 'GRAFANA', 'HARBOR', 'LANGFUSE', 'TRACKER', 'WIKI'].map((id) => `$(env:KEYCLOAK_CLIENT_SECRET_${id})`));
     expect(text).not.toMatch(/"secret":"(?!\$\(env:)/);
   });
 });

@@ -6,13 +6,13 @@
 import { Loki, LOKI_HTTP_PORT, SeaweedFs } from '../../blueprints';
 import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
-import { expectS3Egress, s3Expectations, telemetryPeers } from '../support/telemetry';
+import { clusterWithPeers, expectS3Egress, s3Expectations, telemetryPeers } from '../support/telemetry';
 
 const chart = chartValues('loki', 'loki', Loki.metadata.chart!.version);
 
 /** The NetworkPolicies a Loki instance renders in a cluster with `peers`, by name. */
 function policies(bp: Loki, peers = telemetryPeers()): Map<string, Json> {
-  return new Map(renderObjects(bp, testCluster({}, [bp, ...peers])).filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o]));
+  return new Map(renderObjects(bp, clusterWithPeers([bp, ...peers])).filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o]));
 }
 
 describe('Loki typed endpoints', () => {

@@ -167,15 +167,17 @@ describe('catalog edges', () => {
     expect(Flux.metadata.dependsOn).toEqual([CertManager, HcloudCloudControllerManager]);
   });
 
-  it('resolves gitea by adding keycloak, external-secrets (its generated Secrets) with OpenBao and SPIRE, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
+  it('resolves gitea by adding keycloak, CloudNativePG (their databases) with Flux, external-secrets (their generated Secrets) with OpenBao and SPIRE, cert-manager, the CSI driver, the CCM and cilium, saying who needs each', () => {
     const r = catalog.resolve(['gitea']);
-    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea']);
+    expect(r.ordered.map((c) => c.metadata.name)).toEqual(['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'flux', 'hcloud-csi', 'cnpg', 'spire', 'openbao', 'external-secrets', 'keycloak', 'gitea']);
     expect(r.added).toEqual([
-      { name: 'cert-manager', requiredBy: ['external-secrets', 'keycloak', 'spire'] },
+      { name: 'cert-manager', requiredBy: ['external-secrets', 'flux', 'keycloak', 'spire'] },
       { name: 'cilium', requiredBy: ['cert-manager', 'hcloud-cloud-controller-manager'] },
+      { name: 'cnpg', requiredBy: ['gitea', 'keycloak'] },
       { name: 'external-secrets', requiredBy: ['gitea', 'keycloak'] },
-      { name: 'hcloud-cloud-controller-manager', requiredBy: ['hcloud-csi'] },
-      { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] },
+      { name: 'flux', requiredBy: ['cnpg'] },
+      { name: 'hcloud-cloud-controller-manager', requiredBy: ['flux', 'hcloud-csi'] },
+      { name: 'hcloud-csi', requiredBy: ['cnpg', 'gitea', 'keycloak', 'openbao', 'spire'] },
       { name: 'keycloak', requiredBy: ['gitea'] },
       { name: 'openbao', requiredBy: ['external-secrets'] },
       { name: 'spire', requiredBy: ['openbao'] },
@@ -275,7 +277,11 @@ describe.each(KIT)('$name renders', (k) => {
     const values = release.spec.values ?? {};
     // a field holding a secret (`password`, `adminPassword`, `apiKey`, ...) must not appear at all;
     // Secret references end in `existingSecret`, `...Key`, `.name` or `.key` instead
-    const secretFields = leaves(values).filter(([path]) => /(password|passwd|token|apikey)$/i.test(path.split('.').pop() ?? ''));
+    const secretFields = leaves(values).filter(([path]) => {
+      const key = path.split('.').pop() ?? '';
+      // Harbor names its Secret references `existingSecret<Field>` (existingSecretAdminPassword): a Secret name, not a value
+      return /(password|passwd|token|apikey)$/i.test(key) && !key.startsWith('existingSecret');
+    });
     expect(secretFields).toEqual([]);
     const text = JSON.stringify(values);
     for (const bad of ['openova-system', 'traefik', 'catalyst.local', 'ops@openova.io', 'r8sA8CPHD9']) expect(text).not.toContain(bad);

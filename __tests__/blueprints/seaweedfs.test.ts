@@ -67,18 +67,16 @@ describe('SeaweedFS buckets and identities', () => {
       ['alpha-archive', 'alpha'],
       ['alpha-data', 'alpha'],
       ['beta-data', 'beta'],
-      ['velero-backups', 'velero'],
     ]);
-    expect(renderedValues(seaweed, cluster).s3.createBuckets).toEqual([{ name: 'alpha-archive' }, { name: 'alpha-data' }, { name: 'beta-data' }, { name: 'velero-backups' }]);
+    expect(renderedValues(seaweed, cluster).s3.createBuckets).toEqual([{ name: 'alpha-archive' }, { name: 'alpha-data' }, { name: 'beta-data' }]);
   });
 
   it('gives each consumer its own identity on its own buckets, with keys generated in the SeaweedFS namespace', () => {
     expect(seaweed.identities(cluster)).toEqual([
       { consumer: 'alpha', buckets: ['alpha-archive', 'alpha-data'], secret: { name: 'seaweedfs-s3-alpha', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
       { consumer: 'beta', buckets: ['beta-data'], secret: { name: 'seaweedfs-s3-beta', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
-      { consumer: 'velero', buckets: ['velero-backups'], secret: { name: 'seaweedfs-s3-velero', namespaces: ['seaweedfs'], randomKeys: [S3_ACCESS_KEY_ID_KEY, S3_SECRET_ACCESS_KEY_KEY] } },
     ]);
-    expect(seaweed.generatedSecrets(cluster).map((s) => s.name)).toEqual(['seaweedfs-s3-alpha', 'seaweedfs-s3-beta', 'seaweedfs-s3-velero']);
+    expect(seaweed.generatedSecrets(cluster).map((s) => s.name)).toEqual(['seaweedfs-s3-alpha', 'seaweedfs-s3-beta']);
   });
 
   it('hands a consumer its bucket with the endpoint and its own credentials, and records the edge', () => {
@@ -107,14 +105,13 @@ describe('SeaweedFS buckets and identities', () => {
     expect(rules.ingress?.map((r) => [r.peer, r.namespace, r.ports])).toEqual([
       ['namespace', 'alpha', [{ port: SEAWEEDFS_S3_PORT }]],
       ['namespace', 'beta', [{ port: SEAWEEDFS_S3_PORT }]],
-      ['namespace', 'velero', [{ port: SEAWEEDFS_S3_PORT }]],
     ]);
     expect(rules.egress).toEqual([]);
     const lonely = new Cluster(cluster, [seaweed]);
     expect(seaweed.networkAllowances(lonely)).toEqual({ ingress: [], egress: [] });
     const policies = renderObjects(seaweed, cluster).filter((o) => o.kind === 'NetworkPolicy' && o.spec.ingress?.some((r: Json) => r.ports?.[0]?.port === SEAWEEDFS_S3_PORT));
     const sources = policies.flatMap((p) => p.spec.ingress.flatMap((r: Json) => r.from.map((f: Json) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])));
-    expect(sources.sort()).toEqual(['alpha', 'beta', 'velero']);
+    expect(sources.sort()).toEqual(['alpha', 'beta']);
   });
 
   it('refuses a bucket the consumer did not claim, naming consumer and bucket', () => {
@@ -158,12 +155,12 @@ describe('SeaweedFS identities config, built in-cluster', () => {
       credentials: [{ accessKey: '<beta-AWS_ACCESS_KEY_ID>', secretKey: '<beta-AWS_SECRET_ACCESS_KEY>' }],
       actions: ['Read:beta-data', 'Write:beta-data', 'List:beta-data', 'Tagging:beta-data'],
     });
-    expect(filled.identities.map((i: Json) => i.name)).toEqual(['alpha', 'beta', 'velero']);
+    expect(filled.identities.map((i: Json) => i.name)).toEqual(['alpha', 'beta']);
   });
 
   it('reads exactly the key Secrets, through a store on its own namespace', () => {
     const role = find(objects, 'Role', 'seaweedfs-s3-identities');
-    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['seaweedfs-s3-alpha', 'seaweedfs-s3-beta', 'seaweedfs-s3-velero'], verbs: ['get'] }]);
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['seaweedfs-s3-alpha', 'seaweedfs-s3-beta'], verbs: ['get'] }]);
     expect(find(objects, 'SecretStore', 'seaweedfs-s3-identities').spec.provider.kubernetes.remoteNamespace).toBe('seaweedfs');
     const values = renderedValues(seaweed, cluster);
     expect(values.s3).toMatchObject({ enabled: true, enableAuth: true, existingConfigSecret: 'seaweedfs-s3-identities' });

@@ -6,7 +6,7 @@
 import { SeaweedFs, Tempo, TEMPO_HTTP_PORT, TEMPO_OTLP_GRPC_PORT, TEMPO_OTLP_HTTP_PORT } from '../../blueprints';
 import { blueprintPropsProblems, chartValueProblems, chartValues, fromYamlProps, treeValues } from '../support/props';
 import { renderedValues, renderObjects, testCluster, type Json } from '../support/render';
-import { expectS3Egress, s3Expectations, telemetryPeers } from '../support/telemetry';
+import { clusterWithPeers, expectS3Egress, s3Expectations, telemetryPeers } from '../support/telemetry';
 
 const chart = chartValues('tempo', 'tempo', Tempo.metadata.chart!.version);
 
@@ -64,7 +64,7 @@ describe('Tempo network', () => {
   it('accepts OTLP from the shippers\' namespaces and queries from Grafana\'s, and nothing when they are absent', () => {
     const names = (peers: ReturnType<typeof telemetryPeers>) => {
       const bp = new Tempo();
-      return renderObjects(bp, testCluster({}, [bp, ...peers])).filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).filter((n) => n.startsWith('allow-ingress'));
+      return renderObjects(bp, clusterWithPeers([bp, ...peers])).filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).filter((n) => n.startsWith('allow-ingress'));
     };
     expect(names(telemetryPeers())).toEqual([
       'allow-ingress-namespace-alloy-ns-4317-4318',

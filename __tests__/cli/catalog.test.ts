@@ -49,7 +49,7 @@ describe('catalog', () => {
     const byName = new Map(doc.blueprints.map((b: { name: string; dependsOn: string[] }) => [b.name, b.dependsOn]));
     expect(byName.get('cilium')).toEqual([]);
     expect(byName.get('external-dns')).toEqual(['cert-manager', 'external-secrets', 'powerdns']);
-    expect(byName.get('gitea')).toEqual(['external-secrets', 'hcloud-csi', 'keycloak']);
+    expect(byName.get('gitea')).toEqual(['cnpg', 'external-secrets', 'hcloud-csi', 'keycloak']);
   });
 
   it('every chart@version is an upstream chart at that version (its Chart.yaml)', () => {

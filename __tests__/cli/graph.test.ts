@@ -50,8 +50,8 @@ describe('graph', () => {
     expect(r.code).toBe(0);
     const g = await graphviz(r.out);
     const dashed = g.objects.filter((o) => o.style === 'dashed').map((o) => o.name).sort();
-    expect(dashed).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'cnpg', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'openbao', 'powerdns', 'spire']);
-    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'cnpg', 'external-dns', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'openbao', 'powerdns', 'spire']);
+    expect(dashed).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'cnpg', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
+    expect(g.objects.map((o) => o.name).sort()).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'cnpg', 'external-dns', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'powerdns', 'spire']);
   });
 
   it('Mermaid (the default): a top-down flowchart, one node per Blueprint in install order, one arrow per edge', () => {
@@ -67,6 +67,7 @@ describe('graph', () => {
         '  flux["flux"]',
         '  hcloud_csi["hcloud-csi"]',
         '  cnpg["cnpg"]',
+        '  keda["keda"]',
         '  spire["spire"]',
         '  openbao["openbao"]',
         '  external_secrets["external-secrets"]',
@@ -95,7 +96,7 @@ describe('graph', () => {
         '  cert_manager --> spire',
         '  hcloud_csi --> spire',
         '  classDef added stroke-dasharray: 4 4',
-        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,hcloud_csi,cnpg,spire,openbao,external_secrets,cert_manager_dynadot_webhook,powerdns added',
+        '  class cilium,cert_manager,hcloud_cloud_controller_manager,flux,hcloud_csi,cnpg,keda,spire,openbao,external_secrets,cert_manager_dynadot_webhook,powerdns added',
         '',
       ].join('\n'),
     );
@@ -135,7 +136,9 @@ describe('graph', () => {
         { name: 'cert-manager', tier: 'bootstrap-kit', added: { requiredBy: ['cert-manager-dynadot-webhook', 'external-secrets', 'flux', 'keycloak', 'spire'] } },
         { name: 'hcloud-cloud-controller-manager', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
         { name: 'flux', tier: 'bootstrap-kit', added: { requiredBy: ['bootstrap'] } },
-        { name: 'hcloud-csi', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak', 'openbao', 'spire'] } },
+        { name: 'hcloud-csi', tier: 'bootstrap-kit', added: { requiredBy: ['cnpg', 'gitea', 'keycloak', 'openbao', 'spire'] } },
+        { name: 'cnpg', tier: 'bootstrap-kit', added: { requiredBy: ['gitea', 'keycloak'] } },
+        { name: 'keda', tier: 'mandatory', added: { requiredBy: ['mandatory'] } },
         { name: 'spire', tier: 'bootstrap-kit', added: { requiredBy: ['openbao'] } },
         { name: 'openbao', tier: 'bootstrap-kit', added: { requiredBy: ['external-secrets'] } },
         { name: 'external-secrets', tier: 'bootstrap-kit', added: { requiredBy: ['cert-manager-dynadot-webhook', 'gitea', 'keycloak'] } },
@@ -147,16 +150,20 @@ describe('graph', () => {
         { from: 'cilium', to: 'cert-manager' },
         { from: 'cert-manager', to: 'cert-manager-dynadot-webhook' },
         { from: 'external-secrets', to: 'cert-manager-dynadot-webhook' },
+        { from: 'flux', to: 'cnpg' },
+        { from: 'hcloud-csi', to: 'cnpg' },
         { from: 'cert-manager', to: 'external-secrets' },
         { from: 'openbao', to: 'external-secrets' },
         { from: 'cert-manager', to: 'flux' },
         { from: 'hcloud-cloud-controller-manager', to: 'flux' },
+        { from: 'cnpg', to: 'gitea' },
         { from: 'external-secrets', to: 'gitea' },
         { from: 'hcloud-csi', to: 'gitea' },
         { from: 'keycloak', to: 'gitea' },
         { from: 'cilium', to: 'hcloud-cloud-controller-manager' },
         { from: 'hcloud-cloud-controller-manager', to: 'hcloud-csi' },
         { from: 'cert-manager', to: 'keycloak' },
+        { from: 'cnpg', to: 'keycloak' },
         { from: 'external-secrets', to: 'keycloak' },
         { from: 'hcloud-csi', to: 'keycloak' },
         { from: 'hcloud-csi', to: 'openbao' },

@@ -33,7 +33,9 @@ describe('validate', () => {
     const { r, left } = inEmptyDir(['validate', SOLO]);
     expect(r.code).toBe(0);
     expect(left).toEqual([]);
-    expect(r.err).toBe('');
+    // The mandatory Blueprints are installed whatever the selection, and the CLI says so.
+    const mandatory = BUILTIN_BLUEPRINTS.filter((c) => c.metadata.tier === 'mandatory').map((c) => c.metadata.name).sort();
+    expect(r.err).toBe(mandatory.map((n) => `note: added Blueprint ${n} (required by mandatory)\n`).join(''));
     expect(r.out.split('\n')).toEqual([
       expect.stringMatching(/^terraform  solo-hz-fsn-mgt-prod: \d+ resources, largest user_data \d+ bytes$/),
       expect.stringMatching(/^gitops     clusters\/hz-fsn-mgt-prod: \d+ objects in \d+ files$/),
@@ -63,16 +65,22 @@ describe('validate', () => {
       command: 'validate',
       spec,
       sovereign: 'solo',
-      blueprints: ['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'flux', 'hcloud-csi', 'keycloak', 'gitea'],
+      blueprints: ['cilium', 'cert-manager', 'hcloud-cloud-controller-manager', 'flux', 'hcloud-csi', 'cnpg', 'keda', 'spire', 'openbao', 'external-secrets', 'cert-manager-dynadot-webhook', 'keycloak', 'gitea'],
       stacks: [{ name: 'solo-hz-fsn-mgt-prod', resources: expect.any(Number), largestUserDataBytes: expect.any(Number) }],
       clusters: [{ name: 'hz-fsn-mgt-prod', path: 'clusters/hz-fsn-mgt-prod', objects: expect.any(Number), files: expect.any(Number) }],
       added: [
-        { name: 'cert-manager', requiredBy: ['flux', 'keycloak'] },
+        { name: 'cert-manager', requiredBy: ['cert-manager-dynadot-webhook', 'external-secrets', 'flux', 'keycloak', 'spire'] },
+        { name: 'cert-manager-dynadot-webhook', requiredBy: ['mandatory'] },
         { name: 'cilium', requiredBy: ['bootstrap'] },
+        { name: 'cnpg', requiredBy: ['gitea', 'keycloak'] },
+        { name: 'external-secrets', requiredBy: ['cert-manager-dynadot-webhook', 'gitea', 'keycloak'] },
         { name: 'flux', requiredBy: ['bootstrap'] },
         { name: 'hcloud-cloud-controller-manager', requiredBy: ['bootstrap'] },
-        { name: 'hcloud-csi', requiredBy: ['gitea', 'keycloak'] },
+        { name: 'hcloud-csi', requiredBy: ['cnpg', 'gitea', 'keycloak', 'openbao', 'spire'] },
+        { name: 'keda', requiredBy: ['mandatory'] },
         { name: 'keycloak', requiredBy: ['gitea'] },
+        { name: 'openbao', requiredBy: ['external-secrets'] },
+        { name: 'spire', requiredBy: ['openbao'] },
       ],
       warnings: [{ path: 'spec.kubernetes.apiAllowedCidrs[0]', value: '0.0.0.0/0', message: 'opens the Kubernetes API (6443) to the whole internet' }],
     });
@@ -85,7 +93,7 @@ describe('validate', () => {
     });
     const r = runCli(['validate', spec]);
     expect(r.code).toBe(0);
-    expect(r.err.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^warning: .*spec\.yaml: spec\.ssh\.allowedCidrs\[0\]: "::\/0": opens SSH \(22\) to the whole internet$/)]);
+    expect(r.err.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([expect.stringMatching(/^warning: .*spec\.yaml: spec\.ssh\.allowedCidrs\[0\]: "::\/0": opens SSH \(22\) to the whole internet$/)]);
   });
 
   it('an invalid spec: exit 1, every problem on stderr, nothing on stdout, nothing written', () => {

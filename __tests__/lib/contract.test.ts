@@ -162,8 +162,8 @@ describe('replacing a built-in with a subclass', () => {
   });
 
   it('removing a Blueprint others require says which', () => {
-    expect(() => builtinCatalog().without('keycloak')).toThrow(new CatalogError('cannot remove "keycloak": "gitea" requires "keycloak"; "harbor" requires "keycloak"; remove those Blueprints too, or keep it'));
-    expect(builtinCatalog().without('gitea', 'keycloak').names()).not.toContain('keycloak');
+    expect(() => builtinCatalog().without('keycloak')).toThrow(new CatalogError('cannot remove "keycloak": "gitea" requires "keycloak"; "grafana" requires "keycloak"; "harbor" requires "keycloak"; "langfuse" requires "keycloak"; remove those Blueprints too, or keep it'));
+    expect(builtinCatalog().without('gitea', 'grafana', 'harbor', 'langfuse', 'keycloak').names()).not.toContain('keycloak');
   });
 });
 

@@ -41,8 +41,8 @@ describe('library use', () => {
     expect(hr.spec.values).toEqual({ replicaCount: 2, ui: { message: 'hz-fsn-mgt-prod' } });
     const ks = parse(files.get(`${c}/flux-system/kustomization-bp-podinfo.yaml`)!);
     expect(ks.spec.dependsOn).toEqual([{ name: 'bp-cert-manager' }]);
-    // podinfo's dependencies, the pre-installed Blueprints, and the mandatory Dynadot webhook with its own (its credentials come through external-secrets from OpenBao).
-    expect(sovereign.added.map((a) => a.name)).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'openbao', 'spire']);
+    // podinfo's dependencies, the pre-installed Blueprints, and the mandatory Blueprints (KEDA, the Dynadot webhook with its own) (its credentials come through external-secrets from OpenBao).
+    expect(sovereign.added.map((a) => a.name)).toEqual(['cert-manager', 'cert-manager-dynadot-webhook', 'cilium', 'external-secrets', 'flux', 'hcloud-cloud-controller-manager', 'hcloud-csi', 'keda', 'openbao', 'spire']);
   });
 
   it('takes typed Blueprint instances over the ones the spec would create', () => {

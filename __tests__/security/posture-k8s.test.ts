@@ -75,13 +75,13 @@ const ALLOWANCES: Record<string, { ingress: string[]; egress: string[] }> = {
   harbor: { ingress: ['anywhere:8080/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:443/TCP', 'node-subnet:6443/TCP', 'namespace:seaweedfs:8333/TCP'] },
   powerdns: { ingress: ['namespace:external-dns:8081/TCP', 'cluster:5353/UDP,5353/TCP', 'namespace:cnpg-system:8000/TCP,5432/TCP'], egress: ['internet:80/TCP,443/TCP', 'node-subnet:6443/TCP'] },
   'external-dns': { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8081/TCP'] },
-  cnpg: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:powerdns:8000/TCP,5432/TCP', 'namespace:langfuse:8000/TCP,5432/TCP', 'namespace:grafana:8000/TCP,5432/TCP'] },
+  cnpg: { ingress: ['node-subnet:9443/TCP'], egress: ['node-subnet:6443/TCP', ...['gitea', 'grafana', 'harbor', 'keycloak', 'langfuse', 'powerdns'].map((ns) => `namespace:${ns}:8000/TCP,5432/TCP`)] },
   valkey: { ingress: ['cluster:6379/TCP'], egress: [] },
-  seaweedfs: { ingress: ['namespace:langfuse:8333/TCP', 'namespace:loki:8333/TCP', 'namespace:mimir:8333/TCP', 'namespace:tempo:8333/TCP', 'namespace:velero:8333/TCP'], egress: [] },
+  seaweedfs: { ingress: ['harbor', 'langfuse', 'loki', 'mimir', 'tempo', 'velero'].map((ns) => `namespace:${ns}:8333/TCP`), egress: [] },
   velero: { ingress: [], egress: ['node-subnet:6443/TCP', 'namespace:seaweedfs:8333/TCP'] },
-  loki: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
-  mimir: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
-  tempo: { ingress: [], egress: ['namespace:seaweedfs:8333/TCP'] },
+  loki: { ingress: ['namespace:alloy:3100/TCP', 'namespace:grafana:3100/TCP', 'namespace:opentelemetry:3100/TCP'], egress: ['namespace:seaweedfs:8333/TCP'] },
+  mimir: { ingress: ['namespace:alloy:8080/TCP', 'namespace:grafana:8080/TCP', 'namespace:opentelemetry:8080/TCP'], egress: ['namespace:seaweedfs:8333/TCP'] },
+  tempo: { ingress: ['namespace:alloy:4317/TCP,4318/TCP', 'namespace:grafana:3200/TCP', 'namespace:opentelemetry:4317/TCP,4318/TCP'], egress: ['namespace:seaweedfs:8333/TCP'] },
   'system-upgrade-controller': { ingress: [], egress: ['node-subnet:6443/TCP'] },
   'external-secrets': { ingress: ['node-subnet:10250/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:openbao:8200/TCP'] },
   opentelemetry: { ingress: ['cluster:4317/TCP,4318/TCP'], egress: ['node-subnet:6443/TCP', 'namespace:tempo:4317/TCP', 'namespace:mimir:8080/TCP', 'namespace:loki:3100/TCP'] },
@@ -205,7 +205,7 @@ describe.each(EXAMPLES)('%s: Kubernetes posture', (name) => {
       const webhook = policies.find((p) => p.metadata.namespace === 'cert-manager' && p.metadata.name === 'allow-ingress-apiserver-10250')!;
       expect(webhook.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 10250, protocol: 'TCP' }] }]);
       const api = policies.filter((p) => p.metadata.name === 'allow-egress-apiserver-6443');
-      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cert-manager-dynadot-webhook', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'grafana', 'keda', 'kyverno', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'reloader', 'sigstore-system', 'spire-system', 'syft-grype', 'system-upgrade', 'trivy-system', 'velero', 'vpa']);
+      expect(api.map((p) => p.metadata.namespace).sort()).toEqual(['alloy', 'cert-manager', 'cert-manager-dynadot-webhook', 'cnpg-system', 'crossplane-system', 'external-dns', 'external-secrets-system', 'flux-system', 'gitea', 'grafana', 'harbor', 'keda', 'keycloak', 'kyverno', 'langfuse', 'openbao', 'opentelemetry', 'powerdns', 'reloader', 'sigstore-system', 'spire-system', 'syft-grype', 'system-upgrade', 'trivy-system', 'velero', 'vpa']);
       for (const p of api) expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: nodeSubnet } }], ports: [{ port: 6443, protocol: 'TCP' }] }]);
       expect(nodeSubnet).toBe(plan.region.network.nodeSubnet);
     });

@@ -9,7 +9,8 @@ import { HelmBlueprint } from '../../blueprints/helm';
 import { Keycloak } from '../../blueprints';
 import type { Blueprint, BlueprintMetadata } from '../../lib/blueprint';
 import type { S3Bucket } from '../../lib/services';
-import { find, type Json } from './render';
+import { Cluster } from '../../lib/cluster';
+import { find, testCluster, type Json } from './render';
 
 /** A Blueprint class named `name` in namespace `namespace` that renders nothing of interest. */
 export function peerBlueprint(name: string, namespace: string): new () => Blueprint {
@@ -60,4 +61,15 @@ export function expectS3Egress(objects: Json[], seaweed: Blueprint, bucket: S3Bu
   const name = `allow-egress-namespace-${seaweed.metadata.namespace}-${bucket.port}`;
   const policy = find(objects, 'NetworkPolicy', name);
   expect(policy.spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': seaweed.metadata.namespace } } }], ports: [{ port: bucket.port, protocol: 'TCP' }] }]);
+}
+
+/**
+ * A test cluster with `blueprints` and the other built-ins, where the telemetry shippers and Grafana
+ * are exactly the `blueprints` given under their names: the built-in ones are left out, so a store's
+ * reverse reads see only the test's stand-ins (or none).
+ */
+export function clusterWithPeers(blueprints: readonly Blueprint[]): Cluster {
+  const all = testCluster({}, blueprints);
+  const peers = ['opentelemetry', 'alloy', 'grafana'];
+  return new Cluster(all, [...all.blueprints.values()].filter((bp) => blueprints.includes(bp) || !peers.includes(bp.metadata.name)));
 }
