@@ -83,6 +83,8 @@ export { ProductBlueprint, type ProductBlueprintMetadata } from './blueprints/pr
 export { imageRef, RenderedBlueprint, type RenderedBlueprintMetadata, type RenderedObjectMeta } from './blueprints/rendered';
 export { blueprintLabels, renderNamespace } from './blueprints/namespace';
 export { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTGRES_DEFAULT_STORAGE, postgresPropsField, type PostgresConsumer, type PostgresOptions } from './blueprints/postgres';
+export { EXTERNAL_DATABASE_PORT, externalDatabasePropsField, type ExternalDatabase, type PostgresSslMode } from './blueprints/external-database';
+export { telemetryBackends, type TelemetryBackends } from './blueprints/telemetry-endpoints';
 export * from './blueprints/common';
 export { copySecret, GENERATED_VALUE_LENGTH, openBaoSecret, renderGeneratedSecrets, SECRET_REFRESH_INTERVAL, sharedSecret, type CopySecretOptions, type OpenBaoSecretOptions } from './blueprints/secrets';
 export type { FileTree, Manifest, ValueNote } from './lib/gitops';

@@ -114,7 +114,9 @@ export class Gitea extends HelmBlueprint<GiteaProps> implements OidcConsumer, Po
   static readonly propsSchema = HELM_PROPS_SCHEMA.extend({
     domain: propsField.hostname().optional().describe('Public host name of the Git server; default gitea.<fqdn>'),
     adminSecret: propsField.objectName().optional().describe('Existing Secret in namespace gitea with the admin username and password; default: gitea-admin, generated'),
+    /** The CloudNativePG database (`PostgresOptions`). */
     database: postgresPropsField(),
+    /** An external PostgreSQL instead of the CloudNativePG one (`ExternalDatabase`). */
     externalDatabase: externalDatabasePropsField('gitea'),
     storageSize: propsField.storageSize().optional().describe('Size of the repository volume; default 20Gi'),
     ingressClassName: propsField.objectName().optional().describe('Ingress class to expose Gitea with; no Ingress without it'),

@@ -110,6 +110,7 @@ export class Grafana extends HelmBlueprint<GrafanaProps> implements OidcConsumer
     adminSecret: propsField.objectName().optional().describe('Existing Secret in namespace grafana with admin-user and admin-password; default: grafana-admin, generated'),
     ingressClassName: propsField.objectName().optional().describe('Ingress class to expose Grafana with; no Ingress without it'),
     clusterIssuer: propsField.objectName().optional().describe('ClusterIssuer that signs the Ingress certificate; default: the cert-manager Blueprint\'s issuer'),
+    /** The CloudNativePG database (`PostgresOptions`). */
     database: postgresPropsField(),
   }) satisfies z.ZodType<GrafanaProps>;
 

@@ -93,6 +93,7 @@ export class Harbor extends HelmBlueprint<HarborProps> implements S3Consumer, Oi
     replicas: propsField.replicas().optional().describe('Replicas of core, portal, jobservice and registry; default 1'),
     trivy: z.boolean().optional().describe('Run the Trivy vulnerability scanner; default true'),
     oidc: z.boolean().optional().describe("Log people in through the Sovereign's Keycloak; default true"),
+    /** The CloudNativePG database (`PostgresOptions`). */
     database: postgresPropsField(),
     adminSecret: propsField.objectName().optional().describe('Existing Secret in namespace harbor with the admin password under HARBOR_ADMIN_PASSWORD; default: harbor-admin, generated'),
   }) satisfies z.ZodType<HarborProps>;

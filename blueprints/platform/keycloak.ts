@@ -112,7 +112,9 @@ export class Keycloak extends HelmBlueprint<KeycloakProps> implements PostgresCo
     replicas: propsField.replicas().optional().describe('Keycloak replicas; more than one share sessions; default 1'),
     adminUser: z.string().min(1).max(255).regex(/^\S+$/, { error: 'must be a user name without spaces, e.g. admin' }).optional().describe('Name of the bootstrap administrator; default admin'),
     adminSecret: propsField.objectName().optional().describe('Existing Secret in namespace keycloak with the admin password under admin-password; default: keycloak-admin, generated'),
+    /** The CloudNativePG database (`PostgresOptions`). */
     database: postgresPropsField(),
+    /** An external PostgreSQL instead of the CloudNativePG one (`ExternalDatabase`). */
     externalDatabase: externalDatabasePropsField('keycloak'),
   }) satisfies z.ZodType<KeycloakProps>;
 

@@ -106,6 +106,7 @@ export class Langfuse extends HelmBlueprint<LangfuseProps> implements OidcConsum
     clickhouseStorageSize: propsField.storageSize().optional().describe('Size of the ClickHouse data volume; default 20Gi'),
     encryptionKeySecret: propsField.objectName().optional().describe('Existing Secret in namespace langfuse with 64 hex characters under encryption-key; default none'),
     ingressClassName: propsField.objectName().optional().describe('Ingress class to expose Langfuse with; no Ingress without it'),
+    /** The CloudNativePG database (`PostgresOptions`). */
     database: postgresPropsField(),
   }) satisfies z.ZodType<LangfuseProps>;
 
