@@ -86,7 +86,7 @@ export { cnpgBackupBucket, isPostgresConsumer, POSTGRES_DEFAULT_INSTANCES, POSTG
 export { EXTERNAL_DATABASE_PORT, externalDatabasePropsField, type ExternalDatabase, type PostgresSslMode } from './blueprints/external-database';
 export { telemetryBackends, type TelemetryBackends } from './blueprints/telemetry-endpoints';
 export * from './blueprints/common';
-export { copySecret, GENERATED_VALUE_LENGTH, openBaoSecret, renderGeneratedSecrets, SECRET_REFRESH_INTERVAL, sharedSecret, type CopySecretOptions, type OpenBaoSecretOptions } from './blueprints/secrets';
+export { copySecret, GENERATED_VALUE_LENGTH, openBaoSecret, renderGeneratedSecrets, SECRET_REFRESH_INTERVAL, secretReaderStore, sharedSecret, type CopySecretOptions, type OpenBaoSecretOptions, type SecretReaderStoreOptions } from './blueprints/secrets';
 export type { FileTree, Manifest, ValueNote } from './lib/gitops';
 export { LABELS } from './lib/naming';
 

@@ -104,34 +104,7 @@ export function copySecret(scope: Construct, cluster: Cluster, source: SharedSec
   const labels = blueprintLabels(consumer, cluster);
   const account = `secret-copy-${source.namespace}-${source.name}`;
   const grant = `secret-copy-${source.name}-to-${namespace}`;
-  new ApiObject(group, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: account, namespace, labels }, automountServiceAccountToken: false });
-  new ApiObject(group, 'role', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'Role',
-    metadata: { name: grant, namespace: source.namespace, labels },
-    rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [source.name], verbs: ['get'] }],
-  });
-  new ApiObject(group, 'role-binding', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name: grant, namespace: source.namespace, labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: grant },
-    subjects: [{ kind: 'ServiceAccount', name: account, namespace }],
-  });
-  new ApiObject(group, 'store', {
-    apiVersion: ESO_API,
-    kind: 'SecretStore',
-    metadata: { name: account, namespace, labels },
-    spec: {
-      provider: {
-        kubernetes: {
-          remoteNamespace: source.namespace,
-          server: { url: 'https://kubernetes.default.svc', caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
-          auth: { serviceAccount: { name: account } },
-        },
-      },
-    },
-  });
+  secretReaderStore(group, { account, grant, namespace, sourceNamespace: source.namespace, secretNames: [source.name], labels });
   new ApiObject(group, 'external-secret', {
     apiVersion: ESO_API,
     kind: 'ExternalSecret',
@@ -145,6 +118,63 @@ export function copySecret(scope: Construct, cluster: Cluster, source: SharedSec
     },
   });
   return name;
+}
+
+/** What `secretReaderStore` renders, and where. */
+export interface SecretReaderStoreOptions {
+  /** Name of the ServiceAccount and of the `SecretStore`, both in `namespace`. */
+  readonly account: string;
+  /** Name of the Role and RoleBinding, both in `sourceNamespace`. */
+  readonly grant: string;
+  /** Namespace of the reader: the ServiceAccount, the store and the ExternalSecrets using it. */
+  readonly namespace: string;
+  /** Namespace holding the Secrets the store reads (may be `namespace` itself). */
+  readonly sourceNamespace: string;
+  /** The only Secrets the store may read: the Role's `resourceNames`. */
+  readonly secretNames: readonly string[];
+  /** Labels of every object. */
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * Renders into `group` a least-privilege reader of named Secrets for external-secrets: a
+ * ServiceAccount (no token mounted) in `namespace`, a Role allowing `get` on exactly `secretNames` in
+ * `sourceNamespace` with its RoleBinding, and a namespaced `SecretStore` of provider `kubernetes` on
+ * `sourceNamespace` that authenticates as that ServiceAccount against the in-cluster API (CA from the
+ * `kube-root-ca.crt` ConfigMap). `copySecret` and the SeaweedFS identities config use it.
+ *
+ * Source: external-secrets 2.4.1 Kubernetes provider (https://external-secrets.io/latest/provider/kubernetes/).
+ */
+export function secretReaderStore(group: Construct, o: SecretReaderStoreOptions): void {
+  const { account, grant, namespace, sourceNamespace, labels } = o;
+  new ApiObject(group, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: account, namespace, labels }, automountServiceAccountToken: false });
+  new ApiObject(group, 'role', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: grant, namespace: sourceNamespace, labels },
+    rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [...o.secretNames], verbs: ['get'] }],
+  });
+  new ApiObject(group, 'role-binding', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: grant, namespace: sourceNamespace, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: grant },
+    subjects: [{ kind: 'ServiceAccount', name: account, namespace }],
+  });
+  new ApiObject(group, 'store', {
+    apiVersion: ESO_API,
+    kind: 'SecretStore',
+    metadata: { name: account, namespace, labels },
+    spec: {
+      provider: {
+        kubernetes: {
+          remoteNamespace: sourceNamespace,
+          server: { url: 'https://kubernetes.default.svc', caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
+          auth: { serviceAccount: { name: account } },
+        },
+      },
+    },
+  });
 }
 
 /** What `openBaoSecret` reads from OpenBao and writes. */

@@ -10,7 +10,7 @@ import { chartPin } from '../../lib/versions';
 import { allow, componentMetadata, helmFullname, propsField, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
 import { HELM_PROPS_SCHEMA, HelmBlueprint } from '../helm';
 import { blueprintLabels } from '../namespace';
-import { SECRET_REFRESH_INTERVAL } from '../secrets';
+import { SECRET_REFRESH_INTERVAL, secretReaderStore } from '../secrets';
 import { CertManager } from './cert-manager';
 import { ExternalSecrets } from './external-secrets';
 import { Flux } from './flux';
@@ -353,34 +353,7 @@ export class SeaweedFs extends HelmBlueprint<SeaweedFsProps> {
     const labels = blueprintLabels(this, cluster);
     const name = this.identitiesSecretName;
     const group = new Construct(scope, 's3-identities');
-    new ApiObject(group, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels }, automountServiceAccountToken: false });
-    new ApiObject(group, 'role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name, namespace, labels },
-      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: identities.map((i) => i.secret.name), verbs: ['get'] }],
-    });
-    new ApiObject(group, 'role-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name, namespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
-    });
-    new ApiObject(group, 'store', {
-      apiVersion: ESO_API,
-      kind: 'SecretStore',
-      metadata: { name, namespace, labels },
-      spec: {
-        provider: {
-          kubernetes: {
-            remoteNamespace: namespace,
-            server: { url: 'https://kubernetes.default.svc', caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
-            auth: { serviceAccount: { name } },
-          },
-        },
-      },
-    });
+    secretReaderStore(group, { account: name, grant: name, namespace, sourceNamespace: namespace, secretNames: identities.map((i) => i.secret.name), labels });
     new ApiObject(group, 'external-secret', {
       apiVersion: ESO_API,
       kind: 'ExternalSecret',
