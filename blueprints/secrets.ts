@@ -143,7 +143,7 @@ export interface SecretReaderStoreOptions {
  * `sourceNamespace` that authenticates as that ServiceAccount against the in-cluster API (CA from the
  * `kube-root-ca.crt` ConfigMap). `copySecret` and the SeaweedFS identities config use it.
  *
- * Source: external-secrets 2.4.1 Kubernetes provider (https://external-secrets.io/latest/provider/kubernetes/).
+ * Source: the Kubernetes provider of the pinned external-secrets chart (`CHARTS['external-secrets']`, https://external-secrets.io/latest/provider/kubernetes/).
  */
 export function secretReaderStore(group: Construct, o: SecretReaderStoreOptions): void {
   const { account, grant, namespace, sourceNamespace, labels } = o;
